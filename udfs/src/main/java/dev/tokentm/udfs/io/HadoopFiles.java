@@ -1,0 +1,37 @@
+package dev.tokentm.udfs.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Hadoop file system access, kept apart so that local and classpath reads never load Hadoop.
+ * Uses a default Hadoop configuration, which picks up {@code core-site.xml} and, for
+ * {@code s3a://}, credentials from the standard AWS provider chain.
+ */
+final class HadoopFiles {
+
+    private HadoopFiles() {}
+
+    static InputStream open(String location) throws IOException {
+        Path path = new Path(URI.create(location));
+        return fileSystem(path).open(path);
+    }
+
+    static boolean exists(String location) {
+        try {
+            Path path = new Path(URI.create(location));
+            return fileSystem(path).isFile(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FileSystem fileSystem(Path path) throws IOException {
+        return path.getFileSystem(new Configuration());
+    }
+}

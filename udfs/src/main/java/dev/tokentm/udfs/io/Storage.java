@@ -1,0 +1,101 @@
+package dev.tokentm.udfs.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reads files named by a location string: a local path or {@code file:} URI, {@code classpath:}
+ * for resources shipped in a jar, or any Hadoop file system URI ({@code hdfs://}, {@code s3a://},
+ * ...) through Hadoop's {@code FileSystem}, which Spark puts on every executor. Hadoop is touched
+ * only for such URIs.
+ */
+public final class Storage {
+
+    /** Prefix of locations inside the classpath (jar resources). */
+    public static final String CLASSPATH = "classpath:";
+
+    private Storage() {}
+
+    /** Reads a whole file. */
+    public static byte[] readAll(String location) {
+        try (InputStream in = open(location)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens a file for reading; the caller closes the stream. */
+    public static InputStream open(String location) throws IOException {
+        if (location.startsWith(CLASSPATH)) {
+            String resource = stripSlash(location.substring(CLASSPATH.length()));
+            InputStream in = classLoader().getResourceAsStream(resource);
+            if (in == null) {
+                throw new NoSuchFileException(location, null, "no such resource on the classpath");
+            }
+            return in;
+        }
+        Path local = localPath(location);
+        if (local != null) {
+            return Files.newInputStream(local);
+        }
+        return HadoopFiles.open(location);
+    }
+
+    /** Whether the file exists. */
+    public static boolean exists(String location) {
+        if (location.startsWith(CLASSPATH)) {
+            return classLoader().getResource(stripSlash(location.substring(CLASSPATH.length()))) != null;
+        }
+        Path local = localPath(location);
+        if (local != null) {
+            return Files.isRegularFile(local);
+        }
+        return HadoopFiles.exists(location);
+    }
+
+    /** The location of a file named {@code name} in the same directory as {@code location}. */
+    public static String sibling(String location, String name) {
+        int slash = location.lastIndexOf('/');
+        if (location.startsWith(CLASSPATH)) {
+            int start = CLASSPATH.length();
+            return slash < start ? CLASSPATH + name : location.substring(0, slash + 1) + name;
+        }
+        Path local = localPath(location);
+        if (local != null) {
+            return local.resolveSibling(name).toString();
+        }
+        return location.substring(0, slash + 1) + name;
+    }
+
+    /** The file name: the part after the last slash. */
+    public static String fileName(String location) {
+        String s = location.startsWith(CLASSPATH) ? location.substring(CLASSPATH.length()) : location;
+        return s.substring(s.lastIndexOf('/') + 1);
+    }
+
+    /** A local path for plain paths and {@code file:} URIs, null for other schemes. */
+    static Path localPath(String location) {
+        if (location.startsWith("file:")) {
+            return Path.of(URI.create(location));
+        }
+        int colon = location.indexOf(':');
+        int slash = location.indexOf('/');
+        boolean hasScheme = colon > 1 && (slash < 0 || colon < slash);
+        return hasScheme ? null : Path.of(location);
+    }
+
+    private static String stripSlash(String resource) {
+        return resource.startsWith("/") ? resource.substring(1) : resource;
+    }
+
+    private static ClassLoader classLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : Storage.class.getClassLoader();
+    }
+}

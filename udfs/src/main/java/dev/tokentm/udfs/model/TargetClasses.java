@@ -1,0 +1,52 @@
+package dev.tokentm.udfs.model;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Arrays;
+
+/**
+ * Which class score each image's gradients are taken of. Chosen after the forward pass, so the
+ * predicted class costs no second pass.
+ */
+@FunctionalInterface
+public interface TargetClasses {
+
+    /**
+     * @param logits the batch's logits, {@code [B, classes]}
+     * @return one class index per image
+     */
+    int[] select(NDArray logits);
+
+    /** Each image's highest-scoring class. */
+    static TargetClasses predicted() {
+        return logits -> toInts(logits.argMax(1));
+    }
+
+    /** Given classes, one per image (labels, or any index). */
+    static TargetClasses of(int... classes) {
+        int[] copy = classes.clone();
+        return logits -> {
+            long batch = logits.getShape().get(0);
+            if (copy.length != batch) {
+                throw new IllegalArgumentException(
+                        "need one target class per image: " + batch + " images, " + copy.length + " targets");
+            }
+            long numClasses = logits.getShape().get(1);
+            for (int c : copy) {
+                if (c < 0 || c >= numClasses) {
+                    throw new IllegalArgumentException(
+                            "target class " + c + " is outside 0.." + (numClasses - 1) + " in " + Arrays.toString(copy));
+                }
+            }
+            return copy.clone();
+        };
+    }
+
+    private static int[] toInts(NDArray indices) {
+        long[] longs = indices.toLongArray();
+        int[] ints = new int[longs.length];
+        for (int i = 0; i < longs.length; i++) {
+            ints[i] = Math.toIntExact(longs[i]);
+        }
+        return ints;
+    }
+}

@@ -1,0 +1,260 @@
+package dev.tokentm.udfs.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import java.util.Objects;
+
+/**
+ * A Vision Transformer written with DJL NDArray operations, computing what timm's
+ * {@code VisionTransformer} computes (pre-norm blocks, exact GELU, [CLS] pooling, DeiT's
+ * distillation head averaged in at inference), with every block's tensors open to a
+ * {@link ForwardHook}. Immutable and safe to share between threads: each call works in its own
+ * NDManager scope.
+ */
+public final class VisionTransformer implements AutoCloseable {
+
+    private final VitConfig config;
+    private final VitParameters parameters;
+    private final NDManager manager;
+
+    /**
+     * @param parameters the weights; they become owned by this model, which closes
+     *     {@code manager} (and with it the weights) on {@link #close}
+     * @param manager the manager holding the weights
+     */
+    public VisionTransformer(VitParameters parameters, NDManager manager) {
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
+        this.config = parameters.config();
+        this.manager = Objects.requireNonNull(manager, "manager");
+    }
+
+    /** A model with {@link VitParameters#random random} weights, owning a new manager. */
+    public static VisionTransformer random(VitConfig config, long seed) {
+        NDManager manager = NDManager.newBaseManager();
+        return new VisionTransformer(VitParameters.random(config, manager, seed), manager);
+    }
+
+    public VitConfig config() {
+        return config;
+    }
+
+    public VitParameters parameters() {
+        return parameters;
+    }
+
+    /** The device the weights live on; inputs are moved there. */
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** The weights' data type; inputs are converted to it. */
+    public DataType dataType() {
+        return parameters.get("cls_token").getDataType();
+    }
+
+    /** An independent copy of this model in another data type (float64 for gradient checks). */
+    public VisionTransformer toType(DataType type) {
+        NDManager copyManager = NDManager.newBaseManager(device());
+        return new VisionTransformer(parameters.toType(type, copyManager), copyManager);
+    }
+
+    /** An independent copy of this model on another device. */
+    public VisionTransformer toDevice(Device device) {
+        NDManager copyManager = NDManager.newBaseManager(device);
+        return new VisionTransformer(parameters.map(t -> {
+            NDArray c = t.toDevice(device, true);
+            c.attach(copyManager);
+            return c;
+        }), copyManager);
+    }
+
+    /**
+     * Logits for a batch of normalized images, without gradients or trace.
+     *
+     * @param images {@code [B, C, H, W]}, already normalized
+     * @return {@code [B, classes]}, owned by the images' manager
+     */
+    public NDArray logits(NDArray images) {
+        return forward(images, ForwardHook.NONE);
+    }
+
+    /**
+     * The forward pass with a hook seeing every block's tensors. Gradients flow only if the
+     * caller records them (see {@link #trace}).
+     *
+     * @return logits {@code [B, classes]}, owned by the images' manager
+     */
+    public NDArray forward(NDArray images, ForwardHook hook) {
+        return forward(images, hook, images.getManager());
+    }
+
+    /**
+     * Runs the forward pass and records a {@link VitTrace}: the requested tensors of every block
+     * and, if asked, the gradients of each image's target class logit with respect to every
+     * attention map and recorded token tensor, from one backward pass over the whole batch.
+     * Each image's score depends only on its own inputs, so the gradients of the summed score
+     * are the per-image gradients.
+     *
+     * @param images {@code [B, C, H, W]}, already normalized
+     * @return the trace; the caller closes it
+     */
+    public VitTrace trace(NDArray images, TraceRequest request) {
+        NDManager traceManager = images.getManager().newSubManager(device());
+        try {
+            TraceRecorder recorder = new TraceRecorder(
+                    traceManager, request.points(), request.gradients(), config.depth());
+            if (!request.gradients()) {
+                NDArray logits = forward(images, recorder, traceManager);
+                return new VitTrace(traceManager, config, logits, null, recorder.blocks());
+            }
+            NDArray logits;
+            int[] targets;
+            try (GradientScope autograd = GradientScope.open()) {
+                NDArray liveLogits = forward(images, recorder, traceManager);
+                targets = request.targets().select(liveLogits);
+                NDArray score = liveLogits.mul(oneHot(traceManager, targets, liveLogits)).sum();
+                autograd.backward(score);
+                logits = liveLogits.stopGradient();
+            }
+            return new VitTrace(traceManager, config, logits, targets, recorder.blocks());
+        } catch (RuntimeException | Error e) {
+            traceManager.close();
+            throw e;
+        }
+    }
+
+    private static NDArray oneHot(NDManager manager, int[] targets, NDArray logits) {
+        long classes = logits.getShape().get(1);
+        float[] mask = new float[Math.toIntExact(targets.length * classes)];
+        for (int i = 0; i < targets.length; i++) {
+            mask[Math.toIntExact(i * classes + targets[i])] = 1f;
+        }
+        return manager.create(mask, logits.getShape())
+                .toType(logits.getDataType(), false)
+                .toDevice(logits.getDevice(), false);
+    }
+
+    private NDArray forward(NDArray images, ForwardHook hook, NDManager resultManager) {
+        checkInput(images);
+        try (NDManager scope = resultManager.newSubManager(device())) {
+            NDArray x = images.toDevice(device(), true);
+            x.attach(scope);
+            if (x.getDataType() != dataType()) {
+                x = x.toType(dataType(), false);
+            }
+            x = embed(x);
+            for (int i = 0; i < config.depth(); i++) {
+                try (NDManager blockScope = scope.newSubManager()) {
+                    x.attach(blockScope);
+                    x = block(i, x, hook);
+                    x.attach(scope);
+                }
+            }
+            NDArray logits = head(x);
+            logits.attach(resultManager);
+            return logits;
+        }
+    }
+
+    private void checkInput(NDArray images) {
+        Shape s = images.getShape();
+        Shape expected = new Shape(-1, config.channels(), config.imageSize(), config.imageSize());
+        if (s.dimension() != 4 || s.get(1) != config.channels() || s.get(2) != config.imageSize()
+                || s.get(3) != config.imageSize() || s.get(0) < 1) {
+            throw new IllegalArgumentException("images must have shape " + expected + " (batch, channels, height, "
+                    + "width), got " + s);
+        }
+    }
+
+    /** Patch embedding, prefix tokens and position embedding: {@code [B,C,H,W] -> [B,N,D]}. */
+    private NDArray embed(NDArray images) {
+        long batch = images.getShape().get(0);
+        long d = config.embedDim();
+        NDArray patches = Conv2d.conv2d(
+                        images,
+                        parameters.get("patch_embed.proj.weight"),
+                        parameters.get("patch_embed.proj.bias"),
+                        new Shape(config.patchSize(), config.patchSize()))
+                .singletonOrThrow();
+        patches = patches.reshape(batch, d, config.numPatches()).transpose(0, 2, 1);
+        NDList tokens = new NDList();
+        tokens.add(parameters.get("cls_token").broadcast(batch, 1, d));
+        if (config.distillationToken()) {
+            tokens.add(parameters.get("dist_token").broadcast(batch, 1, d));
+        }
+        tokens.add(patches);
+        return NDArrays.concat(tokens, 1).add(parameters.get("pos_embed"));
+    }
+
+    /** One pre-norm transformer block: {@code x + attn(norm1(x))}, then {@code + mlp(norm2(.))}. */
+    private NDArray block(int i, NDArray x, ForwardHook hook) {
+        String p = "blocks." + i + ".";
+        x = hook.onTensor(i, TracePoint.BLOCK_INPUT, x);
+        Shape shape = x.getShape();
+        long b = shape.get(0);
+        long n = shape.get(1);
+        long d = shape.get(2);
+        long heads = config.numHeads();
+        long hd = config.headDim();
+
+        NDArray h = layerNorm(x, p + "norm1");
+        NDArray qkv = linear(h, p + "attn.qkv").reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+        NDArray q = qkv.get(0);
+        NDArray k = qkv.get(1);
+        NDArray v = qkv.get(2);
+        NDArray scores = q.mul(1.0 / Math.sqrt(hd)).matMul(k.transpose(0, 1, 3, 2));
+        NDArray attention = hook.onTensor(i, TracePoint.ATTENTION, scores.softmax(-1));
+        if (hook.wants(TracePoint.VALUE_PROJECTION)) {
+            NDArray values = v.transpose(0, 2, 1, 3).reshape(b, n, d);
+            hook.onTensor(i, TracePoint.VALUE_PROJECTION, linear(values, p + "attn.proj"));
+        }
+        NDArray mixed = attention.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);
+        NDArray afterAttention = x.add(linear(mixed, p + "attn.proj"));
+        afterAttention = hook.onTensor(i, TracePoint.ATTENTION_RESIDUAL, afterAttention);
+
+        NDArray hidden = Activation.gelu(linear(layerNorm(afterAttention, p + "norm2"), p + "mlp.fc1"));
+        NDArray mlp = hook.onTensor(i, TracePoint.MLP_OUTPUT, linear(hidden, p + "mlp.fc2"));
+        return hook.onTensor(i, TracePoint.BLOCK_OUTPUT, afterAttention.add(mlp));
+    }
+
+    /** Final norm and classifier on [CLS]; DeiT averages in the distillation head. */
+    private NDArray head(NDArray x) {
+        NDArray normed = layerNorm(x, "norm");
+        NDArray logits = linear(normed.get(":, 0, :"), "head");
+        if (config.distillationToken()) {
+            NDArray distilled = linear(normed.get(":, 1, :"), "head_dist");
+            logits = logits.add(distilled).div(2);
+        }
+        return logits;
+    }
+
+    private NDArray layerNorm(NDArray x, String name) {
+        return LayerNorm.layerNorm(
+                        x,
+                        new Shape(config.embedDim()),
+                        parameters.get(name + ".weight"),
+                        parameters.get(name + ".bias"),
+                        (float) config.layerNormEps())
+                .singletonOrThrow();
+    }
+
+    private NDArray linear(NDArray x, String name) {
+        return Linear.linear(x, parameters.get(name + ".weight"), parameters.getOptional(name + ".bias"))
+                .singletonOrThrow();
+    }
+
+    /** Releases the weights. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.tokentm.udfs.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The architecture of a Vision Transformer (Dosovitskiy et al. 2021) as timm builds it, plus the
+ * optional distillation token of DeiT (Touvron et al. 2021) and the preprocessing it expects.
+ *
+ * @param imageSize input side in pixels (square inputs)
+ * @param patchSize patch side in pixels; must divide {@code imageSize}
+ * @param channels input channels (3 for RGB)
+ * @param embedDim token width D
+ * @param depth number of transformer blocks
+ * @param numHeads attention heads per block; must divide {@code embedDim}
+ * @param mlpRatio MLP hidden width as a multiple of D
+ * @param qkvBias whether the query/key/value projection has a bias
+ * @param layerNormEps epsilon of every LayerNorm
+ * @param numClasses classifier outputs
+ * @param classToken whether a [CLS] token is prepended (required: explainers read its row)
+ * @param distillationToken whether a DeiT distillation token follows the [CLS] token
+ * @param preprocessing how images become inputs
+ */
+public record VitConfig(
+        int imageSize,
+        int patchSize,
+        int channels,
+        int embedDim,
+        int depth,
+        int numHeads,
+        double mlpRatio,
+        boolean qkvBias,
+        double layerNormEps,
+        int numClasses,
+        boolean classToken,
+        boolean distillationToken,
+        Preprocessing preprocessing) {
+
+    public VitConfig {
+        Objects.requireNonNull(preprocessing, "preprocessing");
+        List<String> problems = new ArrayList<>();
+        positive(problems, "image size", imageSize);
+        positive(problems, "patch size", patchSize);
+        positive(problems, "channels", channels);
+        positive(problems, "embed dim", embedDim);
+        positive(problems, "depth", depth);
+        positive(problems, "heads", numHeads);
+        positive(problems, "classes", numClasses);
+        if (imageSize > 0 && patchSize > 0 && imageSize % patchSize != 0) {
+            problems.add("patch size " + patchSize + " does not divide image size " + imageSize);
+        }
+        if (embedDim > 0 && numHeads > 0 && embedDim % numHeads != 0) {
+            problems.add("heads " + numHeads + " do not divide embed dim " + embedDim);
+        }
+        if (!(mlpRatio > 0) || Math.abs(mlpRatio * embedDim - Math.round(mlpRatio * embedDim)) > 1e-9) {
+            problems.add("mlp ratio " + mlpRatio + " must be positive and give a whole hidden width");
+        }
+        if (!(layerNormEps > 0)) {
+            problems.add("layer norm eps must be positive, got " + layerNormEps);
+        }
+        if (!classToken) {
+            problems.add("a class token is required: every explainer reads the [CLS] row");
+        }
+        if (preprocessing.cropSize() != imageSize) {
+            problems.add("preprocessing crops to " + preprocessing.cropSize() + " but the model takes " + imageSize);
+        }
+        if (preprocessing.mean().length != channels) {
+            problems.add("preprocessing has " + preprocessing.mean().length + " channel statistics for "
+                    + channels + " channels");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid ViT config: " + String.join("; ", problems));
+        }
+    }
+
+    private static void positive(List<String> problems, String name, int value) {
+        if (value <= 0) {
+            problems.add(name + " must be positive, got " + value);
+        }
+    }
+
+    /**
+     * A timm-style ViT with a class token, qkv bias, LayerNorm eps 1e-6 and timm's default
+     * preprocessing; the common case, for tests and benchmarks.
+     */
+    public static VitConfig timm(int imageSize, int patchSize, int embedDim, int depth, int numHeads, int numClasses) {
+        return new VitConfig(imageSize, patchSize, 3, embedDim, depth, numHeads, 4.0, true, 1e-6, numClasses,
+                true, false, Preprocessing.timmDefault(imageSize));
+    }
+
+    /** This config with another preprocessing. */
+    public VitConfig withPreprocessing(Preprocessing other) {
+        return new VitConfig(imageSize, patchSize, channels, embedDim, depth, numHeads, mlpRatio, qkvBias,
+                layerNormEps, numClasses, classToken, distillationToken, other);
+    }
+
+    /** Patches per side. */
+    public int gridSize() {
+        return imageSize / patchSize;
+    }
+
+    /** Number of patch tokens. */
+    public int numPatches() {
+        return gridSize() * gridSize();
+    }
+
+    /** Tokens before the patch tokens: [CLS] and, for DeiT, the distillation token. */
+    public int numPrefixTokens() {
+        return (classToken ? 1 : 0) + (distillationToken ? 1 : 0);
+    }
+
+    /** All tokens in the sequence. */
+    public int numTokens() {
+        return numPrefixTokens() + numPatches();
+    }
+
+    /** Width of one attention head. */
+    public int headDim() {
+        return embedDim / numHeads;
+    }
+
+    /** Hidden width of the MLP. */
+    public int mlpHiddenDim() {
+        return (int) Math.round(mlpRatio * embedDim);
+    }
+
+    /**
+     * Multiply-accumulate operations of one image's forward pass, counted from the matrix products
+     * (patch embedding, qkv, attention scores and mixing, output projection, MLP, head).
+     */
+    public long forwardMacsPerImage() {
+        long n = numTokens();
+        long d = embedDim;
+        long perBlock = n * d * 3 * d // qkv
+                + 2 * n * n * d // scores and mixing over all heads
+                + n * d * d // output projection
+                + 2 * n * d * mlpHiddenDim(); // fc1 and fc2
+        long patchEmbed = (long) numPatches() * channels * patchSize * patchSize * d;
+        return patchEmbed + depth * perBlock + d * numClasses;
+    }
+}
