@@ -187,12 +187,22 @@ public final class VisionTransformer implements AutoCloseable {
                 .singletonOrThrow();
         patches = patches.reshape(batch, d, config.numPatches()).transpose(0, 2, 1);
         NDList tokens = new NDList();
-        tokens.add(parameters.get("cls_token").broadcast(batch, 1, d));
+        tokens.add(prefixToken("cls_token", batch, patches.getManager()));
         if (config.distillationToken()) {
-            tokens.add(parameters.get("dist_token").broadcast(batch, 1, d));
+            tokens.add(prefixToken("dist_token", batch, patches.getManager()));
         }
         tokens.add(patches);
         return NDArrays.concat(tokens, 1).add(parameters.get("pos_embed"));
+    }
+
+    /**
+     * A learned token repeated over the batch, owned by the call's scope: DJL gives a result to
+     * its first operand's manager, which here would be the weights', growing it on every call.
+     */
+    private NDArray prefixToken(String name, long batch, NDManager scope) {
+        NDArray token = parameters.get(name).broadcast(batch, 1, config.embedDim());
+        token.attach(scope);
+        return token;
     }
 
     /** One pre-norm transformer block: {@code x + attn(norm1(x))}, then {@code + mlp(norm2(.))}. */

@@ -1,0 +1,154 @@
+package dev.tokentm.udfs.model;
+
+import static dev.tokentm.udfs.testing.Compare.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Gradients for a batch equal the per-image gradients; concurrent traces do not interfere. */
+class BatchGradientTest {
+
+    private static final int[] TARGETS = {1, 0, 2};
+    private static VisionTransformer model;
+    private static NDManager manager;
+    private static NDArray images;
+
+    @BeforeAll
+    static void setUp() {
+        model = TestModels.random(TestModels.tiny(), 3, 0.3, DataType.FLOAT32);
+        manager = NDManager.newBaseManager();
+        images = TestModels.images(manager, model.config(), TARGETS.length, 9, DataType.FLOAT32);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        model.close();
+        manager.close();
+    }
+
+    @Test
+    void batchGradientsEqualPerImageGradients() {
+        try (VitTrace batch = model.trace(images, TraceRequest.withGradients(TargetClasses.of(TARGETS)))) {
+            assertArrayEquals(TARGETS, batch.targets());
+            for (int i = 0; i < TARGETS.length; i++) {
+                NDArray one = images.get(i + ":" + (i + 1));
+                try (VitTrace single = model.trace(one, TraceRequest.withGradients(TargetClasses.of(TARGETS[i])))) {
+                    assertClose(batch.logits().get(i), single.logits().get(0), 1e-5, "logits of image " + i);
+                    for (int b = 0; b < model.config().depth(); b++) {
+                        for (TracePoint p : TracePoint.values()) {
+                            BlockTrace whole = batch.block(b);
+                            BlockTrace alone = single.block(b);
+                            assertClose(whole.value(p).get(i), alone.value(p).get(0), 1e-5, p + " block " + b + " image " + i);
+                            if (p.onLogitPath()) {
+                                assertClose(whole.gradient(p).get(i), alone.gradient(p).get(0), 1e-5,
+                                        "gradient at " + p + " block " + b + " image " + i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void gradientsDependOnTheTargetClass() {
+        try (VitTrace a = model.trace(images, TraceRequest.withGradients(TargetClasses.of(0, 0, 0)));
+                VitTrace b = model.trace(images, TraceRequest.withGradients(TargetClasses.of(1, 1, 1)))) {
+            double diff = a.block(1).attentionGradient().sub(b.block(1).attentionGradient()).abs().max().getFloat();
+            assertTrue(diff > 1e-6, "gradients for different classes should differ");
+        }
+    }
+
+    @Test
+    void predictedTargetsAreTheArgmax() {
+        try (VitTrace t = model.trace(images, TraceRequest.withGradients(TargetClasses.predicted()))) {
+            long[] argmax = t.logits().argMax(1).toLongArray();
+            for (int i = 0; i < argmax.length; i++) {
+                assertTrue(argmax[i] == t.targets()[i]);
+            }
+        }
+    }
+
+    @Test
+    void traceWithoutGradientsHasNone() {
+        try (VitTrace t = model.trace(images, TraceRequest.values())) {
+            assertFalse(t.hasGradients());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.block(0).attentionGradient());
+            assertTrue(e.getMessage().contains("withGradients"), e.getMessage());
+            assertClose(t.logits(), model.logits(images), 1e-6, "trace logits vs plain logits");
+        }
+    }
+
+    @Test
+    void withOneHeadTheAttentionOutputIsTheValueProjectionMixedByAttention() {
+        VitConfig oneHead = VitConfig.timm(16, 8, 12, 2, 1, 3);
+        try (VisionTransformer single = TestModels.random(oneHead, 4, 0.3, DataType.FLOAT32);
+                VitTrace t = single.trace(images, TraceRequest.values())) {
+            for (BlockTrace b : t.blocks()) {
+                NDArray attentionOutput = b.attentionResidual().sub(b.input());
+                NDArray mixed = b.attention().squeeze(1).matMul(b.valueProjection());
+                assertClose(attentionOutput, mixed, 1e-5, "attention output vs A . value projection, block " + b.index());
+                assertClose(b.output(), b.attentionResidual().add(b.mlpOutput()), 1e-6, "block output = residual + mlp");
+            }
+        }
+    }
+
+    @Test
+    void rejectsWrongTargetsAndShapes() {
+        IllegalArgumentException wrongCount = assertThrows(IllegalArgumentException.class,
+                () -> model.trace(images, TraceRequest.withGradients(TargetClasses.of(0))));
+        assertTrue(wrongCount.getMessage().contains("one target class per image"), wrongCount.getMessage());
+        IllegalArgumentException outOfRange = assertThrows(IllegalArgumentException.class,
+                () -> model.trace(images, TraceRequest.withGradients(TargetClasses.of(0, 1, 7))));
+        assertTrue(outOfRange.getMessage().contains("outside 0..2"), outOfRange.getMessage());
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> model.logits(manager.zeros(new ai.djl.ndarray.types.Shape(1, 3, 15, 16))));
+        assertTrue(shape.getMessage().contains("(1, 3, 15, 16)"), shape.getMessage());
+    }
+
+    @Test
+    void concurrentTracesOnTwoThreadsMatchSequentialOnes() throws Exception {
+        float[] reference;
+        try (VitTrace t = model.trace(images, TraceRequest.withGradients(TargetClasses.of(TARGETS)))) {
+            reference = t.block(0).attentionGradient().toFloatArray();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int thread = 0; thread < 2; thread++) {
+                results.add(pool.submit(() -> {
+                    for (int k = 0; k < 20; k++) {
+                        try (NDManager local = manager.newSubManager()) {
+                            NDArray input = images.duplicate();
+                            input.attach(local);
+                            try (VitTrace t = model.trace(input, TraceRequest.withGradients(TargetClasses.of(TARGETS)))) {
+                                if (!java.util.Arrays.equals(reference, t.block(0).attentionGradient().toFloatArray())) {
+                                    return false;
+                                }
+                            }
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> r : results) {
+                assertTrue(r.get(), "a concurrent trace differed from the sequential one");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

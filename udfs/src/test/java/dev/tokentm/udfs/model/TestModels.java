@@ -1,0 +1,52 @@
+package dev.tokentm.udfs.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/** Small random models and inputs for tests. */
+final class TestModels {
+
+    private TestModels() {}
+
+    /** 16x16 RGB input, 8x8 patches (4 patches + [CLS]), width 12, 2 blocks of 2 heads, 3 classes. */
+    static VitConfig tiny() {
+        return VitConfig.timm(16, 8, 12, 2, 2, 3);
+    }
+
+    /**
+     * A model whose weights have standard deviation {@code std} (timm's 0.02 makes every logit
+     * nearly equal; gradient checks want visible structure) and LayerNorm affine parameters
+     * perturbed away from 1 and 0.
+     */
+    static VisionTransformer random(VitConfig config, long seed, double std, DataType type) {
+        NDManager manager = NDManager.newBaseManager();
+        Random random = new Random(seed);
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, Shape> e : VitParameters.expectedShapes(config).entrySet()) {
+            boolean norm = e.getKey().contains("norm");
+            double[] v = new double[Math.toIntExact(e.getValue().size())];
+            for (int i = 0; i < v.length; i++) {
+                double g = random.nextGaussian();
+                v[i] = norm ? (e.getKey().endsWith("weight") ? 1 + 0.2 * g : 0.2 * g) : std * g;
+            }
+            tensors.put(e.getKey(), manager.create(v, e.getValue()).toType(type, false));
+        }
+        return new VisionTransformer(VitParameters.of(config, tensors), manager);
+    }
+
+    /** Standard-normal images {@code [batch, C, H, W]} in {@code type}. */
+    static NDArray images(NDManager manager, VitConfig config, int batch, long seed, DataType type) {
+        Random random = new Random(seed);
+        Shape shape = new Shape(batch, config.channels(), config.imageSize(), config.imageSize());
+        double[] v = new double[Math.toIntExact(shape.size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = random.nextGaussian();
+        }
+        return manager.create(v, shape).toType(type, false);
+    }
+}
