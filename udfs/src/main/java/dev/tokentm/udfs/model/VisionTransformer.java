@@ -11,6 +11,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import dev.tokentm.udfs.runtime.DjlRuntime;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,10 @@ import java.util.Objects;
  * NDManager scope.
  */
 public final class VisionTransformer implements AutoCloseable {
+
+    static {
+        DjlRuntime.configure();
+    }
 
     private final VitConfig config;
     private final VitParameters parameters;

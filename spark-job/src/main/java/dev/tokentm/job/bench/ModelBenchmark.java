@@ -1,0 +1,119 @@
+package dev.tokentm.job.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.tokentm.udfs.checkpoint.ModelLoader;
+import dev.tokentm.udfs.model.TargetClasses;
+import dev.tokentm.udfs.model.TraceRequest;
+import dev.tokentm.udfs.model.VisionTransformer;
+import dev.tokentm.udfs.model.VitConfig;
+import dev.tokentm.udfs.model.VitTrace;
+import dev.tokentm.udfs.runtime.DjlRuntime;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Throughput of the model on this machine: images/s of a forward pass and of a forward plus one
+ * backward pass with the full trace (what every gradient-based explainer pays), next to the
+ * matrix-multiply GFLOP/s DJL reaches, so the model's share of the hardware limit can be read off.
+ */
+@Command(name = "bench-model", mixinStandardHelpOptions = true,
+        description = "Images/s of forward and forward+backward with full trace, and DJL's matmul GFLOP/s.")
+public final class ModelBenchmark implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = "vit-tiny-p16-224",
+            description = "A safetensors checkpoint location, or a preset with random weights: ${COMPLETION-CANDIDATES}."
+                    + " Default: ${DEFAULT-VALUE}.",
+            completionCandidates = PresetNames.class)
+    String model;
+
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32", description = "Default: ${DEFAULT-VALUE}.")
+    List<Integer> batchSizes;
+
+    @Option(names = "--seconds", defaultValue = "3", description = "Minimum timed seconds per measurement. Default: ${DEFAULT-VALUE}.")
+    double seconds;
+
+    @Option(names = "--threads", description = "PyTorch intra-op threads (default: PyTorch's choice, one per core).")
+    Integer threads;
+
+    @Option(names = "--matmul-size", defaultValue = "1024", description = "Side of the square matrices timed for GFLOP/s. Default: ${DEFAULT-VALUE}.")
+    int matmulSize;
+
+    static final class PresetNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return ModelPresets.PRESETS.keySet().iterator();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (threads != null) {
+            System.setProperty("tokentm.threads", threads.toString());
+        }
+        DjlRuntime.configure();
+        PrintStream out = System.out;
+        try (VisionTransformer vit = open(model); NDManager manager = NDManager.newBaseManager()) {
+            VitConfig c = vit.config();
+            double gflopPerImage = 2.0 * c.forwardMacsPerImage() / 1e9;
+            out.printf(Locale.ROOT, "model %s: %.1fM parameters, %.3f GFLOP per image forward, %s, %d PyTorch threads%n",
+                    model, vit.parameters().count() / 1e6, gflopPerImage, vit.device(), JniUtils.getNumThreads());
+            double peak = matmulGflops(manager, matmulSize, seconds);
+            out.printf(Locale.ROOT, "matmul through DJL (%dx%d float32): %.1f GFLOP/s%n", matmulSize, matmulSize, peak);
+            out.printf(Locale.ROOT, "%6s %14s %12s %11s %22s %16s%n",
+                    "batch", "forward img/s", "fwd GFLOP/s", "% of matmul", "fwd+bwd+trace img/s", "cost vs forward");
+            for (int batch : batchSizes) {
+                NDArray images = manager.randomNormal(new Shape(batch, c.channels(), c.imageSize(), c.imageSize()));
+                double forward = imagesPerSecond(batch, seconds, () -> vit.logits(images).close());
+                double traced = imagesPerSecond(batch, seconds, () -> {
+                    try (VitTrace t = vit.trace(images, TraceRequest.withGradients(TargetClasses.predicted()))) {
+                        t.block(0).attentionGradient().getShape();
+                    }
+                });
+                double achieved = forward * gflopPerImage;
+                out.printf(Locale.ROOT, "%6d %14.2f %12.1f %10.1f%% %22.2f %15.2fx%n",
+                        batch, forward, achieved, 100 * achieved / peak, traced, forward / traced);
+                images.close();
+            }
+        }
+        return 0;
+    }
+
+    private static VisionTransformer open(String model) {
+        VitConfig preset = ModelPresets.PRESETS.get(model);
+        if (preset != null) {
+            return VisionTransformer.random(preset, 0);
+        }
+        return ModelLoader.load(model).model();
+    }
+
+    /** Sustained GFLOP/s of an n×n by n×n float32 product (2n³ floating-point operations each). */
+    static double matmulGflops(NDManager manager, int n, double seconds) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray a = scope.randomUniform(-1, 1, new Shape(n, n));
+            NDArray b = scope.randomUniform(-1, 1, new Shape(n, n));
+            double perSecond = imagesPerSecond(1, seconds, () -> a.matMul(b).close());
+            return perSecond * 2.0 * n * n * n / 1e9;
+        }
+    }
+
+    /** Runs one warm-up call, then repeats until {@code seconds} have passed (at least twice). */
+    static double imagesPerSecond(int imagesPerCall, double seconds, Runnable call) {
+        call.run();
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        int calls = 0;
+        do {
+            call.run();
+            calls++;
+        } while (calls < 2 || System.nanoTime() < deadline);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return calls * imagesPerCall / elapsed;
+    }
+}

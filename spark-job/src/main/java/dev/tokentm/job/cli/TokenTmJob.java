@@ -1,0 +1,21 @@
+package dev.tokentm.job.cli;
+
+import dev.tokentm.job.bench.ModelBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: {@code tokentm <command> [options]}. */
+@Command(name = "tokentm", mixinStandardHelpOptions = true, version = "tokentm-spark 0.1.0",
+        description = "Faithful Vision Transformer explanations (TokenTM and baselines) at dataset scale on Spark.",
+        subcommands = {ExplainCommand.class, ModelBenchmark.class})
+public final class TokenTmJob implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TokenTmJob()).execute(args));
+    }
+}
