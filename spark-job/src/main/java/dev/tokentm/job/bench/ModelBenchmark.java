@@ -5,13 +5,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.tokentm.udfs.checkpoint.ModelLoader;
+import dev.tokentm.udfs.explain.Explainer;
+import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.model.TargetClasses;
+import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
 import dev.tokentm.udfs.model.VitTrace;
 import dev.tokentm.udfs.runtime.DjlRuntime;
 import java.io.PrintStream;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,7 +28,8 @@ import picocli.CommandLine.Option;
  * matrix-multiply GFLOP/s DJL reaches, so the model's share of the hardware limit can be read off.
  */
 @Command(name = "bench-model", mixinStandardHelpOptions = true,
-        description = "Images/s of forward and forward+backward with full trace, and DJL's matmul GFLOP/s.")
+        description = "Images/s of forward and forward+backward with full trace, DJL's matmul GFLOP/s, and each"
+                + " explainer's cost in forward+backward passes.")
 public final class ModelBenchmark implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "vit-tiny-p16-224",
@@ -41,6 +46,10 @@ public final class ModelBenchmark implements Callable<Integer> {
 
     @Option(names = "--threads", description = "PyTorch intra-op threads (default: PyTorch's choice, one per core).")
     Integer threads;
+
+    @Option(names = "--methods", split = ",", description = "Explainers to time against one forward+backward"
+            + " (default: all registered).")
+    List<String> methods;
 
     @Option(names = "--matmul-size", defaultValue = "1024", description = "Side of the square matrices timed for GFLOP/s. Default: ${DEFAULT-VALUE}.")
     int matmulSize;
@@ -81,8 +90,35 @@ public final class ModelBenchmark implements Callable<Integer> {
                         batch, forward, achieved, 100 * achieved / peak, traced, forward / traced);
                 images.close();
             }
+            printMethodCosts(out, vit, manager, batchSizes.get(batchSizes.size() - 1));
         }
         return 0;
+    }
+
+    /**
+     * Each explainer's time for one batch (its own forward and backward passes included) as a
+     * multiple of one forward+backward pass that records only the attention gradients.
+     */
+    private void printMethodCosts(PrintStream out, VisionTransformer vit, NDManager manager, int batch) {
+        VitConfig c = vit.config();
+        List<String> names = methods != null ? methods : ExplainerRegistry.names();
+        NDArray images = manager.randomNormal(new Shape(batch, c.channels(), c.imageSize(), c.imageSize()));
+        TraceRequest minimal = TraceRequest.of(EnumSet.of(TracePoint.ATTENTION), EnumSet.of(TracePoint.ATTENTION),
+                TargetClasses.predicted());
+        double baseline = 1.0 / imagesPerSecond(1, seconds, () -> vit.trace(images, minimal).close());
+        out.printf(Locale.ROOT, "%nexplainer cost at batch %d (forward+backward with attention gradients: %.1f ms)%n",
+                batch, 1e3 * baseline);
+        out.printf(Locale.ROOT, "%-24s %12s %22s%n", "method", "ms/batch", "x forward+backward");
+        double shared = 1.0 / imagesPerSecond(1, seconds,
+                () -> vit.trace(images, TraceRequest.withGradients(TargetClasses.predicted())).close());
+        out.printf(Locale.ROOT, "%-24s %12.1f %21.2fx%n", "(shared full trace)", 1e3 * shared, shared / baseline);
+        for (String name : names) {
+            Explainer explainer = ExplainerRegistry.get(name);
+            double perBatch = 1.0 / imagesPerSecond(1, seconds,
+                    () -> explainer.explain(vit, images, TargetClasses.predicted()).close());
+            out.printf(Locale.ROOT, "%-24s %12.1f %21.2fx%n", name, 1e3 * perBatch, perBatch / baseline);
+        }
+        images.close();
     }
 
     private static VisionTransformer open(String model) {

@@ -31,6 +31,9 @@ class ModelBenchmarkTest {
         assertTrue(out.contains("matmul through DJL"), out);
         long rows = out.lines().filter(l -> l.matches("\\s+[14] +[0-9.]+ +[0-9.]+ +[0-9.]+% +[0-9.]+ +[0-9.]+x")).count();
         assertEquals(2, rows, "one row per batch size:\n" + out);
+        for (String method : dev.tokentm.udfs.explain.ExplainerRegistry.names()) {
+            assertTrue(out.lines().anyMatch(l -> l.matches(method + " +[0-9.]+ +[0-9.]+x")), method + " cost row:\n" + out);
+        }
     }
 
     @Test

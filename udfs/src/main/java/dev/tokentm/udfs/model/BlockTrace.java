@@ -32,7 +32,7 @@ public final class BlockTrace {
         NDArray v = values.get(point);
         if (v == null) {
             throw new IllegalStateException(point + " was not recorded in block " + index
-                    + "; request it in the TraceRequest");
+                    + "; ask for it in the TraceRequest");
         }
         return v;
     }
@@ -44,7 +44,7 @@ public final class BlockTrace {
             String why = !point.onLogitPath()
                     ? point + " is not on the logits' path, so it has no gradient"
                     : "the trace of block " + index + " has no gradient for " + point
-                            + "; trace with TraceRequest.withGradients(...)";
+                            + "; ask for it in the TraceRequest (for example TraceRequest.withGradients(...))";
             throw new IllegalStateException(why);
         }
         return g;

@@ -16,14 +16,23 @@ final class GradientScope implements AutoCloseable {
 
     private final boolean previous;
 
-    private GradientScope() {
+    private GradientScope(boolean enabled) {
         previous = JniUtils.isGradMode();
-        JniUtils.setGradMode(true);
+        JniUtils.setGradMode(enabled);
     }
 
     /** Starts recording on this thread. */
     static GradientScope open() {
-        return new GradientScope();
+        return new GradientScope(true);
+    }
+
+    /**
+     * Stops recording on this thread until closed. Native threads start with PyTorch's grad mode
+     * on (DJL turns it off only on the thread that loads the engine), so forward-only passes on
+     * Spark task threads switch it off explicitly.
+     */
+    static GradientScope disabled() {
+        return new GradientScope(false);
     }
 
     /** Back-propagates from a scalar; gradients land on arrays marked as requiring them. */

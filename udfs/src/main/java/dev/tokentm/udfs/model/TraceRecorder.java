@@ -16,14 +16,14 @@ final class TraceRecorder implements ForwardHook {
 
     private final NDManager manager;
     private final Set<TracePoint> points;
-    private final boolean gradients;
+    private final Set<TracePoint> gradientPoints;
     private final List<EnumMap<TracePoint, NDArray>> values = new ArrayList<>();
     private final List<EnumMap<TracePoint, NDArray>> probes = new ArrayList<>();
 
-    TraceRecorder(NDManager manager, Set<TracePoint> points, boolean gradients, int depth) {
+    TraceRecorder(NDManager manager, TraceRequest request, int depth) {
         this.manager = manager;
-        this.points = points;
-        this.gradients = gradients;
+        this.points = request.points();
+        this.gradientPoints = request.gradients() ? request.gradientPoints() : Set.of();
         for (int i = 0; i < depth; i++) {
             values.add(new EnumMap<>(TracePoint.class));
             probes.add(new EnumMap<>(TracePoint.class));
@@ -32,18 +32,17 @@ final class TraceRecorder implements ForwardHook {
 
     @Override
     public boolean wants(TracePoint point) {
-        return points.contains(point);
+        return points.contains(point) || gradientPoints.contains(point);
     }
 
     @Override
     public NDArray onTensor(int block, TracePoint point, NDArray value) {
-        if (!points.contains(point)) {
-            return value;
+        if (points.contains(point)) {
+            NDArray kept = value.stopGradient();
+            kept.attach(manager);
+            values.get(block).put(point, kept);
         }
-        NDArray kept = value.stopGradient();
-        kept.attach(manager);
-        values.get(block).put(point, kept);
-        if (!gradients || !point.onLogitPath()) {
+        if (!gradientPoints.contains(point) || !point.onLogitPath()) {
             return value;
         }
         NDArray probe = manager.zeros(value.getShape(), value.getDataType(), value.getDevice());

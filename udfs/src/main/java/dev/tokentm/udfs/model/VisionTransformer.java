@@ -115,20 +115,25 @@ public final class VisionTransformer implements AutoCloseable {
     public VitTrace trace(NDArray images, TraceRequest request) {
         NDManager traceManager = images.getManager().newSubManager(device());
         try {
-            TraceRecorder recorder = new TraceRecorder(
-                    traceManager, request.points(), request.gradients(), config.depth());
-            if (!request.gradients()) {
+            TraceRecorder recorder = new TraceRecorder(traceManager, request, config.depth());
+            if (!request.gradients() || request.gradientPoints().isEmpty()) {
                 NDArray logits = forward(images, recorder, traceManager);
-                return new VitTrace(traceManager, config, logits, null, recorder.blocks());
+                int[] targets = request.gradients() ? request.targets().select(logits) : null;
+                return new VitTrace(traceManager, config, logits, targets, recorder.blocks());
             }
             NDArray logits;
             int[] targets;
-            try (GradientScope autograd = GradientScope.open()) {
-                NDArray liveLogits = forward(images, recorder, traceManager);
+            // Every array of the graph stays open until the backward pass is done: DJL backs
+            // scalar operands (x.mul(2)) with Java buffers that autograd saves without owning,
+            // so closing them earlier lets the backward pass read freed memory.
+            try (NDManager graph = traceManager.newSubManager();
+                    GradientScope autograd = GradientScope.open()) {
+                NDArray liveLogits = run(images, recorder, graph, false, request.conservative());
                 targets = request.targets().select(liveLogits);
-                NDArray score = liveLogits.mul(oneHot(traceManager, targets, liveLogits)).sum();
+                NDArray score = liveLogits.mul(oneHot(graph, targets, liveLogits)).sum();
                 autograd.backward(score);
                 logits = liveLogits.stopGradient();
+                logits.attach(traceManager);
             }
             return new VitTrace(traceManager, config, logits, targets, recorder.blocks());
         } catch (RuntimeException | Error e) {
@@ -148,26 +153,41 @@ public final class VisionTransformer implements AutoCloseable {
                 .toDevice(logits.getDevice(), false);
     }
 
+    /** Forward without gradients; logits end up in {@code resultManager}, everything else is freed. */
     private NDArray forward(NDArray images, ForwardHook hook, NDManager resultManager) {
-        checkInput(images);
-        try (NDManager scope = resultManager.newSubManager(device())) {
-            NDArray x = images.toDevice(device(), true);
-            x.attach(scope);
-            if (x.getDataType() != dataType()) {
-                x = x.toType(dataType(), false);
-            }
-            x = embed(x);
-            for (int i = 0; i < config.depth(); i++) {
-                try (NDManager blockScope = scope.newSubManager()) {
-                    x.attach(blockScope);
-                    x = block(i, x, hook);
-                    x.attach(scope);
-                }
-            }
-            NDArray logits = head(x);
+        try (NDManager scope = resultManager.newSubManager(device());
+                GradientScope noGrad = GradientScope.disabled()) {
+            NDArray logits = run(images, hook, scope, true, false);
             logits.attach(resultManager);
             return logits;
         }
+    }
+
+    /**
+     * The forward pass, computing in {@code scope}. With {@code freeEachBlock} every block's
+     * intermediates are freed as soon as the block is done (only safe when no backward pass
+     * follows); otherwise they live until {@code scope} closes.
+     */
+    private NDArray run(NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, boolean conservative) {
+        checkInput(images);
+        NDArray x = images.toDevice(device(), true);
+        x.attach(scope);
+        if (x.getDataType() != dataType()) {
+            x = x.toType(dataType(), false);
+        }
+        x = embed(x);
+        for (int i = 0; i < config.depth(); i++) {
+            if (!freeEachBlock) {
+                x = block(i, x, hook, conservative).output();
+                continue;
+            }
+            try (NDManager blockScope = scope.newSubManager()) {
+                x.attach(blockScope);
+                x = block(i, x, hook, conservative).output();
+                x.attach(scope);
+            }
+        }
+        return head(x);
     }
 
     private void checkInput(NDArray images) {
@@ -210,8 +230,13 @@ public final class VisionTransformer implements AutoCloseable {
         return token;
     }
 
-    /** One pre-norm transformer block: {@code x + attn(norm1(x))}, then {@code + mlp(norm2(.))}. */
-    private NDArray block(int i, NDArray x, ForwardHook hook) {
+    /**
+     * One pre-norm transformer block, {@code x + attn(norm1(x))} then {@code + mlp(norm2(.))}, with
+     * the hook applied at every {@link TracePoint}. With {@code conservative}, gradients treat the
+     * attention probabilities and the LayerNorm scale as constants (Ali et al. 2022); values are
+     * unchanged.
+     */
+    private BlockActivations block(int i, NDArray x, ForwardHook hook, boolean conservative) {
         String p = "blocks." + i + ".";
         x = hook.onTensor(i, TracePoint.BLOCK_INPUT, x);
         Shape shape = x.getShape();
@@ -221,24 +246,46 @@ public final class VisionTransformer implements AutoCloseable {
         long heads = config.numHeads();
         long hd = config.headDim();
 
-        NDArray h = layerNorm(x, p + "norm1");
-        NDArray qkv = linear(h, p + "attn.qkv").reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+        NDArray norm1 = layerNorm(x, p + "norm1", conservative);
+        NDArray qkv = linear(norm1, p + "attn.qkv").reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4);
         NDArray q = qkv.get(0);
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
-        NDArray scores = q.mul(1.0 / Math.sqrt(hd)).matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = q.mul(scalarLike(q, 1.0 / Math.sqrt(hd))).matMul(k.transpose(0, 1, 3, 2));
         NDArray attention = hook.onTensor(i, TracePoint.ATTENTION, scores.softmax(-1));
         if (hook.wants(TracePoint.VALUE_PROJECTION)) {
             NDArray values = v.transpose(0, 2, 1, 3).reshape(b, n, d);
             hook.onTensor(i, TracePoint.VALUE_PROJECTION, linear(values, p + "attn.proj"));
         }
-        NDArray mixed = attention.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);
-        NDArray afterAttention = x.add(linear(mixed, p + "attn.proj"));
-        afterAttention = hook.onTensor(i, TracePoint.ATTENTION_RESIDUAL, afterAttention);
+        NDArray mixing = conservative ? attention.stopGradient() : attention;
+        NDArray mixed = mixing.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);
+        NDArray attentionOutput = linear(mixed, p + "attn.proj");
+        NDArray afterAttention = hook.onTensor(i, TracePoint.ATTENTION_RESIDUAL, x.add(attentionOutput));
 
-        NDArray hidden = Activation.gelu(linear(layerNorm(afterAttention, p + "norm2"), p + "mlp.fc1"));
+        NDArray norm2 = layerNorm(afterAttention, p + "norm2", conservative);
+        NDArray hidden = Activation.gelu(linear(norm2, p + "mlp.fc1"));
         NDArray mlp = hook.onTensor(i, TracePoint.MLP_OUTPUT, linear(hidden, p + "mlp.fc2"));
-        return hook.onTensor(i, TracePoint.BLOCK_OUTPUT, afterAttention.add(mlp));
+        NDArray output = hook.onTensor(i, TracePoint.BLOCK_OUTPUT, afterAttention.add(mlp));
+        return new BlockActivations(x, norm1, q, k, v, attention, mixed, attentionOutput, afterAttention, norm2,
+                hidden, mlp, output);
+    }
+
+    /**
+     * Recomputes every intermediate of block {@code index} from its input (no hook, no gradient);
+     * the arrays belong to the input's manager.
+     */
+    public BlockActivations activations(int index, NDArray blockInput) {
+        return block(index, blockInput, ForwardHook.NONE, false);
+    }
+
+    /** Block {@code index}'s first LayerNorm (before attention) applied to {@code x}. */
+    public NDArray attentionNorm(int index, NDArray x) {
+        return layerNorm(x, "blocks." + index + ".norm1", false);
+    }
+
+    /** The final LayerNorm applied to the last block's output, {@code [B,N,D]}. */
+    public NDArray finalNorm(NDArray lastBlockOutput) {
+        return layerNorm(lastBlockOutput, "norm", false);
     }
 
     /** Final norm and classifier on [CLS]; DeiT averages in the distillation head. */
@@ -247,12 +294,36 @@ public final class VisionTransformer implements AutoCloseable {
         NDArray logits = linear(normed.get(":, 0, :"), "head");
         if (config.distillationToken()) {
             NDArray distilled = linear(normed.get(":, 1, :"), "head_dist");
-            logits = logits.add(distilled).div(2);
+            logits = logits.add(distilled).div(scalarLike(logits, 2));
         }
         return logits;
     }
 
+    /**
+     * A scalar in {@code x}'s manager, type and device. Not {@code x.mul(Number)}: DJL closes
+     * that operand right after the operation, while autograd keeps reading its (Java-owned)
+     * memory until the backward pass.
+     */
+    private static NDArray scalarLike(NDArray x, double value) {
+        return x.getManager().create(value).toType(x.getDataType(), false).toDevice(x.getDevice(), false);
+    }
+
     private NDArray layerNorm(NDArray x, String name) {
+        return layerNorm(x, name, false);
+    }
+
+    /**
+     * LayerNorm; with {@code detachScale} the standard deviation is a constant for gradients, the
+     * LN-rule of Ali et al. (ICML 2022): y = (x - mean(x)) / [std(x)].detach() * w + b.
+     */
+    private NDArray layerNorm(NDArray x, String name, boolean detachScale) {
+        if (detachScale) {
+            NDArray centered = x.sub(x.mean(new int[] {-1}, true));
+            NDArray std = centered.square().mean(new int[] {-1}, true).add(scalarLike(x, config.layerNormEps())).sqrt();
+            return centered.div(std.stopGradient())
+                    .mul(parameters.get(name + ".weight"))
+                    .add(parameters.get(name + ".bias"));
+        }
         return LayerNorm.layerNorm(
                         x,
                         new Shape(config.embedDim()),

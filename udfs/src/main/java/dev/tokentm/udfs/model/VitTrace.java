@@ -40,14 +40,14 @@ public final class VitTrace implements AutoCloseable {
         return Math.toIntExact(logits.getShape().get(0));
     }
 
-    /** The class differentiated per image, or null when the trace has no gradients. */
+    /** The target class per image, or null when the trace was taken without targets. */
     public int[] targets() {
         return targets == null ? null : targets.clone();
     }
 
-    /** Whether gradients were recorded. */
+    /** Whether any gradient was recorded. */
     public boolean hasGradients() {
-        return targets != null;
+        return blocks.stream().anyMatch(b -> java.util.Arrays.stream(TracePoint.values()).anyMatch(b::hasGradient));
     }
 
     /** Blocks in forward order. */

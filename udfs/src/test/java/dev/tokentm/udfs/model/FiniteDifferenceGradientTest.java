@@ -1,5 +1,7 @@
 package dev.tokentm.udfs.model;
 
+import dev.tokentm.udfs.testing.TestVits;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,9 +29,9 @@ class FiniteDifferenceGradientTest {
 
     @BeforeAll
     static void setUp() {
-        model = TestModels.random(TestModels.tiny(), 11, 0.3, DataType.FLOAT64);
+        model = TestVits.random(TestVits.tiny(), 11, 0.3, DataType.FLOAT64);
         manager = NDManager.newBaseManager();
-        images = TestModels.images(manager, model.config(), 2, 5, DataType.FLOAT64);
+        images = TestVits.images(manager, model.config(), 2, 5, DataType.FLOAT64);
     }
 
     @AfterAll

@@ -1,5 +1,7 @@
 package dev.tokentm.udfs.model;
 
+import dev.tokentm.udfs.testing.TestVits;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -25,9 +27,9 @@ class TraceMemoryTest {
 
     @Test
     void repeatedTracesLeaveNoArraysBehind() {
-        try (VisionTransformer model = TestModels.random(CONFIG, 1, 0.3, DataType.FLOAT32);
+        try (VisionTransformer model = TestVits.random(CONFIG, 1, 0.3, DataType.FLOAT32);
                 NDManager manager = NDManager.newBaseManager()) {
-            NDArray images = TestModels.images(manager, CONFIG, 16, 2, DataType.FLOAT32);
+            NDArray images = TestVits.images(manager, CONFIG, 16, 2, DataType.FLOAT32);
             loop(model, images, 5);
             NDManager weights = model.parameters().get("cls_token").getManager();
             int callerArrays = manager.getManagedArrays().size();
@@ -63,9 +65,9 @@ class TraceMemoryTest {
     /** The child JVM's loop: warm up, then print resident-memory growth over 600 batches. */
     public static final class Loop {
         public static void main(String[] args) throws IOException {
-            try (VisionTransformer model = TestModels.random(CONFIG, 1, 0.3, DataType.FLOAT32);
+            try (VisionTransformer model = TestVits.random(CONFIG, 1, 0.3, DataType.FLOAT32);
                     NDManager manager = NDManager.newBaseManager()) {
-                NDArray images = TestModels.images(manager, CONFIG, 16, 2, DataType.FLOAT32);
+                NDArray images = TestVits.images(manager, CONFIG, 16, 2, DataType.FLOAT32);
                 loop(model, images, 300);
                 long before = residentKb();
                 loop(model, images, 600);

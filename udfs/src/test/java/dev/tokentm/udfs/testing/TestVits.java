@@ -1,20 +1,23 @@
-package dev.tokentm.udfs.model;
+package dev.tokentm.udfs.testing;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tokentm.udfs.model.VisionTransformer;
+import dev.tokentm.udfs.model.VitConfig;
+import dev.tokentm.udfs.model.VitParameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
 /** Small random models and inputs for tests. */
-final class TestModels {
+public final class TestVits {
 
-    private TestModels() {}
+    private TestVits() {}
 
     /** 16x16 RGB input, 8x8 patches (4 patches + [CLS]), width 12, 2 blocks of 2 heads, 3 classes. */
-    static VitConfig tiny() {
+    public static VitConfig tiny() {
         return VitConfig.timm(16, 8, 12, 2, 2, 3);
     }
 
@@ -23,7 +26,7 @@ final class TestModels {
      * nearly equal; gradient checks want visible structure) and LayerNorm affine parameters
      * perturbed away from 1 and 0.
      */
-    static VisionTransformer random(VitConfig config, long seed, double std, DataType type) {
+    public static VisionTransformer random(VitConfig config, long seed, double std, DataType type) {
         NDManager manager = NDManager.newBaseManager();
         Random random = new Random(seed);
         Map<String, NDArray> tensors = new LinkedHashMap<>();
@@ -40,7 +43,7 @@ final class TestModels {
     }
 
     /** Standard-normal images {@code [batch, C, H, W]} in {@code type}. */
-    static NDArray images(NDManager manager, VitConfig config, int batch, long seed, DataType type) {
+    public static NDArray images(NDManager manager, VitConfig config, int batch, long seed, DataType type) {
         Random random = new Random(seed);
         Shape shape = new Shape(batch, config.channels(), config.imageSize(), config.imageSize());
         double[] v = new double[Math.toIntExact(shape.size())];

@@ -1,0 +1,39 @@
+package dev.tokentm.udfs.explain;
+
+import ai.djl.ndarray.NDArray;
+import dev.tokentm.udfs.model.TargetClasses;
+import dev.tokentm.udfs.model.VisionTransformer;
+
+/**
+ * One explanation method: a heatmap over the patch grid per image, for each image's target
+ * class. Implementations are immutable; their options live in one config record.
+ */
+public interface Explainer {
+
+    /** The name used on the command line and in outputs ({@code tokentm}, {@code rollout}, ...). */
+    String name();
+
+    /** What this method reads from the context's shared trace. */
+    TraceNeeds needs();
+
+    /**
+     * Heatmaps for the context's batch, {@code [B, grid, grid]} (row-major patch grid), float32 on
+     * the model's device, owned by the context's manager.
+     */
+    NDArray explain(ExplainContext context);
+
+    /**
+     * The one-call form, like Captum's {@code attribute(inputs, target)}.
+     *
+     * @param images normalized images {@code [B, C, H, W]}
+     * @param targets the class explained per image
+     * @return heatmaps {@code [B, grid, grid]}, owned by the images' manager
+     */
+    default NDArray explain(VisionTransformer model, NDArray images, TargetClasses targets) {
+        try (ExplainContext context = new ExplainContext(model, images, targets, java.util.List.of(this))) {
+            NDArray heatmaps = explain(context);
+            heatmaps.attach(images.getManager());
+            return heatmaps;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.tokentm.udfs.explain;
+
+import ai.djl.ndarray.NDArray;
+import dev.tokentm.udfs.model.TracePoint;
+import dev.tokentm.udfs.model.VitTrace;
+
+/**
+ * Raw attention: the last block's attention probabilities, averaged over heads, [CLS] row
+ * (the attention-map baseline of Chefer et al., CVPR 2021). Class-agnostic.
+ */
+public record RawAttention() implements Explainer {
+
+    @Override
+    public String name() {
+        return "raw-attention";
+    }
+
+    @Override
+    public TraceNeeds needs() {
+        return TraceNeeds.values(TracePoint.ATTENTION);
+    }
+
+    @Override
+    public NDArray explain(ExplainContext context) {
+        VitTrace trace = context.valuesTrace();
+        NDArray last = trace.block(trace.blocks().size() - 1).attention();
+        return ClsRow.clsRowGrid(last.mean(new int[] {1}), context.config());
+    }
+}

@@ -1,0 +1,140 @@
+package dev.tokentm.udfs.explain;
+
+import static dev.tokentm.udfs.testing.Compare.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.tokentm.udfs.model.TargetClasses;
+import dev.tokentm.udfs.model.TracePoint;
+import dev.tokentm.udfs.model.TraceRequest;
+import dev.tokentm.udfs.model.VisionTransformer;
+import dev.tokentm.udfs.model.VitConfig;
+import dev.tokentm.udfs.model.VitTrace;
+import dev.tokentm.udfs.testing.Compare;
+import dev.tokentm.udfs.testing.TestVits;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Properties every registered method must have, on a random model with a 4x4 patch grid. */
+class ExplainersTest {
+
+    private static final int[] TARGETS = {2, 0, 1};
+    private static NDManager manager;
+    private static VisionTransformer model;
+    private static NDArray images;
+
+    @BeforeAll
+    static void setUp() {
+        manager = NDManager.newBaseManager();
+        model = TestVits.random(VitConfig.timm(16, 4, 12, 3, 2, 3), 31, 0.3, DataType.FLOAT64);
+        images = TestVits.images(manager, model.config(), TARGETS.length, 4, DataType.FLOAT64);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        model.close();
+        manager.close();
+    }
+
+    static List<String> methods() {
+        return ExplainerRegistry.names();
+    }
+
+    @ParameterizedTest
+    @MethodSource("methods")
+    void heatmapsCoverThePatchGridAndAreFinite(String name) {
+        NDArray heatmaps = ExplainerRegistry.get(name).explain(model, images, TargetClasses.of(TARGETS));
+        assertArrayEquals(new long[] {3, 4, 4}, heatmaps.getShape().getShape(), name);
+        for (double v : heatmaps.toDoubleArray()) {
+            assertTrue(Double.isFinite(v), name + " produced " + v);
+        }
+        assertTrue(heatmaps.abs().sum().getDouble() > 0, name + " produced an all-zero heatmap");
+    }
+
+    @ParameterizedTest
+    @MethodSource("methods")
+    void batchResultsEqualPerImageResults(String name) {
+        Explainer explainer = ExplainerRegistry.get(name);
+        NDArray batch = explainer.explain(model, images, TargetClasses.of(TARGETS));
+        for (int i = 0; i < TARGETS.length; i++) {
+            NDArray one = explainer.explain(model, images.get(i + ":" + (i + 1)), TargetClasses.of(TARGETS[i]));
+            assertClose(batch.get(i), one.get(0), 1e-9, name + " image " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("methods")
+    void leavesNoArraysInTheModelOrTheCaller(String name) {
+        Explainer explainer = ExplainerRegistry.get(name);
+        NDManager weights = model.parameters().get("cls_token").getManager();
+        explainer.explain(model, images, TargetClasses.of(TARGETS)).close();
+        int weightArrays = weights.getManagedArrays().size();
+        int callerArrays = manager.getManagedArrays().size();
+        for (int i = 0; i < 3; i++) {
+            explainer.explain(model, images, TargetClasses.of(TARGETS)).close();
+        }
+        assertEquals(weightArrays, weights.getManagedArrays().size(), name + " left arrays in the model's manager");
+        assertEquals(callerArrays, manager.getManagedArrays().size(), name + " left arrays in the caller's manager");
+    }
+
+    @Test
+    void sharedContextRunsEveryMethodOnOneTrace() {
+        try (ExplainContext context = new ExplainContext(model, images, TargetClasses.predicted())) {
+            VitTrace first = context.trace();
+            for (String name : ExplainerRegistry.names()) {
+                ExplainerRegistry.get(name).explain(context);
+            }
+            assertTrue(first == context.trace(), "the shared trace was recomputed");
+        }
+    }
+
+    @Test
+    void gradientMethodsDependOnTheTargetAndAttentionOnlyMethodsDoNot() {
+        for (String name : ExplainerRegistry.names()) {
+            Explainer e = ExplainerRegistry.get(name);
+            NDArray a = e.explain(model, images, TargetClasses.of(0, 0, 0));
+            NDArray b = e.explain(model, images, TargetClasses.of(1, 1, 1));
+            double diff = Compare.relativeL2(a, b);
+            boolean classAgnostic = name.equals("raw-attention") || name.equals("rollout");
+            assertTrue(classAgnostic ? diff == 0 : diff > 1e-6, name + ": difference between classes " + diff);
+        }
+    }
+
+    @Test
+    void conservativeLrpDiffersFromPlainGradientTimesInput() {
+        NDArray conservative = new ConservativeLrp().explain(model, images, TargetClasses.of(TARGETS));
+        try (VitTrace plain = model.trace(images, TraceRequest.withGradients(TargetClasses.of(TARGETS)))) {
+            NDArray x = plain.block(0).input();
+            NDArray gradientTimesInput = ClsRow.toGrid(x.mul(plain.block(0).gradient(TracePoint.BLOCK_INPUT))
+                    .sum(new int[] {-1}), model.config());
+            double diff = Compare.relativeL2(conservative, gradientTimesInput);
+            assertTrue(diff > 1e-3, "detaching attention and LayerNorm scale changed nothing: " + diff);
+        }
+        try (VitTrace plain = model.trace(images, TraceRequest.values());
+                VitTrace rules = model.trace(images, TraceRequest.conservative(
+                        java.util.EnumSet.allOf(TracePoint.class), TargetClasses.of(TARGETS)))) {
+            assertClose(rules.logits(), plain.logits(), 1e-12, "conservative rules leave the forward values alone");
+        }
+    }
+
+    @Test
+    void registryNamesEveryMethodAndRejectsUnknownOnes() {
+        assertEquals(List.of("tokentm", "raw-attention", "rollout", "gae", "attention-gradcam",
+                "transformer-attribution", "lrp", "attcat"), ExplainerRegistry.names());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam++"));
+        assertTrue(e.getMessage().contains("tokentm, raw-attention"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new AttentionRollout(-1));
+        IllegalArgumentException late = assertThrows(IllegalArgumentException.class,
+                () -> new AttentionRollout(5).explain(model, images, TargetClasses.of(TARGETS)));
+        assertTrue(late.getMessage().contains("beyond the model's 3 blocks"), late.getMessage());
+    }
+}
