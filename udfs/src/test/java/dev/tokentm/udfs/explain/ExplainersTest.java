@@ -86,6 +86,22 @@ class ExplainersTest {
         assertEquals(callerArrays, manager.getManagedArrays().size(), name + " left arrays in the caller's manager");
     }
 
+    @ParameterizedTest
+    @MethodSource("methods")
+    void deitModelsWithADistillationTokenGetPatchOnlyHeatmaps(String name) {
+        VitConfig deit = new VitConfig(16, 4, 3, 12, 2, 2, 4.0, true, 1e-6, 3, true, true,
+                dev.tokentm.udfs.model.Preprocessing.timmDefault(16));
+        try (VisionTransformer distilled = TestVits.random(deit, 5, 0.3, DataType.FLOAT64)) {
+            Explainer explainer = ExplainerRegistry.get(name);
+            NDArray batch = explainer.explain(distilled, images, TargetClasses.of(TARGETS));
+            assertArrayEquals(new long[] {3, 4, 4}, batch.getShape().getShape(), name);
+            NDArray one = explainer.explain(distilled, images.get("1:2"), TargetClasses.of(TARGETS[1]));
+            // float64; AttCAT's signed sums cancel, so summation order shows at ~1e-9. Mixing
+            // images would show at ~1.
+            assertClose(batch.get(1), one.get(0), 1e-8, name + " on DeiT, image 1");
+        }
+    }
+
     @Test
     void sharedContextRunsEveryMethodOnOneTrace() {
         try (ExplainContext context = new ExplainContext(model, images, TargetClasses.predicted())) {
