@@ -3,14 +3,8 @@ package dev.tokentm.udfs.explain;
 import static dev.tokentm.udfs.testing.Compare.assertClose;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import dev.tokentm.udfs.checkpoint.ModelLoader;
-import dev.tokentm.udfs.checkpoint.Safetensors;
 import dev.tokentm.udfs.model.TargetClasses;
-import dev.tokentm.udfs.testing.SharedData;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
+import dev.tokentm.udfs.testing.ReferenceData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,32 +12,23 @@ import org.junit.jupiter.api.Test;
 /** The baselines against the heatmaps of shared/reference/vit-tiny-p8, for the predicted class. */
 class ReferenceExplainersTest {
 
-    private static NDManager manager;
-    private static ModelLoader.LoadedModel loaded;
-    private static Map<String, NDArray> expected;
+    private static ReferenceData reference;
 
     @BeforeAll
     static void load() throws Exception {
-        Path dir = SharedData.require("reference/vit-tiny-p8");
-        loaded = ModelLoader.load(dir.resolve("model.safetensors").toString());
-        manager = NDManager.newBaseManager();
-        expected = Safetensors.read(Files.readAllBytes(dir.resolve("expected.safetensors")), manager, "expected")
-                .tensors();
+        reference = ReferenceData.load();
     }
 
     @AfterAll
     static void close() {
-        if (loaded != null) {
-            loaded.close();
-        }
-        if (manager != null) {
-            manager.close();
+        if (reference != null) {
+            reference.close();
         }
     }
 
     private static void check(Explainer explainer, String key, double tolerance) {
-        NDArray heatmaps = explainer.explain(loaded.model(), expected.get("images"), TargetClasses.predicted());
-        assertClose(heatmaps.reshape(4, 16), expected.get(key), tolerance, explainer.name());
+        NDArray heatmaps = explainer.explain(reference.model(), reference.expected("images"), TargetClasses.predicted());
+        assertClose(heatmaps.reshape(4, 16), reference.expected(key), tolerance, explainer.name());
     }
 
     @Test

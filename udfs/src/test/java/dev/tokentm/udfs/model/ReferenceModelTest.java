@@ -7,13 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import dev.tokentm.udfs.checkpoint.ModelLoader;
-import dev.tokentm.udfs.checkpoint.Safetensors;
-import dev.tokentm.udfs.testing.SharedData;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
+import dev.tokentm.udfs.testing.ReferenceData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,32 +18,23 @@ import org.junit.jupiter.api.Test;
  */
 class ReferenceModelTest {
 
-    private static NDManager manager;
-    private static ModelLoader.LoadedModel loaded;
-    private static Map<String, NDArray> expected;
+    private static ReferenceData reference;
 
     @BeforeAll
     static void load() throws Exception {
-        Path dir = SharedData.require("reference/vit-tiny-p8");
-        loaded = ModelLoader.load(dir.resolve("model.safetensors").toString());
-        manager = NDManager.newBaseManager();
-        byte[] bytes = Files.readAllBytes(dir.resolve("expected.safetensors"));
-        expected = Safetensors.read(bytes, manager, "expected.safetensors").tensors();
+        reference = ReferenceData.load();
     }
 
     @AfterAll
     static void close() {
-        if (loaded != null) {
-            loaded.close();
-        }
-        if (manager != null) {
-            manager.close();
+        if (reference != null) {
+            reference.close();
         }
     }
 
     @Test
     void architectureComesFromTheHeaderMetadata() {
-        VitConfig c = loaded.model().config();
+        VitConfig c = reference.model().config();
         assertEquals(32, c.imageSize());
         assertEquals(8, c.patchSize());
         assertEquals(48, c.embedDim());
@@ -61,15 +46,15 @@ class ReferenceModelTest {
 
     @Test
     void logitsMatch() {
-        NDArray logits = loaded.model().logits(expected.get("images"));
-        assertClose(logits, expected.get("logits"), 1e-4, "logits");
+        NDArray logits = reference.model().logits(reference.expected("images"));
+        assertClose(logits, reference.expected("logits"), 1e-4, "logits");
     }
 
     @Test
     void attentionAndItsGradientsMatch() {
-        try (VitTrace trace = loaded.model().trace(expected.get("images"), TraceRequest.withGradients(TargetClasses.predicted()))) {
-            assertClose(trace.logits(), expected.get("logits"), 1e-4, "traced logits");
-            float[] predicted = expected.get("predicted").toFloatArray();
+        try (VitTrace trace = reference.model().trace(reference.expected("images"), TraceRequest.withGradients(TargetClasses.predicted()))) {
+            assertClose(trace.logits(), reference.expected("logits"), 1e-4, "traced logits");
+            float[] predicted = reference.expected("predicted").toFloatArray();
             int[] want = new int[predicted.length];
             for (int i = 0; i < want.length; i++) {
                 want[i] = Math.round(predicted[i]);
@@ -82,8 +67,8 @@ class ReferenceModelTest {
                 attention.add(block.attention());
                 gradients.add(block.attentionGradient());
             }
-            assertClose(NDArrays.stack(attention, 1), expected.get("attention"), 1e-4, "attention");
-            assertClose(NDArrays.stack(gradients, 1), expected.get("attention_grad"), 1e-3, "attention gradients");
+            assertClose(NDArrays.stack(attention, 1), reference.expected("attention"), 1e-4, "attention");
+            assertClose(NDArrays.stack(gradients, 1), reference.expected("attention_grad"), 1e-3, "attention gradients");
         }
     }
 }

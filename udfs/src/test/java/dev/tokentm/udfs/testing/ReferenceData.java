@@ -1,0 +1,56 @@
+package dev.tokentm.udfs.testing;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.tokentm.udfs.checkpoint.ModelLoader;
+import dev.tokentm.udfs.checkpoint.Safetensors;
+import dev.tokentm.udfs.model.VisionTransformer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * shared/reference/vit-tiny-p8: the model and what the reference implementations computed on it
+ * ({@code images}, {@code logits}, {@code attention}, heatmaps; see shared/README.md). Skips the
+ * test when shared/ is absent.
+ */
+public final class ReferenceData implements AutoCloseable {
+
+    private final ModelLoader.LoadedModel loaded;
+    private final NDManager manager;
+    private final Map<String, NDArray> expected;
+
+    private ReferenceData(ModelLoader.LoadedModel loaded, NDManager manager, Map<String, NDArray> expected) {
+        this.loaded = loaded;
+        this.manager = manager;
+        this.expected = expected;
+    }
+
+    public static ReferenceData load() throws IOException {
+        Path dir = SharedData.require("reference/vit-tiny-p8");
+        ModelLoader.LoadedModel loaded = ModelLoader.load(dir.resolve("model.safetensors").toString());
+        NDManager manager = NDManager.newBaseManager();
+        byte[] bytes = Files.readAllBytes(dir.resolve("expected.safetensors"));
+        return new ReferenceData(loaded, manager, Safetensors.read(bytes, manager, "expected.safetensors").tensors());
+    }
+
+    public VisionTransformer model() {
+        return loaded.model();
+    }
+
+    /** One expected array by its name in expected.safetensors. */
+    public NDArray expected(String name) {
+        NDArray a = expected.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("expected.safetensors has no '" + name + "', only " + expected.keySet());
+        }
+        return a;
+    }
+
+    @Override
+    public void close() {
+        loaded.close();
+        manager.close();
+    }
+}
