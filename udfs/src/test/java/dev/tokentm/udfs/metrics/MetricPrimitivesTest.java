@@ -1,0 +1,57 @@
+package dev.tokentm.udfs.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** Upsampling, average precision and pixel order against hand-computed values. */
+class MetricPrimitivesTest {
+
+    @Test
+    void bilinearMatchesPyTorchAlignCornersFalse() {
+        // torch.nn.functional.interpolate(tensor([[[[0., 1.], [2., 3.]]]]), size=4, mode="bilinear")
+        double[] expected = {
+            0.0, 0.25, 0.75, 1.0,
+            0.5, 0.75, 1.25, 1.5,
+            1.5, 1.75, 2.25, 2.5,
+            2.0, 2.25, 2.75, 3.0};
+        assertArrayEquals(expected, BilinearUpsampler.resize(new float[] {0, 1, 2, 3}, 2, 2, 4, 4), 1e-12);
+    }
+
+    @Test
+    void bilinearKeepsConstantsAndIsTheIdentityAtTheSameSize() {
+        float[] map = {1, 5, 2, 7, 3, 9};
+        assertArrayEquals(new double[] {1, 5, 2, 7, 3, 9}, BilinearUpsampler.resize(map, 2, 3, 2, 3), 0);
+        double[] up = BilinearUpsampler.resize(new float[] {4, 4, 4, 4}, 2, 2, 7, 5);
+        for (double v : up) {
+            assertEquals(4, v, 1e-12);
+        }
+        assertThrows(IllegalArgumentException.class, () -> BilinearUpsampler.resize(map, 2, 2, 4, 4));
+    }
+
+    @Test
+    void averagePrecisionByHand() {
+        // thresholds .9 (P=1, R=.5), .8 (P=.5, R=.5), .7 (P=2/3, R=1), .6: AP = .5·1 + .5·2/3
+        assertEquals(0.5 + 0.5 * 2 / 3.0,
+                AveragePrecision.of(new double[] {0.9, 0.8, 0.7, 0.6}, new boolean[] {true, false, true, false}), 1e-12);
+        // all scores tied: one threshold, precision = share of positives
+        assertEquals(1 / 3.0, AveragePrecision.of(new double[] {0.5, 0.5, 0.5}, new boolean[] {true, false, false}), 1e-12);
+        // a tie across a positive and a negative at the top
+        assertEquals(0.5 * 0.5 + 0.5 * (2 / 3.0),
+                AveragePrecision.of(new double[] {1, 1, 0.2}, new boolean[] {true, false, true}), 1e-12);
+        assertEquals(0.0, AveragePrecision.of(new double[] {0.3, 0.1}, new boolean[] {false, false}));
+        assertEquals(1.0, AveragePrecision.of(new double[] {0.3, 0.1}, new boolean[] {true, false}));
+    }
+
+    @Test
+    void pixelOrderBreaksTiesByIndex() {
+        double[] relevance = {1, 3, 3, 0};
+        assertArrayEquals(new int[] {2, 0, 1, 3}, PixelOrder.POSITIVE.ranks(relevance));
+        assertArrayEquals(new int[] {1, 2, 3, 0}, PixelOrder.NEGATIVE.ranks(relevance));
+        double[] constant = {2, 2, 2};
+        assertArrayEquals(new int[] {0, 1, 2}, PixelOrder.POSITIVE.ranks(constant));
+        assertArrayEquals(new int[] {0, 1, 2}, PixelOrder.NEGATIVE.ranks(constant));
+    }
+}
