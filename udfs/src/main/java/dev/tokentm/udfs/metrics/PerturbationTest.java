@@ -91,10 +91,9 @@ public record PerturbationTest(double[] fractions, int maxBatch) {
                 }
             }
             NDArray rankMaps = scope.create(ranks, new Shape(batch, 1, height, width));
-            NDArray raw = images.toType(DataType.FLOAT32, false);
+            NDArray raw = images.toType(DataType.FLOAT32, true); // a copy, so work lands in this scope
+            raw.attach(scope);
             Preprocessing pre = config.preprocessing();
-            NDArray mean = channelVector(scope, pre.mean());
-            NDArray std = channelVector(scope, pre.std());
 
             float[][] logits = new float[steps.length * batch][];
             int stepsPerPass = Math.max(1, maxBatch / batch);
@@ -104,7 +103,7 @@ public record PerturbationTest(double[] fractions, int maxBatch) {
                 for (int k = first; k < last; k++) {
                     float removed = (float) Math.floor(pixels * steps[k]);
                     NDArray keep = rankMaps.gte(removed).toType(DataType.FLOAT32, false);
-                    perturbed.add(raw.mul(keep).sub(mean).div(std));
+                    perturbed.add(pre.normalize(raw.mul(keep)));
                 }
                 NDArray out = model.logits(NDArrays.concat(perturbed, 0));
                 float[] flat = out.toType(DataType.FLOAT32, false).toFloatArray();
@@ -119,14 +118,6 @@ public record PerturbationTest(double[] fractions, int maxBatch) {
             }
             return curves;
         }
-    }
-
-    private static NDArray channelVector(NDManager manager, double[] values) {
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) values[i];
-        }
-        return manager.create(f, new Shape(1, f.length, 1, 1));
     }
 
     private static PerturbationCurve curve(PixelOrder order, double[] steps, int label, int explained, float[][] logits,

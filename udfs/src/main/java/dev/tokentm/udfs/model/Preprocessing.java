@@ -1,5 +1,8 @@
 package dev.tokentm.udfs.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -77,6 +80,23 @@ public record Preprocessing(
     /** Resize straight to the image size with the given statistics (Hugging Face's ViT processor). */
     public static Preprocessing exact(int imageSize, double[] mean, double[] std) {
         return new Preprocessing(imageSize, imageSize, ResizeMode.EXACT, "bilinear", mean, std);
+    }
+
+    /**
+     * {@code (x − mean) / std} per channel, for images {@code [B, C, H, W]} already resized and
+     * cropped, with values in [0,1]. The result belongs to the images' manager.
+     */
+    public NDArray normalize(NDArray images) {
+        NDManager manager = images.getManager();
+        return images.sub(channels(manager, mean, images)).div(channels(manager, std, images));
+    }
+
+    private static NDArray channels(NDManager manager, double[] values, NDArray like) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return manager.create(f, new Shape(1, f.length, 1, 1)).toType(like.getDataType(), false);
     }
 
     /** The crop fraction timm calls {@code crop_pct}. */

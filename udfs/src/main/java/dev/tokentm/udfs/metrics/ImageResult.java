@@ -1,0 +1,23 @@
+package dev.tokentm.udfs.metrics;
+
+/**
+ * One image explained by one method, with its faithfulness measurements.
+ *
+ * @param index the image's position in its batch
+ * @param method the explainer's name
+ * @param target which class was explained
+ * @param heatmap the heatmap, row-major {@code grid × grid}
+ * @param grid patches per side
+ * @param positive perturbation curve, most relevant pixels first
+ * @param negative perturbation curve, least relevant pixels first
+ * @param segmentation segmentation counts, or null when the image has no mask
+ */
+public record ImageResult(
+        int index,
+        String method,
+        TargetMode target,
+        float[] heatmap,
+        int grid,
+        PerturbationCurve positive,
+        PerturbationCurve negative,
+        SegmentationCounts segmentation) {}

@@ -1,0 +1,16 @@
+package dev.tokentm.udfs.metrics;
+
+/**
+ * Which class a heatmap explains. The published protocols evaluate both, as separate runs: the
+ * model's prediction, and the true label (an image without a label is then explained for its
+ * prediction; its row's explained class says so).
+ */
+public enum TargetMode {
+    PREDICTED,
+    LABEL;
+
+    /** Lower-case name for outputs. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

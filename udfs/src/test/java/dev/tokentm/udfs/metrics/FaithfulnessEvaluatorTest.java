@@ -1,0 +1,77 @@
+package dev.tokentm.udfs.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.tokentm.udfs.explain.Explainer;
+import dev.tokentm.udfs.explain.Gae;
+import dev.tokentm.udfs.explain.TokenTm;
+import dev.tokentm.udfs.model.TargetClasses;
+import dev.tokentm.udfs.model.VisionTransformer;
+import dev.tokentm.udfs.model.VitConfig;
+import dev.tokentm.udfs.testing.TestVits;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class FaithfulnessEvaluatorTest {
+
+    @Test
+    void explainsEveryImageWithEveryMethodAndMeasuresIt() {
+        VitConfig config = VitConfig.timm(16, 4, 12, 2, 2, 3);
+        try (VisionTransformer model = TestVits.random(config, 2, 0.3, DataType.FLOAT32);
+                NDManager manager = NDManager.newBaseManager()) {
+            Random r = new Random(1);
+            float[] pixels = new float[3 * 3 * 16 * 16];
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = r.nextFloat();
+            }
+            NDArray raw = manager.create(pixels, new Shape(3, 3, 16, 16));
+            int[] labels = {2, -1, 0};
+            boolean[] object = new boolean[16 * 16];
+            Arrays.fill(object, 0, 64, true);
+            List<FaithfulnessEvaluator.Mask> masks =
+                    Arrays.asList(new FaithfulnessEvaluator.Mask(object, 16, 16), null, new FaithfulnessEvaluator.Mask(object, 16, 16));
+            List<Explainer> methods = List.of(new TokenTm(), new Gae());
+            FaithfulnessEvaluator evaluator = new FaithfulnessEvaluator(PerturbationTest.published());
+
+            List<ImageResult> byLabel = evaluator.evaluate(model, raw, labels, masks, methods, TargetMode.LABEL);
+            assertEquals(6, byLabel.size());
+            int[] predicted = TargetClasses.predicted().select(model.logits(config.preprocessing().normalize(raw)));
+            for (ImageResult result : byLabel) {
+                int b = result.index();
+                int expectedClass = labels[b] >= 0 ? labels[b] : predicted[b];
+                assertEquals(expectedClass, result.positive().explainedClass(), result.method() + " image " + b);
+                assertEquals(expectedClass, result.negative().explainedClass());
+                assertEquals(16, result.heatmap().length);
+                assertEquals(10, result.positive().fractions().length);
+                if (masks.get(b) == null) {
+                    assertNull(result.segmentation());
+                } else {
+                    assertNotNull(result.segmentation());
+                    assertEquals(256, result.segmentation().labeled());
+                }
+            }
+            // The heatmaps are the explainers' own, for the same classes.
+            NDArray direct = new Gae().explain(model, config.preprocessing().normalize(raw),
+                    TargetClasses.of(labels[0], predicted[1], labels[2]));
+            ImageResult gae0 = byLabel.stream().filter(x -> x.method().equals("gae") && x.index() == 0).findFirst().orElseThrow();
+            assertArrayEquals(direct.get(0).toFloatArray(), gae0.heatmap(), 1e-6f);
+
+            int callerArrays = manager.getManagedArrays().size();
+            List<ImageResult> byPrediction = evaluator.evaluate(model, raw, labels, masks, methods, TargetMode.PREDICTED);
+            assertEquals(callerArrays, manager.getManagedArrays().size(), "arrays left in the caller's manager");
+            for (ImageResult result : byPrediction) {
+                assertEquals(predicted[result.index()], result.positive().explainedClass());
+                assertEquals(TargetMode.PREDICTED, result.target());
+            }
+        }
+    }
+}
