@@ -103,6 +103,15 @@ public final class VisionTransformer implements AutoCloseable {
     }
 
     /**
+     * Logits with autograd recording, for training: call it with gradient recording on, and
+     * keep the images' manager open until the backward pass is done; every intermediate array
+     * lives there (see {@link #trace} for why they must outlive the backward pass).
+     */
+    public NDArray trainingLogits(NDArray images) {
+        return run(images, ForwardHook.NONE, images.getManager(), false, false);
+    }
+
+    /**
      * Runs the forward pass and records a {@link VitTrace}: the requested tensors of every block
      * and, if asked, the gradients of each image's target class logit with respect to every
      * attention map and recorded token tensor, from one backward pass over the whole batch.
