@@ -17,6 +17,22 @@ public final class TokenTmJob implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new TokenTmJob()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line, with failures reported as one line naming the problem (the stack trace
+     * only when {@code TOKENTM_DEBUG} is set), exit code 1.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new TokenTmJob()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            cmd.getErr().println(cmd.getCommandName().equals("tokentm") ? "tokentm: " + message
+                    : "tokentm " + cmd.getCommandName() + ": " + message);
+            if (System.getenv("TOKENTM_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Writes a cluttered Fashion-MNIST set: ImageFolder PNGs, masks and a manifest. */
@@ -24,14 +25,14 @@ public final class MakeDataCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Generator seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--fashion-mnist", description = "Directory of the Fashion-MNIST IDX files (default: Debian's).")
-    Path fashionMnist = FashionMnist.DEFAULT_DIR;
+    @Mixin
+    FashionMnistOption fashionMnist;
 
     @Override
     public Integer call() throws Exception {
         FashionMnist source = switch (split) {
-            case "train" -> FashionMnist.train(fashionMnist);
-            case "test" -> FashionMnist.test(fashionMnist);
+            case "train" -> fashionMnist.train();
+            case "test" -> fashionMnist.test();
             default -> throw new IllegalArgumentException("--split must be train or test, got '" + split + "'");
         };
         if (count < 1 || count > source.size()) {

@@ -3,12 +3,14 @@ package dev.tokentm.job.train;
 import dev.tokentm.job.data.ClutterSettings;
 import dev.tokentm.job.data.ClutteredFashionMnist;
 import dev.tokentm.job.data.FashionMnist;
+import dev.tokentm.job.data.FashionMnistOption;
 import dev.tokentm.udfs.model.Preprocessing;
 import dev.tokentm.udfs.model.VitConfig;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains the project's small ViT on cluttered Fashion-MNIST. */
@@ -55,8 +57,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", description = "Continue from this checkpoint (same architecture) instead of random weights.")
     String init;
 
-    @Option(names = "--fashion-mnist", description = "Directory of the Fashion-MNIST IDX files (default: Debian's).")
-    Path fashionMnist = FashionMnist.DEFAULT_DIR;
+    @Mixin
+    FashionMnistOption fashionMnist;
 
     /** The seed of the test images' clutter; the committed sample is made with it. */
     public static final long TEST_SEED = 7;
@@ -71,8 +73,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config = new TrainConfig(model, epochs, batchSize, learningRate, weightDecay, 0.5, 0.1, trainImages,
                 testImages, seed, TEST_SEED, init);
         Trainer trainer = new Trainer(config,
-                new ClutteredFashionMnist(FashionMnist.train(fashionMnist), clutter),
-                new ClutteredFashionMnist(FashionMnist.test(fashionMnist), clutter),
+                new ClutteredFashionMnist(fashionMnist.train(), clutter),
+                new ClutteredFashionMnist(fashionMnist.test(), clutter),
                 FashionMnist.CLASS_NAMES, System.out);
         double best = trainer.run(out);
         System.out.printf(Locale.ROOT, "best held-out test accuracy %.4f; checkpoint %s%n", best, out.resolve("model.safetensors"));
