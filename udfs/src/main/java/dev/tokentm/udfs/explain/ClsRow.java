@@ -3,6 +3,7 @@ package dev.tokentm.udfs.explain;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.VitConfig;
 import java.util.List;
 
@@ -16,12 +17,8 @@ final class ClsRow {
     private ClsRow() {}
 
     /** The one-hot [CLS] row {@code e_0}, {@code [B, 1, N]}. */
-    static NDArray unit(NDManager manager, long batch, long tokens) {
-        float[] row = new float[Math.toIntExact(batch * tokens)];
-        for (int b = 0; b < batch; b++) {
-            row[Math.toIntExact(b * tokens)] = 1f;
-        }
-        return manager.create(row, new Shape(batch, 1, tokens));
+    static NDArray unit(NDManager manager, long batch, long tokens, NDArray like) {
+        return TargetClasses.oneHot(manager, new int[Math.toIntExact(batch)], tokens, like).expandDims(1);
     }
 
     /**
@@ -30,7 +27,7 @@ final class ClsRow {
      */
     static NDArray ofProduct(NDManager manager, List<NDArray> maps, boolean addIdentity) {
         Shape s = maps.get(0).getShape();
-        NDArray row = unit(manager, s.get(0), s.get(1)).toType(maps.get(0).getDataType(), false);
+        NDArray row = unit(manager, s.get(0), s.get(1), maps.get(0));
         for (int l = maps.size() - 1; l >= 0; l--) {
             NDArray moved = row.matMul(maps.get(l));
             row = addIdentity ? row.add(moved) : moved;

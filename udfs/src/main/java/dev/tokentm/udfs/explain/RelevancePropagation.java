@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.tokentm.udfs.model.BlockActivations;
+import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
 import dev.tokentm.udfs.model.VitParameters;
@@ -80,12 +81,7 @@ final class RelevancePropagation {
     private static NDArray headRelevance(VitParameters weights, VitConfig config, NDArray normed, int[] targets,
             NDManager manager) {
         long batch = normed.getShape().get(0);
-        int classes = config.numClasses();
-        float[] oneHot = new float[Math.toIntExact(batch * classes)];
-        for (int b = 0; b < batch; b++) {
-            oneHot[b * classes + targets[b]] = 1f;
-        }
-        NDArray target = manager.create(oneHot, new Shape(batch, classes)).toType(normed.getDataType(), false);
+        NDArray target = TargetClasses.oneHot(manager, targets, config.numClasses(), normed);
         // DeiT averages its two heads; each then carries half the target's relevance.
         int heads = config.distillationToken() ? 2 : 1;
         if (heads == 2) {

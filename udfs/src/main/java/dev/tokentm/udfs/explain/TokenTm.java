@@ -93,7 +93,7 @@ public record TokenTm(TokenTmConfig config) implements Explainer {
         if (config.aggregate()) {
             // Row vector through C's factors from the last block to the first:
             // r ← r (I + D_l), then r ← r (I + M_l).
-            row = ClsRow.unit(manager, batch, tokens).toType(first.getDataType(), false);
+            row = ClsRow.unit(manager, batch, tokens, first);
             for (int l = attentionMaps.size() - 1; l >= 0; l--) {
                 if (mlpWeights.get(l) != null) {
                     row = row.add(row.mul(mlpWeights.get(l).expandDims(1)));

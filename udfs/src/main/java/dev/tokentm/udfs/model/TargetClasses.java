@@ -1,6 +1,8 @@
 package dev.tokentm.udfs.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
 /**
@@ -39,6 +41,20 @@ public interface TargetClasses {
             }
             return copy.clone();
         };
+    }
+
+    /**
+     * One row per image with 1 at its class and 0 elsewhere, {@code [B, numClasses]}, in
+     * {@code like}'s data type and on its device, owned by {@code manager}.
+     */
+    static NDArray oneHot(NDManager manager, int[] classes, long numClasses, NDArray like) {
+        float[] rows = new float[Math.toIntExact(classes.length * numClasses)];
+        for (int i = 0; i < classes.length; i++) {
+            rows[Math.toIntExact(i * numClasses + classes[i])] = 1f;
+        }
+        return manager.create(rows, new Shape(classes.length, numClasses))
+                .toType(like.getDataType(), false)
+                .toDevice(like.getDevice(), false);
     }
 
     private static int[] toInts(NDArray indices) {

@@ -139,7 +139,9 @@ public final class VisionTransformer implements AutoCloseable {
                     GradientScope autograd = GradientScope.open()) {
                 NDArray liveLogits = run(images, recorder, graph, false, request.conservative());
                 targets = request.targets().select(liveLogits);
-                NDArray score = liveLogits.mul(oneHot(graph, targets, liveLogits)).sum();
+                NDArray score = liveLogits
+                        .mul(TargetClasses.oneHot(graph, targets, liveLogits.getShape().get(1), liveLogits))
+                        .sum();
                 autograd.backward(score);
                 logits = liveLogits.stopGradient();
                 logits.attach(traceManager);
@@ -149,17 +151,6 @@ public final class VisionTransformer implements AutoCloseable {
             traceManager.close();
             throw e;
         }
-    }
-
-    private static NDArray oneHot(NDManager manager, int[] targets, NDArray logits) {
-        long classes = logits.getShape().get(1);
-        float[] mask = new float[Math.toIntExact(targets.length * classes)];
-        for (int i = 0; i < targets.length; i++) {
-            mask[Math.toIntExact(i * classes + targets[i])] = 1f;
-        }
-        return manager.create(mask, logits.getShape())
-                .toType(logits.getDataType(), false)
-                .toDevice(logits.getDevice(), false);
     }
 
     /** Forward without gradients; logits end up in {@code resultManager}, everything else is freed. */
