@@ -9,12 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.tokentm.udfs.checkpoint.EmbeddedModel;
 import dev.tokentm.udfs.checkpoint.ModelLoader;
-import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** The shipped model reaches its recorded held-out accuracy on the committed sample. */
@@ -28,28 +24,15 @@ class EmbeddedModelTest {
     @Test
     void reachesItsRecordedAccuracyOnTheCommittedSample() throws Exception {
         double recorded = Double.parseDouble(EmbeddedModel.metadata().get("test_accuracy"));
-        List<String> rows = Files.readAllLines(sampleDir().resolve("manifest.csv"));
-        int n = rows.size() - 1;
+        SampleImages sample = new SampleImages(sampleDir());
+        int n = sample.size();
         assertTrue(n >= 200, "the committed sample has " + n + " images");
         try (ModelLoader.LoadedModel loaded = EmbeddedModel.load(Device.cpu()); NDManager manager = NDManager.newBaseManager()) {
             assertEquals(FashionMnist.CLASS_NAMES, loaded.classNames());
             int side = loaded.model().config().imageSize();
-            float[] pixels = new float[n * 3 * side * side];
-            int[] labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                String[] cells = rows.get(i + 1).split(",");
-                labels[i] = Integer.parseInt(cells[1]);
-                BufferedImage image = ImageIO.read(sampleDir().resolve(cells[0]).toFile());
-                for (int y = 0; y < side; y++) {
-                    for (int x = 0; x < side; x++) {
-                        int rgb = image.getRGB(x, y);
-                        for (int c = 0; c < 3; c++) {
-                            pixels[((i * 3 + c) * side + y) * side + x] = ((rgb >> (16 - 8 * c)) & 0xff) / 255f;
-                        }
-                    }
-                }
-            }
-            NDArray images = manager.create(pixels, new Shape(n, 3, side, side));
+            SampleImages.Batch batch = sample.read(0, n, side);
+            int[] labels = batch.labels();
+            NDArray images = manager.create(batch.pixels(), new Shape(n, 3, side, side));
             long[] predicted = loaded.model().logits(loaded.model().config().preprocessing().normalize(images))
                     .argMax(1).toLongArray();
             int correct = 0;

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.tokentm.job.data.SampleImages;
 import dev.tokentm.udfs.checkpoint.ModelLoader;
 import dev.tokentm.udfs.explain.Explainer;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
@@ -17,7 +18,6 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,8 +38,8 @@ public final class SampleEvaluation {
         Path sample = Path.of(args[1]);
         Path overlay = Path.of(args[2]);
         int limit = args.length > 3 ? Integer.parseInt(args[3]) : Integer.MAX_VALUE;
-        List<String> rows = Files.readAllLines(sample.resolve("manifest.csv"));
-        int n = Math.min(limit, rows.size() - 1);
+        SampleImages images = new SampleImages(sample);
+        int n = Math.min(limit, images.size());
         List<Explainer> methods = new ArrayList<>();
         for (String name : ExplainerRegistry.names()) {
             methods.add(ExplainerRegistry.get(name));
@@ -54,32 +54,18 @@ public final class SampleEvaluation {
             int side = loaded.model().config().imageSize();
             for (int first = 0; first < n; first += 16) {
                 int b = Math.min(16, n - first);
-                float[] pixels = new float[b * 3 * side * side];
-                int[] labels = new int[b];
+                SampleImages.Batch batch = images.read(first, b, side);
                 List<FaithfulnessEvaluator.Mask> masks = new ArrayList<>();
                 for (int i = 0; i < b; i++) {
-                    String[] cells = rows.get(first + i + 1).split(",");
-                    labels[i] = Integer.parseInt(cells[1]);
-                    BufferedImage image = ImageIO.read(sample.resolve(cells[0]).toFile());
-                    BufferedImage mask = ImageIO.read(sample.resolve(cells[2]).toFile());
+                    masks.add(new FaithfulnessEvaluator.Mask(batch.masks().get(i), side, side));
                     if (first + i < 8) {
-                        shown.add(image);
+                        shown.add(batch.images().get(i));
                     }
-                    boolean[] fg = new boolean[side * side];
-                    for (int y = 0; y < side; y++) {
-                        for (int x = 0; x < side; x++) {
-                            int rgb = image.getRGB(x, y);
-                            for (int c = 0; c < 3; c++) {
-                                pixels[((i * 3 + c) * side + y) * side + x] = ((rgb >> (16 - 8 * c)) & 0xff) / 255f;
-                            }
-                            fg[y * side + x] = mask.getRaster().getSample(x, y, 0) > 127;
-                        }
-                    }
-                    masks.add(new FaithfulnessEvaluator.Mask(fg, side, side));
                 }
                 try (NDManager scope = manager.newSubManager()) {
-                    NDArray raw = scope.create(pixels, new Shape(b, 3, side, side));
-                    for (ImageResult r : evaluator.evaluate(loaded.model(), raw, labels, masks, methods, TargetMode.PREDICTED)) {
+                    NDArray raw = scope.create(batch.pixels(), new Shape(b, 3, side, side));
+                    for (ImageResult r : evaluator.evaluate(loaded.model(), raw, batch.labels(), masks, methods,
+                            TargetMode.PREDICTED)) {
                         totals.merge(r.method(), FaithfulnessTotals.empty(r.positive().fractions()).add(r.positive(), r.negative(), r.segmentation()),
                                 (a, c) -> a.add(r.positive(), r.negative(), r.segmentation()));
                         if (first + r.index() < 8) {
