@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.tokentm.udfs.metrics.DatasetMetrics;
 import dev.tokentm.udfs.metrics.FaithfulnessTotals;
+import dev.tokentm.udfs.spark.ExplanationRows;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -16,9 +17,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Dataset-level metrics per method and explained-class mode from {@link MetricRows} rows: Spark
- * sums the per-image counts in one aggregation, and the driver turns each group's sums into
- * {@link DatasetMetrics} with the same formulas as the in-memory path.
+ * Dataset-level metrics per method and explained-class mode from {@link ExplanationRows}: Spark
+ * sums the per-image counts in one aggregation (error rows left out), and the driver turns each
+ * group's sums into {@link DatasetMetrics} with the same formulas as the in-memory path.
  */
 public final class MetricsAggregator {
 
@@ -49,7 +50,8 @@ public final class MetricsAggregator {
             sums.add(sum(element_at(col("seg_union"), c + 1)).alias("union_" + c));
         }
         sums.add(sum("seg_ap").alias("ap_sum"));
-        Dataset<Row> grouped = rows.groupBy("method", "target")
+        Dataset<Row> grouped = rows.where(col("error").isNull().and(col("method").isNotNull()))
+                .groupBy("method", "target")
                 .agg(count(lit(1)).alias("images"), sums.toArray(new Column[0]))
                 .orderBy("method", "target");
 

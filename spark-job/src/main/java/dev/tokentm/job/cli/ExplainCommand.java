@@ -1,20 +1,136 @@
 package dev.tokentm.job.cli;
 
+import dev.tokentm.job.input.InputFormat;
+import dev.tokentm.job.input.InputSpec;
+import dev.tokentm.job.run.ExplainJob;
+import dev.tokentm.udfs.explain.ExplainerRegistry;
+import dev.tokentm.udfs.spark.VitExplainer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** The Spark job that explains a corpus and measures faithfulness. */
-@Command(name = "explain", mixinStandardHelpOptions = true,
-        description = "Explain an image corpus with TokenTM and the baselines on Spark (not yet available).")
+@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Explain an image corpus with TokenTM and the baselines on Spark, measure faithfulness "
+                + "(perturbation and segmentation tests), write Parquet and print the dataset table.",
+            "Run it with spark-submit on a cluster, or directly (Spark local mode). Re-running with the same "
+                + "--output resumes."})
 public final class ExplainCommand implements Callable<Integer> {
 
-    /** Exit code of a command that exists but is not built yet. */
-    static final int NOT_AVAILABLE = 3;
+    /** Set by bin/tokentm: the committed sample, explained when no --input is given. */
+    static final String SAMPLE_PROPERTY = "tokentm.sample";
+
+    @Option(names = "--input", description = "Image folder, manifest (.csv / Parquet) or Parquet dataset with image "
+            + "bytes; local, hdfs:// or s3a://. Default with bin/tokentm: the committed sample.")
+    String input;
+
+    @Option(names = "--format", description = "image-folder, manifest or parquet-bytes (default: guessed).")
+    String format;
+
+    @Option(names = "--output", defaultValue = "tokentm-output", description = "Output directory. Default: ${DEFAULT-VALUE}.")
+    String output;
+
+    @Option(names = "--model", description = "safetensors checkpoint (timm or Hugging Face naming). Default: the embedded model.")
+    String model;
+
+    @Option(names = "--model-config", description = "Architecture JSON for the checkpoint (Hugging Face config.json or timm keys).")
+    String modelConfig;
+
+    @Option(names = "--class-names", description = "Text file with one class name per line (overrides the model's).")
+    Path classNames;
+
+    @Option(names = "--methods", split = ",", description = "Explainers, comma-separated. Default: all of "
+            + "tokentm, raw-attention, rollout, gae, attention-gradcam, transformer-attribution, lrp, attcat.")
+    List<String> methods;
+
+    @Option(names = "--targets", split = ",", defaultValue = "predicted,label",
+            description = "Explained class: predicted and/or label (one row each). Default: ${DEFAULT-VALUE}.")
+    List<String> targets;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "Images per forward/backward pass. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--partitions", defaultValue = "0",
+            description = "Spark partitions (0: default parallelism, at most 256 images each). Default: ${DEFAULT-VALUE}.")
+    int partitions;
+
+    @Option(names = "--threads", defaultValue = "0", description = "PyTorch threads per task (0: spark.task.cpus).")
+    int threads;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Explain only this many images (0: all).")
+    int limit;
+
+    @Option(names = "--image-column", defaultValue = "image", description = "Parquet datasets: image column. Default: ${DEFAULT-VALUE}.")
+    String imageColumn;
+
+    @Option(names = "--path-column", defaultValue = "path", description = "Manifests: path column. Default: ${DEFAULT-VALUE}.")
+    String pathColumn;
+
+    @Option(names = "--label-column", defaultValue = "label", description = "Label column (index or class name). Default: ${DEFAULT-VALUE}.")
+    String labelColumn;
+
+    @Option(names = "--mask-column", defaultValue = "mask_path", description = "Manifests: mask path column. Default: ${DEFAULT-VALUE}.")
+    String maskColumn;
+
+    @Option(names = "--masks", description = "Image folders: a directory of object masks mirroring the image tree.")
+    String masks;
+
+    @Option(names = "--max-megapixels", defaultValue = "64", description = "Larger images become error rows. Default: ${DEFAULT-VALUE}.")
+    int maxMegapixels;
+
+    @Option(names = "--master", description = "Spark master when not launched by spark-submit. Default: local[*].")
+    String master;
 
     @Override
-    public Integer call() {
-        System.err.println("tokentm explain: the Spark job is not yet available in this version. "
-                + "Available now: 'tokentm bench-model' (model throughput).");
-        return NOT_AVAILABLE;
+    public Integer call() throws Exception {
+        String location = input;
+        if (location == null) {
+            location = System.getProperty(SAMPLE_PROPERTY);
+            if (location == null) {
+                throw new IllegalArgumentException("name the images with --input");
+            }
+            System.out.println("tokentm: no --input, explaining the committed sample " + location);
+        }
+        InputSpec spec = new InputSpec(location, format == null ? null : InputFormat.parse(format), imageColumn,
+                pathColumn, labelColumn, maskColumn, masks, limit);
+        VitExplainer explainer = new VitExplainer()
+                .setModelUrl(model)
+                .setModelConfigUrl(modelConfig)
+                .setMethods((methods == null ? ExplainerRegistry.names() : methods).toArray(new String[0]))
+                .setTargets(targets.toArray(new String[0]))
+                .setBatchSize(batchSize)
+                .setThreads(threads)
+                .setMaxMegapixels(maxMegapixels);
+        if (classNames != null) {
+            explainer.setClassNames(Files.readAllLines(classNames, StandardCharsets.UTF_8).stream()
+                    .map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new));
+        }
+        explainer.settings(); // bad options fail here, before Spark starts
+        try (SparkSession spark = session()) {
+            new ExplainJob(spark, System.out).run(new ExplainJob.Plan(spec, explainer, output, partitions));
+        }
+        return 0;
+    }
+
+    private SparkSession session() {
+        SparkConf conf = new SparkConf();
+        SparkSession.Builder builder = SparkSession.builder().appName("tokentm explain");
+        boolean local = !conf.contains("spark.master");
+        if (local) {
+            builder.master(master != null ? master : "local[*]")
+                    .config("spark.ui.showConsoleProgress", "false")
+                    .config("spark.sql.shuffle.partitions", "8");
+        }
+        SparkSession spark = builder.getOrCreate();
+        if (local) {
+            spark.sparkContext().setLogLevel("WARN");
+        }
+        return spark;
     }
 }

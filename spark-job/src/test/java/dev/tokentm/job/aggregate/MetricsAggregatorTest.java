@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tokentm.udfs.metrics.DatasetMetrics;
 import dev.tokentm.udfs.metrics.FaithfulnessTotals;
+import dev.tokentm.udfs.metrics.ImageResult;
+import dev.tokentm.udfs.metrics.TargetMode;
+import dev.tokentm.udfs.spark.ExplanationRows;
+import java.util.Locale;
 import dev.tokentm.udfs.metrics.PerturbationCurve;
 import dev.tokentm.udfs.metrics.PixelOrder;
 import dev.tokentm.udfs.metrics.SegmentationCounts;
@@ -79,14 +83,20 @@ class MetricsAggregatorTest {
                     PerturbationCurve pos = curve(r, PixelOrder.POSITIVE, label, explained);
                     PerturbationCurve neg = curve(r, PixelOrder.NEGATIVE, label, explained);
                     SegmentationCounts seg = masked ? segmentation(r) : null;
-                    rows.add(MetricRows.of(method, target, pos, neg, seg));
+                    ImageResult result = new ImageResult(0, method, TargetMode.valueOf(target.toUpperCase(Locale.ROOT)),
+                            new float[] {1f}, 1, pos, neg, seg, explained, 0.5f, 0.01);
+                    rows.add(ExplanationRows.result(
+                            new ExplanationRows.Source("image-" + image, null, label >= 0 ? label : null), result, "cpu"));
                     inMemory.merge(method + "/" + target, FaithfulnessTotals.empty(STEPS).add(pos, neg, seg),
                             (a, b) -> a.add(pos, neg, seg));
                 }
             }
         }
+        for (int bad = 0; bad < 20; bad++) { // error rows count nowhere
+            rows.add(ExplanationRows.error(new ExplanationRows.Source("bad-" + bad, "bad.png", 3), "cannot decode"));
+        }
         List<MetricsAggregator.MethodMetrics> fromSpark = MetricsAggregator.aggregate(
-                spark.createDataFrame(rows, MetricRows.schema()).repartition(4), STEPS);
+                spark.createDataFrame(rows, ExplanationRows.schema()).repartition(4), STEPS);
 
         assertEquals(methods.length * targets.length, fromSpark.size());
         for (MetricsAggregator.MethodMetrics m : fromSpark) {

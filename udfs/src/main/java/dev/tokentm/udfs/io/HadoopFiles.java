@@ -7,11 +7,14 @@ import java.net.URI;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.deploy.SparkHadoopUtil;
 
 /**
  * Hadoop file system access, kept apart so that local and classpath reads never load Hadoop.
- * Uses a default Hadoop configuration, which picks up {@code core-site.xml} and, for
- * {@code s3a://}, credentials from the standard AWS provider chain.
+ * Inside a Spark JVM (driver or executor) the configuration is Spark's own: {@code core-site.xml}
+ * plus every {@code spark.hadoop.*} setting of the job; elsewhere a default configuration. For
+ * {@code s3a://}, credentials come from the standard AWS provider chain.
  */
 final class HadoopFiles {
 
@@ -32,6 +35,11 @@ final class HadoopFiles {
     }
 
     private static FileSystem fileSystem(Path path) throws IOException {
-        return path.getFileSystem(new Configuration());
+        return path.getFileSystem(configuration());
+    }
+
+    private static Configuration configuration() {
+        SparkEnv env = SparkEnv.get();
+        return env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
     }
 }

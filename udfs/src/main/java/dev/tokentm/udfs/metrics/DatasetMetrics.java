@@ -64,7 +64,7 @@ public record DatasetMetrics(
     }
 
     /** Area under y(x) by the trapezoid rule. */
-    static double trapezoid(double[] x, double[] y) {
+    public static double trapezoid(double[] x, double[] y) {
         double area = 0;
         for (int i = 1; i < x.length; i++) {
             area += (x[i] - x[i - 1]) * (y[i] + y[i - 1]) / 2;

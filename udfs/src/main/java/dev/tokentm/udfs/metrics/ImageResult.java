@@ -11,6 +11,10 @@ package dev.tokentm.udfs.metrics;
  * @param positive perturbation curve, most relevant pixels first
  * @param negative perturbation curve, least relevant pixels first
  * @param segmentation segmentation counts, or null when the image has no mask
+ * @param predicted the model's top class on the unperturbed image
+ * @param probability its softmax probability
+ * @param seconds this method's share of the batch's time per image: its heatmaps, perturbation
+ *     and segmentation tests (the shared forward/backward trace is not included)
  */
 public record ImageResult(
         int index,
@@ -20,4 +24,7 @@ public record ImageResult(
         int grid,
         PerturbationCurve positive,
         PerturbationCurve negative,
-        SegmentationCounts segmentation) {}
+        SegmentationCounts segmentation,
+        int predicted,
+        float probability,
+        double seconds) {}

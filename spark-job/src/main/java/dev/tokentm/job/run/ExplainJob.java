@@ -1,0 +1,194 @@
+package dev.tokentm.job.run;
+
+import static org.apache.spark.sql.functions.col;
+
+import ai.djl.Device;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.tokentm.job.aggregate.MetricsAggregator;
+import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
+import dev.tokentm.job.input.ImageInputs;
+import dev.tokentm.job.input.InputSpec;
+import dev.tokentm.job.output.MetricsTable;
+import dev.tokentm.job.output.RunOutput;
+import dev.tokentm.udfs.checkpoint.ModelLoader;
+import dev.tokentm.udfs.metrics.DatasetMetrics;
+import dev.tokentm.udfs.runtime.DjlRuntime;
+import dev.tokentm.udfs.spark.ExecutorModels;
+import dev.tokentm.udfs.spark.ExplainSettings;
+import dev.tokentm.udfs.spark.VitExplainer;
+import java.io.PrintStream;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The job plan: read the corpus, skip images a previous run finished, repartition, explain in
+ * {@code mapPartitions} ({@link VitExplainer}), append rows to Parquet, then aggregate every row
+ * so far into dataset metrics, a JSON summary and the printed table.
+ */
+public final class ExplainJob {
+
+    /**
+     * @param partitions Spark partitions to explain in; 0 chooses at least the default
+     *     parallelism and at most 256 images per partition
+     */
+    public record Plan(InputSpec input, VitExplainer explainer, String output, int partitions) {}
+
+    /** What a run did. */
+    public record Result(long total, long skipped, long explained, long failed, double seconds,
+            List<MethodMetrics> metrics) {
+
+        public double imagesPerSecond() {
+            return seconds > 0 ? explained / seconds : 0;
+        }
+    }
+
+    private final SparkSession spark;
+    private final PrintStream out;
+
+    public ExplainJob(SparkSession spark, PrintStream out) {
+        this.spark = spark;
+        this.out = out;
+    }
+
+    public Result run(Plan plan) {
+        ExplainSettings settings = plan.explainer().settings();
+        DjlRuntime.configure();
+        // Load (and so check) the model on the driver before any task starts; local mode's tasks reuse it.
+        ModelLoader.LoadedModel model = ExecutorModels.get(settings, Device.cpu());
+        RunOutput output = new RunOutput(spark, plan.output());
+        Dataset<Row> input = ImageInputs.read(spark, plan.input(), model.classNames()).dropDuplicates("image_id");
+        long total = input.count();
+        if (total == 0) {
+            throw new IllegalArgumentException("no images found in " + plan.input().location());
+        }
+        Dataset<Row> todo = input;
+        boolean resuming = output.hasImages();
+        if (resuming) {
+            checkSameMethods(output, settings);
+            todo = input.join(output.readImages().select("image_id").distinct(), "image_id", "left_anti");
+        }
+        long pending = todo.count();
+        long skipped = total - pending;
+        out.printf(Locale.ROOT, "tokentm: %,d images in %s, %,d already done, %,d to explain with %s (model %s, %s)%n",
+                total, plan.input().location(), skipped, pending, String.join(", ", settings.methods()),
+                settings.modelLocation(), settings.targets());
+
+        long start = System.nanoTime();
+        if (pending > 0) {
+            int partitions = plan.partitions() > 0 ? plan.partitions()
+                    : (int) Math.max(spark.sparkContext().defaultParallelism(), (pending + 255) / 256);
+            explain(plan.explainer(), todo.repartition(partitions), output, pending);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        Dataset<Row> rows = output.readImages();
+        long failed = rows.where(col("error").isNotNull()).select("image_id").distinct().count();
+        Row first = rows.where(col("fractions").isNotNull()).select("fractions").first();
+        List<MethodMetrics> metrics = first == null ? List.of()
+                : MetricsAggregator.aggregate(rows, toDoubles(first.getList(0)));
+        output.writeMetrics(MetricsTable.rows(metrics), MetricsTable.schema());
+        Result result = new Result(total, skipped, pending, failed, seconds, metrics);
+        output.writeSummary(summary(plan, settings, result));
+        out.print(MetricsTable.format(metrics));
+        out.printf(Locale.ROOT, "images: %,d in input, %,d explained now (%.2f images/s, %.1f s), %,d skipped as done, "
+                + "%,d failed (error column)%noutput: %s%n", total, pending, result.imagesPerSecond(), seconds, skipped,
+                failed, output.root());
+        return result;
+    }
+
+    private void explain(VitExplainer explainer, Dataset<Row> todo, RunOutput output, long pending) {
+        LongAccumulator done = spark.sparkContext().longAccumulator("images done");
+        ProgressListener progress = new ProgressListener(done.id(), pending, out);
+        spark.sparkContext().addSparkListener(progress);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tokentm-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(progress::printIfDue, 5, 5, TimeUnit.SECONDS);
+        try {
+            output.appendImages(explainer.copy(new org.apache.spark.ml.param.ParamMap()).setProgress(done).transform(todo));
+        } finally {
+            ticker.shutdownNow();
+            spark.sparkContext().removeSparkListener(progress);
+        }
+        out.println(progress.line(System.nanoTime()));
+    }
+
+    /** Resuming with other methods would leave images without some methods' rows. */
+    private static void checkSameMethods(RunOutput output, ExplainSettings settings) {
+        Set<String> before = new HashSet<>();
+        for (Row r : output.readImages().where(col("method").isNotNull()).select("method", "target").distinct()
+                .collectAsList()) {
+            before.add(r.getString(0) + "/" + r.getString(1));
+        }
+        Set<String> now = new HashSet<>();
+        for (String m : settings.methods()) {
+            for (var t : settings.targets()) {
+                now.add(m + "/" + t.label());
+            }
+        }
+        if (!before.isEmpty() && !before.equals(now)) {
+            throw new IllegalArgumentException(output.root() + " holds results for " + new java.util.TreeSet<>(before)
+                    + ", not " + new java.util.TreeSet<>(now) + "; resume with the same --methods and --targets "
+                    + "or choose another --output");
+        }
+    }
+
+    private static String summary(Plan plan, ExplainSettings settings, Result r) {
+        JsonObject json = new JsonObject();
+        json.addProperty("input", plan.input().location());
+        json.addProperty("output", plan.output());
+        json.addProperty("model", settings.modelLocation());
+        JsonArray methods = new JsonArray();
+        settings.methods().forEach(methods::add);
+        json.add("methods", methods);
+        JsonArray targets = new JsonArray();
+        settings.targets().forEach(t -> targets.add(t.label()));
+        json.add("targets", targets);
+        json.addProperty("images_in_input", r.total());
+        json.addProperty("images_skipped_as_done", r.skipped());
+        json.addProperty("images_explained", r.explained());
+        json.addProperty("images_failed", r.failed());
+        json.addProperty("seconds", r.seconds());
+        json.addProperty("images_per_second", r.imagesPerSecond());
+        JsonArray metrics = new JsonArray();
+        for (MethodMetrics m : r.metrics()) {
+            DatasetMetrics d = m.metrics();
+            JsonObject o = new JsonObject();
+            o.addProperty("method", m.method());
+            o.addProperty("target", m.target());
+            o.addProperty("images", d.images());
+            o.addProperty("auc_positive", d.aucPositive());
+            o.addProperty("auc_negative", d.aucNegative());
+            o.addProperty("aopc", d.aopc());
+            o.addProperty("log_odds", d.logOdds());
+            o.addProperty("segmented_images", d.segmentedImages());
+            o.addProperty("pixel_accuracy", d.pixelAccuracy());
+            o.addProperty("miou", d.meanIou());
+            o.addProperty("map", d.meanAveragePrecision());
+            metrics.add(o);
+        }
+        json.add("metrics", metrics);
+        return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json) + "\n";
+    }
+
+    private static double[] toDoubles(List<Object> values) {
+        double[] d = new double[values.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = ((Number) values.get(i)).doubleValue();
+        }
+        return d;
+    }
+}

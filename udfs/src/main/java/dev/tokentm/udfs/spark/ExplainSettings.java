@@ -1,0 +1,64 @@
+package dev.tokentm.udfs.spark;
+
+import dev.tokentm.udfs.checkpoint.EmbeddedModel;
+import dev.tokentm.udfs.explain.ExplainerRegistry;
+import dev.tokentm.udfs.image.ImageLimits;
+import dev.tokentm.udfs.metrics.TargetMode;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Everything a partition needs to explain images, shipped to executors with the task.
+ *
+ * @param model checkpoint location (local, {@code hdfs://}, {@code s3a://}, {@code classpath:});
+ *     the embedded model when null
+ * @param modelConfig sidecar architecture JSON, or null to read it from the checkpoint
+ * @param classNames class names overriding the checkpoint's, or null
+ * @param methods explainer names from {@link ExplainerRegistry}
+ * @param targets which classes to explain: the prediction, the label, or both (one row each)
+ * @param batchSize images per forward/backward pass
+ * @param threads PyTorch threads per task; 0 uses the task's Spark CPUs ({@code spark.task.cpus})
+ * @param limits the largest file and image accepted
+ */
+public record ExplainSettings(
+        String model,
+        String modelConfig,
+        List<String> classNames,
+        List<String> methods,
+        List<TargetMode> targets,
+        int batchSize,
+        int threads,
+        ImageLimits limits) implements Serializable {
+
+    public ExplainSettings {
+        methods = List.copyOf(methods);
+        targets = List.copyOf(targets);
+        classNames = classNames == null ? null : List.copyOf(classNames);
+        if (methods.isEmpty()) {
+            throw new IllegalArgumentException("name at least one method; known: " + ExplainerRegistry.names());
+        }
+        for (String m : methods) {
+            ExplainerRegistry.get(m); // fails with the list of known names
+        }
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("name at least one target mode (predicted, label)");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+    }
+
+    /** The embedded model, every method, predicted class, batch 16. */
+    public static ExplainSettings defaults() {
+        return new ExplainSettings(null, null, null, ExplainerRegistry.names(), List.of(TargetMode.PREDICTED), 16, 0,
+                ImageLimits.defaults());
+    }
+
+    /** The checkpoint location actually loaded. */
+    public String modelLocation() {
+        return model == null ? EmbeddedModel.LOCATION : model;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.tokentm.udfs.spark;
+
+import dev.tokentm.udfs.image.BadImageException;
+import dev.tokentm.udfs.image.ImageDecoder;
+import dev.tokentm.udfs.image.InputTransform;
+import dev.tokentm.udfs.io.Storage;
+import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
+import java.io.UncheckedIOException;
+import org.apache.spark.sql.Row;
+
+/**
+ * One input row made ready for the model: its identity, pixels at the model's input size, label
+ * and mask.
+ *
+ * @param pixels RGB in [0,1], {@code [3][side][side]} flattened
+ * @param label the class index, -1 when unknown
+ * @param mask the object mask at input size, or null
+ */
+record InputImage(ExplanationRows.Source source, float[] pixels, int label, FaithfulnessEvaluator.Mask mask) {
+
+    /** The row's identity, readable even when the image is not. */
+    static ExplanationRows.Source source(Row row, InputColumns columns) {
+        String path = columns.path() >= 0 && !row.isNullAt(columns.path()) ? row.getString(columns.path()) : null;
+        String id = columns.id() >= 0 && !row.isNullAt(columns.id()) ? row.getString(columns.id()) : path;
+        Integer label = columns.label() >= 0 && !row.isNullAt(columns.label())
+                ? Math.toIntExact(((Number) row.get(columns.label())).longValue()) : null;
+        return new ExplanationRows.Source(id == null ? "" : id, path, label);
+    }
+
+    /**
+     * Decodes and transforms one row.
+     *
+     * @throws BadImageException with the reason for the row's error column
+     */
+    static InputImage read(Row row, InputColumns columns, ExplanationRows.Source source, ImageDecoder decoder,
+            InputTransform transform, int classes) throws BadImageException {
+        if (source.imageId().isEmpty()) {
+            throw new BadImageException("row has neither an image id nor a path");
+        }
+        int label = source.label() == null ? -1 : source.label();
+        if (label < -1 || label >= classes) {
+            throw new BadImageException("label " + label + " is outside the model's " + classes + " classes");
+        }
+        byte[] bytes;
+        if (columns.content() >= 0 && !row.isNullAt(columns.content())) {
+            bytes = (byte[]) row.get(columns.content());
+        } else if (source.path() != null) {
+            bytes = read(source.path(), "image");
+        } else {
+            throw new BadImageException("row has no image bytes and no path");
+        }
+        float[] pixels = transform.image(decoder.decode(bytes));
+        FaithfulnessEvaluator.Mask mask = null;
+        if (columns.maskPath() >= 0 && !row.isNullAt(columns.maskPath())) {
+            String maskPath = row.getString(columns.maskPath());
+            try {
+                boolean[] foreground = transform.mask(decoder.decode(read(maskPath, "mask")));
+                mask = new FaithfulnessEvaluator.Mask(foreground, transform.side(), transform.side());
+            } catch (BadImageException e) {
+                throw new BadImageException("mask " + maskPath + ": " + e.getMessage(), e);
+            }
+        }
+        return new InputImage(source, pixels, label, mask);
+    }
+
+    private static byte[] read(String location, String what) throws BadImageException {
+        try {
+            return Storage.readAll(location);
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            throw new BadImageException("cannot read " + what + ": " + e.getMessage(), e);
+        }
+    }
+}
