@@ -27,6 +27,13 @@ public final class TokenTmJob implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new TokenTmJob()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
+                message += ": " + root.getMessage(); // Spark wraps the cause that names the problem
+            }
             cmd.getErr().println(cmd.getCommandName().equals("tokentm") ? "tokentm: " + message
                     : "tokentm " + cmd.getCommandName() + ": " + message);
             if (System.getenv("TOKENTM_DEBUG") != null) {
