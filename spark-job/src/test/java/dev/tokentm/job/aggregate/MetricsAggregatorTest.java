@@ -64,7 +64,7 @@ class MetricsAggregatorTest {
         long interBg = r.nextInt(2000);
         long interFg = r.nextInt(1000);
         return new SegmentationCounts(interBg + interFg, labeled, interBg, interBg + r.nextInt(800), interFg,
-                interFg + r.nextInt(900), r.nextDouble(), r.nextDouble(), r.nextDouble());
+                interFg + r.nextInt(900), r.nextDouble(), r.nextDouble(), r.nextDouble(), r.nextDouble());
     }
 
     @Test

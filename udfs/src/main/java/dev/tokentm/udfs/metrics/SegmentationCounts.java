@@ -14,6 +14,9 @@ package dev.tokentm.udfs.metrics;
  *     scored by 1 − map, foreground by the map), as the published code computes it
  * @param averagePrecisionBackground AP of 1 − map against the background alone
  * @param averagePrecisionForeground AP of the map against the foreground alone
+ * @param relevanceOutside share of the heatmap's positive relevance (upsampled, not normalized)
+ *     that falls outside the object; NaN when the map has none. High values flag images whose
+ *     explanation rests on the background: possible spurious cues
  */
 public record SegmentationCounts(
         long correct,
@@ -24,4 +27,5 @@ public record SegmentationCounts(
         long unionForeground,
         double averagePrecision,
         double averagePrecisionBackground,
-        double averagePrecisionForeground) {}
+        double averagePrecisionForeground,
+        double relevanceOutside) {}

@@ -28,6 +28,13 @@ public final class SegmentationTest {
             max = Math.max(max, v);
         }
         boolean constant = !(max > min);
+        double positive = 0;
+        double outside = 0;
+        for (int i = 0; i < map.length; i++) {
+            double v = Math.max(0, map[i]);
+            positive += v;
+            outside += foreground[i] ? 0 : v;
+        }
         int n = map.length;
         double mean = 0;
         for (int i = 0; i < n; i++) {
@@ -67,6 +74,7 @@ public final class SegmentationTest {
                 predicted[1] + labelled[1] - intersection[1],
                 AveragePrecision.of(pooledScores, pooledLabels),
                 AveragePrecision.of(backgroundScores, background),
-                AveragePrecision.of(map, foreground));
+                AveragePrecision.of(map, foreground),
+                positive > 0 ? outside / positive : Double.NaN);
     }
 }

@@ -60,6 +60,7 @@ public final class ExplanationRows {
         f.add(field("seg_ap", DataTypes.DoubleType, true));
         f.add(field("seg_ap_background", DataTypes.DoubleType, true));
         f.add(field("seg_ap_foreground", DataTypes.DoubleType, true));
+        f.add(field("relevance_outside_mask", DataTypes.DoubleType, true));
         f.add(field("seconds", DataTypes.DoubleType, true));
         f.add(field("device", DataTypes.StringType, true));
         f.add(field("error", DataTypes.StringType, true));
@@ -112,6 +113,7 @@ public final class ExplanationRows {
         v.add(masked ? s.averagePrecision() : null);
         v.add(masked ? s.averagePrecisionBackground() : null);
         v.add(masked ? s.averagePrecisionForeground() : null);
+        v.add(masked ? s.relevanceOutside() : null);
         v.add(r.seconds());
         v.add(device);
         v.add(null);
