@@ -2,6 +2,8 @@ package dev.tokentm.job.cli;
 
 import dev.tokentm.job.input.InputFormat;
 import dev.tokentm.job.input.InputSpec;
+import dev.tokentm.job.output.RunOutput;
+import dev.tokentm.job.report.ReportCommand;
 import dev.tokentm.job.run.ExplainJob;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.spark.VitExplainer;
@@ -84,6 +86,10 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--max-megapixels", defaultValue = "64", description = "Larger images become error rows. Default: ${DEFAULT-VALUE}.")
     int maxMegapixels;
 
+    @Option(names = "--report", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Write report.html next to the Parquet output (--no-report to skip). Default: ${DEFAULT-VALUE}.")
+    boolean report;
+
     @Option(names = "--master", description = "Spark master when not launched by spark-submit. Default: local[*].")
     String master;
 
@@ -114,6 +120,9 @@ public final class ExplainCommand implements Callable<Integer> {
         explainer.settings(); // bad options fail here, before Spark starts
         try (SparkSession spark = session()) {
             new ExplainJob(spark, System.out).run(new ExplainJob.Plan(spec, explainer, output, partitions));
+            if (report) {
+                System.out.println("report: " + ReportCommand.write(spark, new RunOutput(spark, output), 8, 8, "tokentm"));
+            }
         }
         return 0;
     }

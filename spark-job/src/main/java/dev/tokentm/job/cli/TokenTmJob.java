@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The command line: {@code tokentm <command> [options]}. */
 @Command(name = "tokentm", mixinStandardHelpOptions = true, version = "tokentm-spark 0.1.0",
         description = "Faithful Vision Transformer explanations (TokenTM and baselines) at dataset scale on Spark.",
-        subcommands = {ExplainCommand.class, ModelBenchmark.class, dev.tokentm.job.bench.JobBenchmark.class, dev.tokentm.job.data.MakeDataCommand.class,
+        subcommands = {ExplainCommand.class, ModelBenchmark.class, dev.tokentm.job.bench.JobBenchmark.class,
+                dev.tokentm.job.report.ReportCommand.class, dev.tokentm.job.data.MakeDataCommand.class,
                 dev.tokentm.job.train.TrainCommand.class})
 public final class TokenTmJob implements Runnable {
 

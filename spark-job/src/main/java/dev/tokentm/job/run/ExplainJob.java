@@ -99,7 +99,7 @@ public final class ExplainJob {
                 : MetricsAggregator.aggregate(rows, toDoubles(first.getList(0)));
         output.writeMetrics(MetricsTable.rows(metrics), MetricsTable.schema());
         Result result = new Result(total, skipped, pending, failed, seconds, metrics);
-        output.writeSummary(summary(plan, settings, result));
+        output.writeSummary(summary(plan, settings, model.classNames(), result));
         out.print(MetricsTable.format(metrics));
         out.printf(Locale.ROOT, "images: %,d in input, %,d explained now (%.2f images/s, %.1f s), %,d skipped as done, "
                 + "%,d failed (error column)%noutput: %s%n", total, pending, result.imagesPerSecond(), seconds, skipped,
@@ -146,7 +146,7 @@ public final class ExplainJob {
         }
     }
 
-    private static String summary(Plan plan, ExplainSettings settings, Result r) {
+    private static String summary(Plan plan, ExplainSettings settings, List<String> classNames, Result r) {
         JsonObject json = new JsonObject();
         json.addProperty("input", plan.input().location());
         json.addProperty("output", plan.output());
@@ -157,6 +157,9 @@ public final class ExplainJob {
         JsonArray targets = new JsonArray();
         settings.targets().forEach(t -> targets.add(t.label()));
         json.add("targets", targets);
+        JsonArray classes = new JsonArray();
+        classNames.forEach(classes::add);
+        json.add("class_names", classes);
         json.addProperty("images_in_input", r.total());
         json.addProperty("images_skipped_as_done", r.skipped());
         json.addProperty("images_explained", r.explained());

@@ -1,0 +1,160 @@
+package dev.tokentm.job.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tokentm.job.cli.TokenTmJob;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.parser.ParseErrorList;
+import org.jsoup.parser.Parser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report of a small run: well-formed HTML5 with every image embedded, and what headless
+ * Chromium renders of it shows the table and the heatmaps.
+ */
+class ReportTest {
+
+    private static final Path SAMPLE = Path.of(System.getProperty("tokentm.repo.dir", "."), "data", "sample");
+    private static final List<String> METHODS = List.of("tokentm", "rollout", "lrp");
+
+    @TempDir
+    static Path tmp;
+    private static Path report;
+
+    @BeforeAll
+    static void run() throws Exception {
+        Path corpus = tmp.resolve("corpus");
+        List<String> lines = Files.readAllLines(SAMPLE.resolve("manifest.csv"));
+        List<String> manifest = new java.util.ArrayList<>(lines.subList(0, 7));
+        manifest.add("images/bag/broken.png,8,");
+        Files.createDirectories(corpus.resolve("images/bag"));
+        Files.writeString(corpus.resolve("images/bag/broken.png"), "not an image");
+        for (String line : lines.subList(1, 7)) {
+            for (String file : Arrays.copyOf(line.split(","), 3)) {
+                if (file.contains("/")) {
+                    Files.createDirectories(corpus.resolve(file).getParent());
+                    Files.copy(SAMPLE.resolve(file), corpus.resolve(file));
+                }
+            }
+        }
+        Files.write(corpus.resolve("manifest.csv"), manifest);
+        Path out = tmp.resolve("out");
+        int code = TokenTmJob.commandLine().execute("explain", "--input", corpus.resolve("manifest.csv").toString(),
+                "--output", out.toString(), "--methods", String.join(",", METHODS), "--targets", "predicted",
+                "--master", "local[2]");
+        assertEquals(0, code);
+        report = out.resolve("report.html");
+    }
+
+    @Test
+    void pageIsWellFormedAndSelfContained() throws Exception {
+        String html = Files.readString(report);
+        Parser parser = Parser.htmlParser().setTrackErrors(50);
+        Document doc = Jsoup.parse(html, "", parser);
+        ParseErrorList errors = parser.getErrors();
+        assertTrue(errors.isEmpty(), "HTML parse errors: " + errors);
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        assertEquals("en", doc.selectFirst("html").attr("lang"));
+        assertTrue(doc.title().startsWith("tokentm report"));
+        assertTrue(doc.select("script, link, iframe").isEmpty(), "no scripts or external resources");
+        Set<String> ids = new HashSet<>();
+        for (Element e : doc.select("[id]")) {
+            assertTrue(ids.add(e.id()), "duplicate id " + e.id());
+        }
+
+        // One metrics row per method, numbers in every cell.
+        var rows = doc.select("#metrics-table tr");
+        assertEquals(1 + METHODS.size(), rows.size());
+        for (Element row : rows.subList(1, rows.size())) {
+            assertTrue(METHODS.contains(row.child(0).text()), row.text());
+            assertEquals("6", row.child(2).text());
+            Double.parseDouble(row.child(3).text());
+        }
+        // Every image is an embedded PNG that decodes: 2 charts, 6 samples x (1 + 3 methods), audit the same.
+        var images = doc.select("img");
+        assertEquals(2 + 2 * 6 * (1 + METHODS.size()), images.size());
+        for (Element img : images) {
+            String src = img.attr("src");
+            assertTrue(src.startsWith("data:image/png;base64,"), "embedded: " + src.substring(0, 30));
+            BufferedImage png = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(src.substring(22))));
+            assertNotNull(png);
+            assertEquals(Integer.parseInt(img.attr("width")), png.getWidth());
+        }
+        // The failed image is listed; the per-class table has the classes of the six images.
+        assertTrue(doc.select("#error-table").text().contains("not a known image format"));
+        assertTrue(doc.select("#class-table tr").size() >= 2);
+        // Audit images are sorted by relevance outside the object, largest first.
+        var captions = doc.select("#audit ~ div.row figure:first-child figcaption");
+        double previous = 101;
+        for (Element c : captions) {
+            String text = c.text();
+            double share = Double.parseDouble(text.replaceAll(".* (\\d+)% outside.*", "$1"));
+            assertTrue(share <= previous, text);
+            previous = share;
+        }
+        assertEquals(6, captions.size());
+    }
+
+    @Test
+    void chromiumRendersTheTableAndHeatmaps() throws Exception {
+        String chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
+                .filter(ReportTest::onPath).findFirst().orElse(null);
+        assumeTrue(chromium != null, "headless Chromium is not installed (Debian: apt-get install chromium)");
+        Path shot = tmp.resolve("shot.png");
+        Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--window-size=1300,1400", "--screenshot=" + shot, report.toUri().toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("chromium.log").toFile()).start();
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium timed out");
+        BufferedImage image = ImageIO.read(shot.toFile());
+        assertNotNull(image, "no screenshot: " + Files.readString(tmp.resolve("chromium.log")));
+        int header = 0;
+        int colourful = 0;
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y) & 0xffffff;
+                colours.add(rgb);
+                if (rgb == 0x1f4e79) {
+                    header++; // the metrics table's header cells
+                }
+                int r = rgb >> 16;
+                int g = (rgb >> 8) & 0xff;
+                int b = rgb & 0xff;
+                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 80) {
+                    colourful++; // heatmap overlays and chart lines
+                }
+            }
+        }
+        assertTrue(header > 5_000, "table header pixels: " + header);
+        assertTrue(colours.size() > 2_000, "distinct colours: " + colours.size());
+        assertTrue(colourful > 20_000, "saturated pixels: " + colourful);
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
