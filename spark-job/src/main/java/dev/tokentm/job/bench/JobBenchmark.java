@@ -3,6 +3,7 @@ package dev.tokentm.job.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.tokentm.job.cli.SparkSessions;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.run.ExplainJob;
 import dev.tokentm.udfs.checkpoint.EmbeddedModel;
@@ -66,9 +67,7 @@ public final class JobBenchmark implements Callable<Integer> {
                     .setTargets("predicted").setBatchSize(batchSize);
             ExplainJob.Result job;
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            try (SparkSession spark = SparkSession.builder().master(master).appName("tokentm bench-job")
-                    .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate()) {
-                spark.sparkContext().setLogLevel("WARN");
+            try (SparkSession spark = SparkSessions.open("tokentm bench-job", master)) {
                 job = new ExplainJob(spark, new PrintStream(log, true, StandardCharsets.UTF_8)).run(new ExplainJob.Plan(
                         InputSpec.of(manifest.toString()), explainer, dir.resolve("out").toString(), 0));
             }
@@ -88,7 +87,8 @@ public final class JobBenchmark implements Callable<Integer> {
                 });
                 f = ModelBenchmark.imagesPerSecond(batchSize, seconds, () -> vit.logits(batch).close());
             }
-            int perturbationPasses = 2 * (PerturbationTest.published().fractions().length + 1) * methods.size();
+            // Step 0 (unperturbed) reuses the shared trace's logits: each order runs the 9 perturbed steps.
+            int perturbationPasses = 2 * PerturbationTest.published().fractions().length * methods.size();
             double modelSecondsPerImage = 1 / fb + perturbationPasses / f;
             out.printf(Locale.ROOT, "whole job (%s, %d images, methods %s, batch %d, perturbation + segmentation tests):"
                     + " %.2f images/s (%.1f s)%n", master, job.explained(), String.join(",", methods), batchSize, jobRate,

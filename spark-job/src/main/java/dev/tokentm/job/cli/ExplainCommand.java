@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -118,28 +117,12 @@ public final class ExplainCommand implements Callable<Integer> {
                     .map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new));
         }
         explainer.settings(); // bad options fail here, before Spark starts
-        try (SparkSession spark = session()) {
+        try (SparkSession spark = SparkSessions.open("tokentm explain", master != null ? master : "local[*]")) {
             new ExplainJob(spark, System.out).run(new ExplainJob.Plan(spec, explainer, output, partitions));
             if (report) {
                 System.out.println("report: " + ReportCommand.write(spark, new RunOutput(spark, output), 8, 8, "tokentm"));
             }
         }
         return 0;
-    }
-
-    private SparkSession session() {
-        SparkConf conf = new SparkConf();
-        SparkSession.Builder builder = SparkSession.builder().appName("tokentm explain");
-        boolean local = !conf.contains("spark.master");
-        if (local) {
-            builder.master(master != null ? master : "local[*]")
-                    .config("spark.ui.showConsoleProgress", "false")
-                    .config("spark.sql.shuffle.partitions", "8");
-        }
-        SparkSession spark = builder.getOrCreate();
-        if (local) {
-            spark.sparkContext().setLogLevel("WARN");
-        }
-        return spark;
     }
 }

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
+import dev.tokentm.job.cli.SparkSessions;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,12 +31,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SparkConf conf = new SparkConf();
-        SparkSession.Builder builder = SparkSession.builder().appName("tokentm report");
-        if (!conf.contains("spark.master")) {
-            builder.master("local[*]").config("spark.ui.enabled", "false");
-        }
-        try (SparkSession spark = builder.getOrCreate()) {
+        try (SparkSession spark = SparkSessions.open("tokentm report", "local[*]")) {
             System.out.println("report: " + write(spark, new RunOutput(spark, output), samples, audit, auditMethod));
         }
         return 0;

@@ -9,16 +9,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Child JVMs for the integration tests: the shaded job jar, Spark's own classes, s3proxy. */
-final class Processes {
+/**
+ * Child JVMs for the integration tests (the shaded job jar, Spark's own classes, s3proxy). Each
+ * test registers one instance ({@code @RegisterExtension}); whatever it started is killed after
+ * the test, passed or failed.
+ */
+final class Processes implements org.junit.jupiter.api.extension.AfterEachCallback {
+
+    private final java.util.List<Process> started = new java.util.ArrayList<>();
+
+    @Override
+    public void afterEach(org.junit.jupiter.api.extension.ExtensionContext context) {
+        started.forEach(Processes::stop);
+        started.clear();
+    }
+
+    /** Starts a process that is killed after the test; output and errors go to {@code log}. */
+    Process launch(List<String> command, Map<String, String> env, Path log) throws IOException {
+        Process p = start(command, env, log);
+        started.add(p);
+        return p;
+    }
 
     static final Path REPO = Path.of(System.getProperty("tokentm.repo.dir", "."));
     static final Path JOB_JAR = Path.of(System.getProperty("tokentm.job.jar", "spark-job/target/tokentm-spark-job.jar"));
     static final Path CLASSPATH_FILE = Path.of(System.getProperty("tokentm.local.classpath",
             "spark-job/target/local-classpath.txt"));
     static final String OPENS = System.getProperty("tokentm.jvm.opens", "");
-
-    private Processes() {}
 
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -60,7 +77,7 @@ final class Processes {
         throw new IllegalStateException("nothing listening on " + port + " after " + millis + " ms:\n" + tail(log));
     }
 
-    static Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
+    private static Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         return builder.start();

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,12 +25,8 @@ class ResumeAfterKillIT {
     @TempDir
     Path tmp;
 
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        processes.forEach(Processes::stop);
-    }
+    @RegisterExtension
+    final Processes processes = new Processes();
 
     private List<String> command(Path out) throws Exception {
         List<String> command = new ArrayList<>(List.of(Processes.java(), "-Xmx3g"));
@@ -58,8 +54,7 @@ class ResumeAfterKillIT {
         Path out = tmp.resolve("out");
         Path images = out.resolve("images");
         Path firstLog = tmp.resolve("first.log");
-        Process first = Processes.start(command(out), Map.of(), firstLog);
-        processes.add(first);
+        Process first = processes.launch(command(out), Map.of(), firstLog);
         long deadline = System.currentTimeMillis() + 180_000;
         while (parts(images).size() < 2 && first.isAlive() && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
@@ -81,8 +76,7 @@ class ResumeAfterKillIT {
         }
 
         Path secondLog = tmp.resolve("second.log");
-        Process second = Processes.start(command(out), Map.of(), secondLog);
-        processes.add(second);
+        Process second = processes.launch(command(out), Map.of(), secondLog);
         assertTrue(second.waitFor(5, TimeUnit.MINUTES), Processes.tail(secondLog));
         String log = Files.readString(secondLog);
         assertEquals(0, second.exitValue(), log);

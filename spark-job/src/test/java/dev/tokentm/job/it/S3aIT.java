@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,12 +29,8 @@ class S3aIT {
     @TempDir
     Path tmp;
 
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        processes.forEach(Processes::stop);
-    }
+    @RegisterExtension
+    final Processes processes = new Processes();
 
     @Test
     void jobReadsAndWritesS3a() throws Exception {
@@ -64,9 +60,8 @@ class S3aIT {
                 "jclouds.filesystem.basedir=" + store,
                 ""));
         Path proxyLog = tmp.resolve("s3proxy.log");
-        Process proxy = Processes.start(List.of(Processes.java(), "-Xmx256m", "-jar",
+        Process proxy = processes.launch(List.of(Processes.java(), "-Xmx256m", "-jar",
                 System.getProperty("tokentm.s3proxy.jar"), "--properties", properties.toString()), Map.of(), proxyLog);
-        processes.add(proxy);
         Processes.awaitPort(port, proxy, proxyLog, 60_000);
 
         List<String> command = new ArrayList<>(List.of(Processes.java(), "-Xmx3g"));
@@ -84,9 +79,8 @@ class S3aIT {
                 "explain", "--input", "s3a://corpus/sample/manifest.csv", "--output", "s3a://corpus/run",
                 "--methods", "tokentm", "--targets", "predicted", "--batch-size", "3", "--master", "local[2]"));
         Path jobLog = tmp.resolve("job.log");
-        Process job = Processes.start(command, Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY",
+        Process job = processes.launch(command, Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY",
                 SECRET_KEY, "AWS_REGION", "us-east-1"), jobLog);
-        processes.add(job);
         assertTrue(job.waitFor(5, TimeUnit.MINUTES), "job timed out:\n" + Processes.tail(jobLog));
         String log = Files.readString(jobLog);
         assertEquals(0, job.exitValue(), log);

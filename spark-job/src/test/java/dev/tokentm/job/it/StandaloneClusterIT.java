@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,12 +25,8 @@ class StandaloneClusterIT {
     @TempDir
     Path tmp;
 
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stopCluster() {
-        processes.forEach(Processes::stop);
-    }
+    @RegisterExtension
+    final Processes processes = new Processes();
 
     private Path sparkHome() throws Exception {
         Path home = tmp.resolve("spark-home");
@@ -57,8 +53,7 @@ class StandaloneClusterIT {
         master.addAll(List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
                 String.valueOf(masterPort), "--webui-port", String.valueOf(Processes.freePort())));
         Path masterLog = tmp.resolve("master.log");
-        Process m = Processes.start(master, env, masterLog);
-        processes.add(m);
+        Process m = processes.launch(master, env, masterLog);
         Processes.awaitPort(masterPort, m, masterLog, 60_000);
         String url = "spark://127.0.0.1:" + masterPort;
         List<Path> workDirs = new ArrayList<>();
@@ -72,8 +67,7 @@ class StandaloneClusterIT {
                     String.valueOf(port), "--webui-port", String.valueOf(Processes.freePort()), "--cores", "1",
                     "--memory", "2g", "--work-dir", workDir.toString(), url));
             Path log = tmp.resolve("worker-" + w + ".log");
-            Process p = Processes.start(worker, env, log);
-            processes.add(p);
+            Process p = processes.launch(worker, env, log);
             Processes.awaitPort(port, p, log, 60_000);
         }
 
@@ -91,8 +85,7 @@ class StandaloneClusterIT {
                 "--partitions", "4", "--batch-size", "4", "--methods", "tokentm,gae", "--targets", "predicted",
                 "--output", out.toString()));
         Path submitLog = tmp.resolve("submit.log");
-        Process job = Processes.start(submit, env, submitLog);
-        processes.add(job);
+        Process job = processes.launch(submit, env, submitLog);
         assertTrue(job.waitFor(8, TimeUnit.MINUTES), "job timed out:\n" + Processes.tail(submitLog));
         String log = Files.readString(submitLog);
         assertEquals(0, job.exitValue(), log);

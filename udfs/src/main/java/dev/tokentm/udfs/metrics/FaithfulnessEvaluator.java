@@ -60,8 +60,8 @@ public final class FaithfulnessEvaluator {
                     long start = System.nanoTime();
                     NDArray heatmaps = explainer.explain(context).toType(DataType.FLOAT32, false);
                     float[] maps = heatmaps.toFloatArray();
-                    List<PerturbationCurve> positive = perturbation.run(model, raw, heatmaps, labels, explained, PixelOrder.POSITIVE);
-                    List<PerturbationCurve> negative = perturbation.run(model, raw, heatmaps, labels, explained, PixelOrder.NEGATIVE);
+                    List<PerturbationCurve> positive = perturbation.run(model, raw, heatmaps, labels, explained, PixelOrder.POSITIVE, logits);
+                    List<PerturbationCurve> negative = perturbation.run(model, raw, heatmaps, labels, explained, PixelOrder.NEGATIVE, logits);
                     double seconds = (System.nanoTime() - start) / 1e9 / batch;
                     for (int b = 0; b < batch; b++) {
                         int top = argmax(logits[b]);

@@ -64,6 +64,18 @@ public record PerturbationTest(double[] fractions, int maxBatch) {
      */
     public List<PerturbationCurve> run(VisionTransformer model, NDArray images, NDArray heatmaps, int[] labels,
             int[] explained, PixelOrder order) {
+        return run(model, images, heatmaps, labels, explained, order, null);
+    }
+
+    /**
+     * As {@link #run(VisionTransformer, NDArray, NDArray, int[], int[], PixelOrder)}, with the
+     * unperturbed images' logits already known (the explainers' forward pass computed them), so
+     * step 0 costs no forward pass.
+     *
+     * @param unperturbed logits per image of the unperturbed batch, or null to compute them
+     */
+    public List<PerturbationCurve> run(VisionTransformer model, NDArray images, NDArray heatmaps, int[] labels,
+            int[] explained, PixelOrder order, float[][] unperturbed) {
         VitConfig config = model.config();
         Shape s = images.getShape();
         int batch = Math.toIntExact(s.get(0));
@@ -96,8 +108,16 @@ public record PerturbationTest(double[] fractions, int maxBatch) {
             Preprocessing pre = config.preprocessing();
 
             float[][] logits = new float[steps.length * batch][];
+            int firstStep = 0;
+            if (unperturbed != null) {
+                if (unperturbed.length != batch) {
+                    throw new IllegalArgumentException(unperturbed.length + " unperturbed logits for " + batch + " images");
+                }
+                System.arraycopy(unperturbed, 0, logits, 0, batch);
+                firstStep = 1;
+            }
             int stepsPerPass = Math.max(1, maxBatch / batch);
-            for (int first = 0; first < steps.length; first += stepsPerPass) {
+            for (int first = firstStep; first < steps.length; first += stepsPerPass) {
                 NDList perturbed = new NDList();
                 int last = Math.min(steps.length, first + stepsPerPass);
                 for (int k = first; k < last; k++) {

@@ -142,6 +142,26 @@ class PerturbationTestTest {
     }
 
     @Test
+    void knownUnperturbedLogitsReplaceStepZeroOnly() {
+        PerturbationTest test = PerturbationTest.published();
+        List<PerturbationCurve> computed = test.run(model, images, indexHeatmaps(), new int[] {1, 2}, new int[] {1, 2},
+                PixelOrder.NEGATIVE);
+        // Marker logits: step 0 must come from them, every later step from the model as before.
+        float[][] given = {{5f, -1f, 0f}, {0f, 0f, 7f}};
+        List<PerturbationCurve> reused = test.run(model, images, indexHeatmaps(), new int[] {1, 2}, new int[] {1, 2},
+                PixelOrder.NEGATIVE, given);
+        for (int b = 0; b < 2; b++) {
+            assertEquals(b == 0 ? -1f : 7f, reused.get(b).explainedLogit()[0], 0f);
+            float[] expected = computed.get(b).explainedLogit();
+            float[] actual = reused.get(b).explainedLogit();
+            assertArrayEquals(java.util.Arrays.copyOfRange(expected, 1, expected.length),
+                    java.util.Arrays.copyOfRange(actual, 1, actual.length), 0f);
+        }
+        assertThrows(IllegalArgumentException.class, () -> test.run(model, images, indexHeatmaps(), new int[] {1, 2},
+                new int[] {1, 2}, PixelOrder.NEGATIVE, new float[][] {{1f, 2f, 3f}}));
+    }
+
+    @Test
     void refusesBadSteps() {
         assertThrows(IllegalArgumentException.class, () -> new PerturbationTest(new double[] {0.5, 0.2}, 8));
         assertThrows(IllegalArgumentException.class, () -> new PerturbationTest(new double[] {0.5, 1.5}, 8));
