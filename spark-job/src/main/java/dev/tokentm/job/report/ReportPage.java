@@ -21,6 +21,7 @@ final class ReportPage {
 
     private static final int TILE = 112;
     private final StringBuilder html = new StringBuilder();
+    private final Storage.Reader files = Storage.reader();
 
     private ReportPage() {}
 
@@ -159,12 +160,12 @@ final class ReportPage {
         }
     }
 
-    private static BufferedImage picture(String path) {
+    private BufferedImage picture(String path) {
         if (path == null) {
             return null;
         }
         try {
-            return ImageIO.read(new ByteArrayInputStream(Storage.readAll(path)));
+            return ImageIO.read(new ByteArrayInputStream(files.readAll(path)));
         } catch (IOException | RuntimeException e) {
             return null; // the report shows the heatmap alone
         }

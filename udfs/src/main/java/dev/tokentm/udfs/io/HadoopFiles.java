@@ -21,8 +21,13 @@ final class HadoopFiles {
     private HadoopFiles() {}
 
     static InputStream open(String location) throws IOException {
+        return open(location, configuration());
+    }
+
+    /** @param configuration a Hadoop {@code Configuration} from {@link #configuration()} */
+    static InputStream open(String location, Object configuration) throws IOException {
         Path path = new Path(URI.create(location));
-        return fileSystem(path).open(path);
+        return path.getFileSystem((Configuration) configuration).open(path);
     }
 
     static boolean exists(String location) {
@@ -38,7 +43,7 @@ final class HadoopFiles {
         return path.getFileSystem(configuration());
     }
 
-    private static Configuration configuration() {
+    static Configuration configuration() {
         SparkEnv env = SparkEnv.get();
         return env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
     }

@@ -8,6 +8,7 @@ import dev.tokentm.udfs.explain.Explainer;
 import dev.tokentm.udfs.image.BadImageException;
 import dev.tokentm.udfs.image.ImageDecoder;
 import dev.tokentm.udfs.image.InputTransform;
+import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
 import dev.tokentm.udfs.metrics.ImageResult;
 import dev.tokentm.udfs.metrics.TargetMode;
@@ -37,6 +38,7 @@ final class ExplainingIterator implements Iterator<Row> {
     private final String device;
     private final LongConsumer imagesDone;
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
+    private final Storage.Reader files = Storage.reader();
 
     ExplainingIterator(Iterator<Row> input, InputColumns columns, ExplainSettings settings, ModelLoader.LoadedModel model,
             List<Explainer> explainers, FaithfulnessEvaluator evaluator, LongConsumer imagesDone) {
@@ -75,7 +77,7 @@ final class ExplainingIterator implements Iterator<Row> {
             Row row = input.next();
             ExplanationRows.Source source = InputImage.source(row, columns);
             try {
-                batch.add(InputImage.read(row, columns, source, decoder, transform, classes));
+                batch.add(InputImage.read(row, columns, source, files, decoder, transform, classes));
             } catch (BadImageException | RuntimeException e) {
                 ready.add(ExplanationRows.error(source, message(e)));
                 imagesDone.accept(1);

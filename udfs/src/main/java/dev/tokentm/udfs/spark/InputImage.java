@@ -32,8 +32,8 @@ record InputImage(ExplanationRows.Source source, float[] pixels, int label, Fait
      *
      * @throws BadImageException with the reason for the row's error column
      */
-    static InputImage read(Row row, InputColumns columns, ExplanationRows.Source source, ImageDecoder decoder,
-            InputTransform transform, int classes) throws BadImageException {
+    static InputImage read(Row row, InputColumns columns, ExplanationRows.Source source, Storage.Reader files,
+            ImageDecoder decoder, InputTransform transform, int classes) throws BadImageException {
         if (source.imageId().isEmpty()) {
             throw new BadImageException("row has neither an image id nor a path");
         }
@@ -45,7 +45,7 @@ record InputImage(ExplanationRows.Source source, float[] pixels, int label, Fait
         if (columns.content() >= 0 && !row.isNullAt(columns.content())) {
             bytes = (byte[]) row.get(columns.content());
         } else if (source.path() != null) {
-            bytes = read(source.path(), "image");
+            bytes = read(files, source.path(), "image");
         } else {
             throw new BadImageException("row has no image bytes and no path");
         }
@@ -54,7 +54,7 @@ record InputImage(ExplanationRows.Source source, float[] pixels, int label, Fait
         if (columns.maskPath() >= 0 && !row.isNullAt(columns.maskPath())) {
             String maskPath = row.getString(columns.maskPath());
             try {
-                boolean[] foreground = transform.mask(decoder.decode(read(maskPath, "mask")));
+                boolean[] foreground = transform.mask(decoder.decode(read(files, maskPath, "mask")));
                 mask = new FaithfulnessEvaluator.Mask(foreground, transform.side(), transform.side());
             } catch (BadImageException e) {
                 throw new BadImageException("mask " + maskPath + ": " + e.getMessage(), e);
@@ -63,9 +63,9 @@ record InputImage(ExplanationRows.Source source, float[] pixels, int label, Fait
         return new InputImage(source, pixels, label, mask);
     }
 
-    private static byte[] read(String location, String what) throws BadImageException {
+    private static byte[] read(Storage.Reader files, String location, String what) throws BadImageException {
         try {
-            return Storage.readAll(location);
+            return files.readAll(location);
         } catch (UncheckedIOException | IllegalArgumentException e) {
             throw new BadImageException("cannot read " + what + ": " + e.getMessage(), e);
         }
