@@ -2,6 +2,7 @@ package dev.tokentm.job.output;
 
 import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
 import dev.tokentm.udfs.metrics.DatasetMetrics;
+import dev.tokentm.udfs.spark.SparkArrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +41,8 @@ public final class MetricsTable {
             DatasetMetrics d = m.metrics();
             rows.add(RowFactory.create(m.method(), m.target(), d.images(), d.aucPositive(), d.aucNegative(), d.aopc(),
                     d.logOdds(), d.segmentedImages(), d.pixelAccuracy(), d.iouBackground(), d.iouForeground(),
-                    d.meanIou(), d.meanAveragePrecision(), boxed(d.fractions()), boxed(d.accuracyPositive()),
-                    boxed(d.accuracyNegative())));
+                    d.meanIou(), d.meanAveragePrecision(), SparkArrays.boxed(d.fractions()), SparkArrays.boxed(d.accuracyPositive()),
+                    SparkArrays.boxed(d.accuracyNegative())));
         }
         return rows;
     }
@@ -62,13 +63,5 @@ public final class MetricsTable {
 
     private static String fixed(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static Double[] boxed(double[] a) {
-        Double[] b = new Double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            b[i] = a[i];
-        }
-        return b;
     }
 }

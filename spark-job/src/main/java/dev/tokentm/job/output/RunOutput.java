@@ -50,6 +50,10 @@ public final class RunOutput {
         return root + "/summary.json";
     }
 
+    public String report() {
+        return root + "/report.html";
+    }
+
     /** Whether a previous run left rows. */
     public boolean hasImages() {
         try {
@@ -89,9 +93,18 @@ public final class RunOutput {
 
     /** Replaces {@code summary.json}. */
     public void writeSummary(String json) {
-        Path path = new Path(summary());
+        writeText(summary(), json);
+    }
+
+    /** Replaces {@code report.html}. */
+    public void writeReport(String html) {
+        writeText(report(), html);
+    }
+
+    private void writeText(String location, String text) {
+        Path path = new Path(location);
         try (OutputStream out = path.getFileSystem(hadoop()).create(path, true)) {
-            out.write(json.getBytes(StandardCharsets.UTF_8));
+            out.write(text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
         }

@@ -1,10 +1,7 @@
 package dev.tokentm.job.report;
 
 import dev.tokentm.job.output.RunOutput;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.Path;
 import dev.tokentm.job.cli.SparkSessions;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -39,13 +36,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     /** Writes the report into the output directory and returns its location. */
     public static String write(SparkSession spark, RunOutput output, int samples, int audit, String auditMethod) {
-        String html = ReportPage.render(RunResults.load(spark, output, samples, audit, auditMethod));
-        Path path = new Path(output.root() + "/report.html");
-        try (FSDataOutputStream out = path.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(path, true)) {
-            out.write(html.getBytes(StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
-        }
-        return path.toString();
+        output.writeReport(ReportPage.render(RunResults.load(spark, output, samples, audit, auditMethod)));
+        return output.report();
     }
 }

@@ -13,6 +13,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.tokentm.job.output.RunOutput;
 import dev.tokentm.udfs.io.Storage;
+import dev.tokentm.udfs.spark.SparkArrays;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,8 +61,8 @@ record RunResults(
             metrics.add(new MethodRow(r.getAs("method"), r.getAs("target"), r.<Long>getAs("images"),
                     r.<Double>getAs("auc_positive"), r.<Double>getAs("auc_negative"), r.<Double>getAs("aopc"),
                     r.<Double>getAs("log_odds"), r.<Long>getAs("segmented_images"), r.<Double>getAs("pixel_accuracy"),
-                    r.<Double>getAs("miou"), r.<Double>getAs("map"), doubles(r, "fractions"),
-                    doubles(r, "accuracy_positive"), doubles(r, "accuracy_negative")));
+                    r.<Double>getAs("miou"), r.<Double>getAs("map"), SparkArrays.doubles(r.getList(r.fieldIndex("fractions"))),
+                    SparkArrays.doubles(r.getList(r.fieldIndex("accuracy_positive"))), SparkArrays.doubles(r.getList(r.fieldIndex("accuracy_negative")))));
         }
         List<String> methods = new ArrayList<>();
         summary.getAsJsonArray("methods").forEach(e -> methods.add(e.getAsString()));
@@ -106,12 +107,7 @@ record RunResults(
                     r.<Integer>getAs("predicted"), r.<Float>getAs("probability"), null, new LinkedHashMap<>(),
                     r.<Integer>getAs("heatmap_height"), r.<Integer>getAs("heatmap_width")));
             String method = r.getAs("method");
-            List<Float> values = r.getList(r.fieldIndex("heatmap"));
-            float[] map = new float[values.size()];
-            for (int i = 0; i < map.length; i++) {
-                map[i] = values.get(i);
-            }
-            image.heatmaps().put(method, map);
+            image.heatmaps().put(method, SparkArrays.floats(r.getList(r.fieldIndex("heatmap"))));
             if (method.equals(scoreMethod)) {
                 byId.put(id, new ImageRow(id, image.path(), image.label(), image.predicted(), image.probability(),
                         r.getAs("relevance_outside_mask"), image.heatmaps(), image.gridHeight(), image.gridWidth()));
@@ -123,15 +119,6 @@ record RunResults(
     private static double ratio(Object numerator, Object denominator) {
         double d = ((Number) denominator).doubleValue();
         return d == 0 ? Double.NaN : ((Number) numerator).doubleValue() / d;
-    }
-
-    private static double[] doubles(Row r, String field) {
-        List<Object> values = r.getList(r.fieldIndex(field));
-        double[] out = new double[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) values.get(i)).doubleValue();
-        }
-        return out;
     }
 
     String className(Integer label) {

@@ -17,6 +17,7 @@ import dev.tokentm.udfs.metrics.DatasetMetrics;
 import dev.tokentm.udfs.runtime.DjlRuntime;
 import dev.tokentm.udfs.spark.ExecutorModels;
 import dev.tokentm.udfs.spark.ExplainSettings;
+import dev.tokentm.udfs.spark.SparkArrays;
 import dev.tokentm.udfs.spark.VitExplainer;
 import java.io.PrintStream;
 import java.util.HashSet;
@@ -96,7 +97,7 @@ public final class ExplainJob {
         long failed = rows.where(col("error").isNotNull()).select("image_id").distinct().count();
         Row first = rows.where(col("fractions").isNotNull()).select("fractions").first();
         List<MethodMetrics> metrics = first == null ? List.of()
-                : MetricsAggregator.aggregate(rows, toDoubles(first.getList(0)));
+                : MetricsAggregator.aggregate(rows, SparkArrays.doubles(first.getList(0)));
         output.writeMetrics(MetricsTable.rows(metrics), MetricsTable.schema());
         Result result = new Result(total, skipped, pending, failed, seconds, metrics);
         output.writeSummary(summary(plan, settings, model.classNames(), result));
@@ -185,13 +186,5 @@ public final class ExplainJob {
         }
         json.add("metrics", metrics);
         return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json) + "\n";
-    }
-
-    private static double[] toDoubles(List<Object> values) {
-        double[] d = new double[values.size()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = ((Number) values.get(i)).doubleValue();
-        }
-        return d;
     }
 }

@@ -55,7 +55,9 @@ public final class FaithfulnessEvaluator {
             TargetClasses targets = mode == TargetMode.LABEL ? labelsOrPredicted(labels) : TargetClasses.predicted();
             try (ExplainContext context = new ExplainContext(model, normalized, targets, explainers)) {
                 int[] explained = context.targets();
-                float[][] logits = rows(context.trace().logits().toType(DataType.FLOAT32, false).toFloatArray(), batch);
+                NDArray unperturbed = context.trace().logits();
+                float[][] logits = rows(unperturbed.toType(DataType.FLOAT32, false).toFloatArray(), batch);
+                int[] predicted = TargetClasses.predicted().select(unperturbed);
                 for (Explainer explainer : explainers) {
                     long start = System.nanoTime();
                     NDArray heatmaps = explainer.explain(context).toType(DataType.FLOAT32, false);
@@ -64,13 +66,13 @@ public final class FaithfulnessEvaluator {
                     List<PerturbationCurve> negative = perturbation.run(model, raw, heatmaps, labels, explained, PixelOrder.NEGATIVE, logits);
                     double seconds = (System.nanoTime() - start) / 1e9 / batch;
                     for (int b = 0; b < batch; b++) {
-                        int top = argmax(logits[b]);
                         float[] map = Arrays.copyOfRange(maps, b * grid * grid, (b + 1) * grid * grid);
                         Mask mask = masks.get(b);
                         SegmentationCounts segmentation = mask == null ? null
                                 : SegmentationTest.evaluate(map, grid, grid, mask.foreground(), mask.height(), mask.width());
                         results.add(new ImageResult(b, explainer.name(), mode, map, grid, positive.get(b), negative.get(b),
-                                segmentation, top, softmax(logits[b], top), seconds));
+                                // Step 0 of a curve is the unperturbed image: its top probability is the prediction's.
+                                segmentation, predicted[b], positive.get(b).topProbability()[0], seconds));
                     }
                 }
             }
@@ -85,25 +87,6 @@ public final class FaithfulnessEvaluator {
             out[b] = Arrays.copyOfRange(flat, b * classes, (b + 1) * classes);
         }
         return out;
-    }
-
-    private static int argmax(float[] z) {
-        int best = 0;
-        for (int i = 1; i < z.length; i++) {
-            if (z[i] > z[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private static float softmax(float[] z, int k) {
-        double max = z[argmax(z)];
-        double total = 0;
-        for (float v : z) {
-            total += Math.exp(v - max);
-        }
-        return (float) (Math.exp(z[k] - max) / total);
     }
 
     /** Labels where known; the predicted class for images without one. */

@@ -28,8 +28,14 @@ public final class ExplanationRows {
     /** Where a row comes from: the input's identity columns. */
     public record Source(String imageId, String path, Integer label) {}
 
+    private static final StructType SCHEMA = build();
+
     /** The schema of {@link #result} and {@link #error} rows. */
     public static StructType schema() {
+        return SCHEMA;
+    }
+
+    private static StructType build() {
         List<StructField> f = new ArrayList<>();
         f.add(field("image_id", DataTypes.StringType, false));
         f.add(field("path", DataTypes.StringType, true));
@@ -69,7 +75,7 @@ public final class ExplanationRows {
 
     /** A failed image: identity and the reason, every measurement null. */
     public static Row error(Source source, String error) {
-        Object[] v = new Object[schema().size()];
+        Object[] v = new Object[SCHEMA.size()];
         v[0] = source.imageId();
         v[1] = source.path();
         v[2] = source.label();
@@ -88,17 +94,17 @@ public final class ExplanationRows {
         v.add(r.predicted());
         v.add(r.probability());
         v.add(r.positive().explainedClass());
-        v.add(boxed(r.heatmap()));
+        v.add(SparkArrays.boxed(r.heatmap()));
         v.add(r.grid());
         v.add(r.grid());
-        v.add(boxed(r.positive().fractions()));
+        v.add(SparkArrays.boxed(r.positive().fractions()));
         for (PerturbationCurve c : new PerturbationCurve[] {r.positive(), r.negative()}) {
-            v.add(boxed(c.correct()));
-            v.add(boxed(c.topProbability()));
-            v.add(boxed(c.topLogit()));
-            v.add(boxed(c.explainedLogProbability()));
-            v.add(boxed(c.explainedLogit()));
-            v.add(boxed(c.labelLogOdds()));
+            v.add(SparkArrays.boxed(c.correct()));
+            v.add(SparkArrays.boxed(c.topProbability()));
+            v.add(SparkArrays.boxed(c.topLogit()));
+            v.add(SparkArrays.boxed(c.explainedLogProbability()));
+            v.add(SparkArrays.boxed(c.explainedLogit()));
+            v.add(SparkArrays.boxed(c.labelLogOdds()));
         }
         v.add(source.label() == null ? null : accuracyArea(r.positive()));
         v.add(source.label() == null ? null : accuracyArea(r.negative()));
@@ -132,29 +138,5 @@ public final class ExplanationRows {
 
     private static StructField field(String name, DataType type, boolean nullable) {
         return DataTypes.createStructField(name, type, nullable);
-    }
-
-    private static Double[] boxed(double[] a) {
-        Double[] b = new Double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            b[i] = a[i];
-        }
-        return b;
-    }
-
-    private static Float[] boxed(float[] a) {
-        Float[] b = new Float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            b[i] = a[i];
-        }
-        return b;
-    }
-
-    private static Boolean[] boxed(boolean[] a) {
-        Boolean[] b = new Boolean[a.length];
-        for (int i = 0; i < a.length; i++) {
-            b[i] = a[i];
-        }
-        return b;
     }
 }
