@@ -14,6 +14,7 @@ for notebook in "$root"/notebooks/*.ipynb; do
   echo "notebooks: executing $(basename "$notebook")"
   (cd "$root/notebooks" && TOKENTM_OUTPUT="$output" jupyter nbconvert --to notebook --execute \
     --ExecutePreprocessor.kernel_name=tokentm-java --ExecutePreprocessor.timeout=900 \
+    --ExecutePreprocessor.startup_timeout=180 \
     --output-dir "$executed" "$notebook" --log-level WARN)
 done
 echo "notebooks: all executed; results in $executed"
