@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import nu.validator.validation.SimpleDocumentValidator;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -26,10 +27,12 @@ import org.jsoup.parser.Parser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.SAXParseException;
 
 /**
- * The report of a small run: well-formed HTML5 with every image embedded, and what headless
- * Chromium renders of it shows the table and the heatmaps.
+ * The report of a small run: valid HTML5 (the W3C's Nu Html Checker) with every image embedded, and
+ * what headless Chromium renders of it shows the table and the heatmaps.
  */
 class ReportTest {
 
@@ -112,6 +115,51 @@ class ReportTest {
             previous = share;
         }
         assertEquals(6, captions.size());
+    }
+
+    @Test
+    void nuHtmlCheckerFindsNoErrorsOrWarnings() throws Exception {
+        assertEquals(List.of(), nuHtmlCheckerProblems(report));
+    }
+
+    @Test
+    void nuHtmlCheckerFindsWhatAParserAccepts() throws Exception {
+        // An image without alt text parses without error but is invalid: the checker must say so.
+        Path page = tmp.resolve("no-alt.html");
+        Files.writeString(page, "<!DOCTYPE html><html lang=\"en\"><title>x</title><p><img src=\"a.png\" width=\"2\">");
+        List<String> problems = nuHtmlCheckerProblems(page);
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("error 1:") && problems.get(0).contains("alt"), problems.toString());
+    }
+
+    /** Every warning and error of the Nu Html Checker (the W3C's validator) on a page, with its position. */
+    private static List<String> nuHtmlCheckerProblems(Path page) throws Exception {
+        List<String> problems = new java.util.ArrayList<>();
+        ErrorHandler collect = new ErrorHandler() {
+            @Override
+            public void warning(SAXParseException e) {
+                problems.add("warning " + describe(e));
+            }
+
+            @Override
+            public void error(SAXParseException e) {
+                problems.add("error " + describe(e));
+            }
+
+            @Override
+            public void fatalError(SAXParseException e) {
+                problems.add("fatal " + describe(e));
+            }
+
+            private String describe(SAXParseException e) {
+                return e.getLineNumber() + ":" + e.getColumnNumber() + " " + e.getMessage();
+            }
+        };
+        SimpleDocumentValidator checker = new SimpleDocumentValidator(false, false, false);
+        checker.setUpMainSchema("http://s.validator.nu/html5-rdfalite.rnc", collect); // the checker's default
+        checker.setUpValidatorAndParsers(collect, false, false);
+        checker.checkHtmlFile(page.toFile(), true);
+        return problems;
     }
 
     @Test
