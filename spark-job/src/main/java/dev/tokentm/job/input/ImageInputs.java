@@ -19,10 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.spark.sql.RowFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -42,9 +38,6 @@ import org.apache.spark.sql.types.StructType;
  * repartition shuffles a few bytes per image and executors read the files where they run.
  */
 public final class ImageInputs {
-
-    /** File names an image folder listing keeps: image extensions, no hidden files. */
-    static final Pattern IMAGE_FILE = Pattern.compile("(?i)^[^._].*\\.(png|jpe?g|bmp|gif|tiff?|webp)$");
 
     private ImageInputs() {}
 
@@ -67,22 +60,7 @@ public final class ImageInputs {
 
     private static Dataset<Row> imageFolder(SparkSession spark, InputSpec spec, String root, List<String> classNames,
             Configuration hadoop) {
-        // Listed with Hadoop rather than Spark's binaryFile source, which drops empty files silently;
-        // here they reach the executors and come back as error rows.
-        List<Row> listed = new ArrayList<>();
-        try {
-            Path dir = new Path(root);
-            RemoteIterator<LocatedFileStatus> it = dir.getFileSystem(hadoop).listFiles(dir, true);
-            while (it.hasNext()) {
-                Path path = it.next().getPath();
-                if (IMAGE_FILE.matcher(path.getName()).matches()) {
-                    listed.add(RowFactory.create(path.toString()));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
-        }
-        Dataset<Row> files = spark.createDataFrame(listed, new StructType().add("path", DataTypes.StringType, false));
+        Dataset<Row> files = FolderListing.images(spark, root, hadoop);
         Column folder = element_at(split(col("path"), "/"), -2);
         Column mask = lit(null).cast(DataTypes.StringType);
         if (spec.masks() != null) {
