@@ -39,6 +39,14 @@ final class FolderListing {
     /** File names kept: image extensions, no hidden files. */
     static final Pattern IMAGE_FILE = Pattern.compile("(?i)^[^._].*\\.(png|jpe?g|bmp|gif|tiff?|webp)$");
 
+    /**
+     * Folders skipped, as Spark's file sources skip them: hidden or underscore names
+     * ({@code .ipynb_checkpoints}, {@code _temporary}).
+     */
+    private static boolean hidden(Path folder) {
+        return folder.getName().startsWith(".") || folder.getName().startsWith("_");
+    }
+
     static final StructType SCHEMA = new StructType().add("path", DataTypes.StringType, false);
 
     private FolderListing() {}
@@ -51,7 +59,9 @@ final class FolderListing {
         try {
             for (FileStatus s : dir.getFileSystem(hadoop).listStatus(dir)) {
                 if (s.isDirectory()) {
-                    folders.add(s.getPath().toString());
+                    if (!hidden(s.getPath())) {
+                        folders.add(s.getPath().toString());
+                    }
                 } else if (IMAGE_FILE.matcher(s.getPath().getName()).matches()) {
                     files.add(s.getPath().toString());
                 }
@@ -96,7 +106,9 @@ final class FolderListing {
                             }
                             FileStatus status = open.peek().next();
                             if (status.isDirectory()) {
-                                open.push(fs.listStatusIterator(status.getPath()));
+                                if (!hidden(status.getPath())) {
+                                    open.push(fs.listStatusIterator(status.getPath()));
+                                }
                             } else if (IMAGE_FILE.matcher(status.getPath().getName()).matches()) {
                                 return status.getPath().toString();
                             }

@@ -41,7 +41,8 @@ class FolderListingTest {
     @Test
     void listsImagesAtAnyDepthIncludingEmptyOnes() throws Exception {
         List<String> images = List.of("top.png", "shirt/a.png", "shirt/deep/er/b.JPG", "shoe/c.jpeg", "shoe/empty.png");
-        List<String> others = List.of(".hidden.png", "notes.txt", "shirt/_SUCCESS", "shirt/.d.png", "shoe/x.parquet");
+        List<String> others = List.of(".hidden.png", "notes.txt", "shirt/_SUCCESS", "shirt/.d.png", "shoe/x.parquet",
+                ".ipynb_checkpoints/e.png", "shirt/_temporary/0/f.png");
         for (String f : Stream.concat(images.stream(), others.stream()).toList()) {
             Path p = tmp.resolve(f);
             Files.createDirectories(p.getParent());
