@@ -1,6 +1,8 @@
 package dev.tokentm.job.run;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 
 import ai.djl.Device;
 import com.google.gson.GsonBuilder;
@@ -69,18 +71,25 @@ public final class ExplainJob {
         ModelLoader.LoadedModel model = ExecutorModels.get(settings, Device.cpu());
         RunOutput output = new RunOutput(spark, plan.output());
         Dataset<Row> input = ImageInputs.read(spark, plan.input(), model.classNames()).dropDuplicates("image_id");
-        long total = input.count();
+        Dataset<Row> todo = input;
+        long total;
+        long skipped = 0;
+        if (output.hasImages()) {
+            checkSameMethods(output, settings);
+            Dataset<Row> done = output.readImages().select("image_id").distinct();
+            // Both counts in one pass over the input (for Parquet with bytes, a pass reads every image).
+            Row counts = input.select("image_id").join(done.withColumn("done", lit(true)), "image_id", "left")
+                    .agg(count(lit(1)), count(col("done"))).first();
+            total = counts.getLong(0);
+            skipped = counts.getLong(1);
+            todo = input.join(done, "image_id", "left_anti");
+        } else {
+            total = input.count();
+        }
         if (total == 0) {
             throw new IllegalArgumentException("no images found in " + plan.input().location());
         }
-        Dataset<Row> todo = input;
-        boolean resuming = output.hasImages();
-        if (resuming) {
-            checkSameMethods(output, settings);
-            todo = input.join(output.readImages().select("image_id").distinct(), "image_id", "left_anti");
-        }
-        long pending = todo.count();
-        long skipped = total - pending;
+        long pending = total - skipped;
         out.printf(Locale.ROOT, "tokentm: %,d images in %s, %,d already done, %,d to explain with %s (model %s, %s)%n",
                 total, plan.input().location(), skipped, pending, String.join(", ", settings.methods()),
                 settings.modelLocation(), settings.targets());
