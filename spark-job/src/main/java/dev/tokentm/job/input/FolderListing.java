@@ -28,9 +28,10 @@ import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * The image files under a folder, as a one-column ({@code path}) frame. The driver lists only the
- * top level; every subfolder (a class, in ImageFolder layout) is listed recursively by an executor
- * task, as Spark's parallel partition discovery does, so neither the driver's memory nor the tasks'
- * size grows with the number of images (a driver-side list of 1M paths took 0.56 GB of its heap).
+ * top level (the files there stay in its memory); every subfolder (a class, in ImageFolder layout) is
+ * listed recursively by an executor task, as Spark's parallel partition discovery does, so with
+ * class folders neither the driver's memory nor the tasks' size grows with the number of images (a
+ * driver-side list of 1M paths took 0.56 GB of its heap).
  * Hadoop listing rather than Spark's binaryFile source, which drops empty files silently: here they
  * reach the executors and come back as error rows.
  */
@@ -39,15 +40,7 @@ final class FolderListing {
     /** File names kept: image extensions, no hidden files. */
     static final Pattern IMAGE_FILE = Pattern.compile("(?i)^[^._].*\\.(png|jpe?g|bmp|gif|tiff?|webp)$");
 
-    /**
-     * Folders skipped, as Spark's file sources skip them: hidden or underscore names
-     * ({@code .ipynb_checkpoints}, {@code _temporary}).
-     */
-    private static boolean hidden(Path folder) {
-        return folder.getName().startsWith(".") || folder.getName().startsWith("_");
-    }
-
-    static final StructType SCHEMA = new StructType().add("path", DataTypes.StringType, false);
+    private static final StructType SCHEMA = new StructType().add("path", DataTypes.StringType, false);
 
     private FolderListing() {}
 
@@ -77,6 +70,14 @@ final class FolderListing {
             paths = paths.union(jsc.parallelize(folders, tasks).flatMap(new ListRecursively(conf)));
         }
         return spark.createDataFrame(paths.map(RowFactory::create), SCHEMA);
+    }
+
+    /**
+     * Folders skipped, as Spark's file sources skip them: hidden or underscore names
+     * ({@code .ipynb_checkpoints}, {@code _temporary}).
+     */
+    private static boolean hidden(Path folder) {
+        return folder.getName().startsWith(".") || folder.getName().startsWith("_");
     }
 
     /**
