@@ -161,15 +161,9 @@ public final class ExplainJob {
         json.addProperty("input", plan.input().location());
         json.addProperty("output", plan.output());
         json.addProperty("model", settings.modelLocation());
-        JsonArray methods = new JsonArray();
-        settings.methods().forEach(methods::add);
-        json.add("methods", methods);
-        JsonArray targets = new JsonArray();
-        settings.targets().forEach(t -> targets.add(t.label()));
-        json.add("targets", targets);
-        JsonArray classes = new JsonArray();
-        classNames.forEach(classes::add);
-        json.add("class_names", classes);
+        json.add("methods", strings(settings.methods()));
+        json.add("targets", strings(settings.targets().stream().map(t -> t.label()).toList()));
+        json.add("class_names", strings(classNames));
         json.addProperty("images_in_input", r.total());
         json.addProperty("images_skipped_as_done", r.skipped());
         json.addProperty("images_explained", r.explained());
@@ -195,5 +189,11 @@ public final class ExplainJob {
         }
         json.add("metrics", metrics);
         return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json) + "\n";
+    }
+
+    private static JsonArray strings(List<String> values) {
+        JsonArray array = new JsonArray();
+        values.forEach(array::add);
+        return array;
     }
 }
