@@ -1,8 +1,8 @@
 package dev.tokentm.job.report;
 
+import dev.tokentm.job.cli.SparkSessions;
 import dev.tokentm.job.output.RunOutput;
 import java.util.concurrent.Callable;
-import dev.tokentm.job.cli.SparkSessions;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
         description = "Write a self-contained HTML report (metrics, curves, heatmap overlays, audit, per class) "
                 + "for the output of 'tokentm explain'.")
 public final class ReportCommand implements Callable<Integer> {
-
 
     @Option(names = "--output", defaultValue = "tokentm-output", description = "The run's output directory. Default: ${DEFAULT-VALUE}.")
     String output;
