@@ -37,7 +37,8 @@ public final class MetricsAggregator {
         sums.add(sum(when(col("label").geq(0), 1).otherwise(0)).alias("labeled_images"));
         for (String order : new String[] {"positive", "negative"}) {
             for (int k = 0; k < steps; k++) {
-                sums.add(sum(when(element_at(col(order + "_correct"), k + 1), 1).otherwise(0)).alias(order + "_" + k));
+                sums.add(sum(when(element_at(col(order + "_correct"), k + 1), 1).otherwise(0))
+                        .alias(order + "_" + k));
             }
         }
         sums.add(sum("aopc").alias("aopc_sum"));
@@ -50,7 +51,8 @@ public final class MetricsAggregator {
             sums.add(sum(element_at(col("seg_union"), c + 1)).alias("union_" + c));
         }
         sums.add(sum("seg_ap").alias("ap_sum"));
-        Dataset<Row> grouped = rows.where(col("error").isNull().and(col("method").isNotNull()))
+        Dataset<Row> grouped = rows.where(
+                        col("error").isNull().and(col("method").isNotNull()))
                 .groupBy("method", "target")
                 .agg(count(lit(1)).alias("images"), sums.toArray(new Column[0]))
                 .orderBy("method", "target");

@@ -37,8 +37,11 @@ import picocli.CommandLine.Option;
  * the job must do per image is one forward+backward (the shared trace) plus the perturbation
  * tests' forward passes, so "job overhead" = job time / that model time.
  */
-@Command(name = "bench-job", mixinStandardHelpOptions = true,
-        description = "Images/s of the whole Spark job (local mode, embedded model) next to a bare batched forward+backward.")
+@Command(
+        name = "bench-job",
+        mixinStandardHelpOptions = true,
+        description =
+                "Images/s of the whole Spark job (local mode, embedded model) next to a bare batched forward+backward.")
 public final class JobBenchmark implements Callable<Integer> {
 
     @Option(names = "--images", defaultValue = "1000", description = "Default: ${DEFAULT-VALUE}.")
@@ -53,7 +56,10 @@ public final class JobBenchmark implements Callable<Integer> {
     @Option(names = "--master", defaultValue = "local[*]", description = "Default: ${DEFAULT-VALUE}.")
     String master;
 
-    @Option(names = "--seconds", defaultValue = "5", description = "Timed seconds per bare-model measurement. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seconds",
+            defaultValue = "5",
+            description = "Timed seconds per bare-model measurement. Default: ${DEFAULT-VALUE}.")
     double seconds;
 
     @Override
@@ -61,15 +67,22 @@ public final class JobBenchmark implements Callable<Integer> {
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("tokentm-bench-job");
         try {
-            Path sample = Path.of(System.getProperty("tokentm.sample", "data/sample/manifest.csv")).toAbsolutePath();
+            Path sample = Path.of(System.getProperty("tokentm.sample", "data/sample/manifest.csv"))
+                    .toAbsolutePath();
             Path manifest = repeatedManifest(sample, dir.resolve("manifest.csv"), images);
-            VitExplainer explainer = new VitExplainer().setMethods(methods.toArray(new String[0]))
-                    .setTargets("predicted").setBatchSize(batchSize);
+            VitExplainer explainer = new VitExplainer()
+                    .setMethods(methods.toArray(new String[0]))
+                    .setTargets("predicted")
+                    .setBatchSize(batchSize);
             ExplainJob.Result job;
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             try (SparkSession spark = SparkSessions.open("tokentm bench-job", master)) {
-                job = new ExplainJob(spark, new PrintStream(log, true, StandardCharsets.UTF_8)).run(new ExplainJob.Plan(
-                        InputSpec.of(manifest.toString()), explainer, dir.resolve("out").toString(), 0));
+                job = new ExplainJob(spark, new PrintStream(log, true, StandardCharsets.UTF_8))
+                        .run(new ExplainJob.Plan(
+                                InputSpec.of(manifest.toString()),
+                                explainer,
+                                dir.resolve("out").toString(),
+                                0));
             }
             double jobRate = job.imagesPerSecond();
 
@@ -79,26 +92,44 @@ public final class JobBenchmark implements Callable<Integer> {
             double fb;
             double f;
             try (NDManager manager = NDManager.newBaseManager()) {
-                NDArray batch = manager.randomUniform(0, 1, new Shape(batchSize, c.channels(), c.imageSize(), c.imageSize()));
+                NDArray batch =
+                        manager.randomUniform(0, 1, new Shape(batchSize, c.channels(), c.imageSize(), c.imageSize()));
                 fb = ModelBenchmark.imagesPerSecond(batchSize, seconds, () -> {
                     try (VitTrace t = vit.trace(batch, TraceRequest.withGradients(TargetClasses.predicted()))) {
                         t.logits().getShape();
                     }
                 });
-                f = ModelBenchmark.imagesPerSecond(batchSize, seconds, () -> vit.logits(batch).close());
+                f = ModelBenchmark.imagesPerSecond(
+                        batchSize, seconds, () -> vit.logits(batch).close());
             }
             // Step 0 (unperturbed) reuses the shared trace's logits: each order runs the 9 perturbed steps.
             int perturbationPasses = 2 * PerturbationTest.published().fractions().length * methods.size();
             double modelSecondsPerImage = 1 / fb + perturbationPasses / f;
-            out.printf(Locale.ROOT, "whole job (%s, %d images, methods %s, batch %d, perturbation + segmentation tests):"
-                    + " %.2f images/s (%.1f s)%n", master, job.explained(), String.join(",", methods), batchSize, jobRate,
+            out.printf(
+                    Locale.ROOT,
+                    "whole job (%s, %d images, methods %s, batch %d, perturbation + segmentation tests):"
+                            + " %.2f images/s (%.1f s)%n",
+                    master,
+                    job.explained(),
+                    String.join(",", methods),
+                    batchSize,
+                    jobRate,
                     job.seconds());
-            out.printf(Locale.ROOT, "bare model, batch %d: forward+backward %.1f images/s, forward %.1f images/s%n",
-                    batchSize, fb, f);
+            out.printf(
+                    Locale.ROOT,
+                    "bare model, batch %d: forward+backward %.1f images/s, forward %.1f images/s%n",
+                    batchSize,
+                    fb,
+                    f);
             out.printf(Locale.ROOT, "job / bare forward+backward: %.3f%n", jobRate / fb);
-            out.printf(Locale.ROOT, "model work per image: 1 forward+backward + %d perturbation forwards = %.1f ms "
-                    + "-> %.2f images/s; job overhead (job time / model time): %.2fx%n", perturbationPasses,
-                    1e3 * modelSecondsPerImage, 1 / modelSecondsPerImage, (1 / jobRate) / modelSecondsPerImage);
+            out.printf(
+                    Locale.ROOT,
+                    "model work per image: 1 forward+backward + %d perturbation forwards = %.1f ms "
+                            + "-> %.2f images/s; job overhead (job time / model time): %.2fx%n",
+                    perturbationPasses,
+                    1e3 * modelSecondsPerImage,
+                    1 / modelSecondsPerImage,
+                    (1 / jobRate) / modelSecondsPerImage);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

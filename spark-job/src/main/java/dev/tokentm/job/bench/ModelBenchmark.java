@@ -27,31 +27,44 @@ import picocli.CommandLine.Option;
  * backward pass with the full trace (what every gradient-based explainer pays), next to the
  * matrix-multiply GFLOP/s DJL reaches, so the model's share of the hardware limit can be read off.
  */
-@Command(name = "bench-model", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench-model",
+        mixinStandardHelpOptions = true,
         description = "Images/s of forward and forward+backward with full trace, DJL's matmul GFLOP/s, and each"
                 + " explainer's cost in forward+backward passes.")
 public final class ModelBenchmark implements Callable<Integer> {
 
-    @Option(names = "--model", defaultValue = "vit-tiny-p16-224",
-            description = "A safetensors checkpoint location, or a preset with random weights: ${COMPLETION-CANDIDATES}."
-                    + " Default: ${DEFAULT-VALUE}.",
+    @Option(
+            names = "--model",
+            defaultValue = "vit-tiny-p16-224",
+            description =
+                    "A safetensors checkpoint location, or a preset with random weights: ${COMPLETION-CANDIDATES}."
+                            + " Default: ${DEFAULT-VALUE}.",
             completionCandidates = PresetNames.class)
     String model;
 
     @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32", description = "Default: ${DEFAULT-VALUE}.")
     List<Integer> batchSizes;
 
-    @Option(names = "--seconds", defaultValue = "3", description = "Minimum timed seconds per measurement. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seconds",
+            defaultValue = "3",
+            description = "Minimum timed seconds per measurement. Default: ${DEFAULT-VALUE}.")
     double seconds;
 
     @Option(names = "--threads", description = "PyTorch intra-op threads (default: PyTorch's choice, one per core).")
     Integer threads;
 
-    @Option(names = "--methods", split = ",", description = "Explainers to time against one forward+backward"
-            + " (default: all registered).")
+    @Option(
+            names = "--methods",
+            split = ",",
+            description = "Explainers to time against one forward+backward" + " (default: all registered).")
     List<String> methods;
 
-    @Option(names = "--matmul-size", defaultValue = "1024", description = "Side of the square matrices timed for GFLOP/s. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--matmul-size",
+            defaultValue = "1024",
+            description = "Side of the square matrices timed for GFLOP/s. Default: ${DEFAULT-VALUE}.")
     int matmulSize;
 
     static final class PresetNames implements Iterable<String> {
@@ -68,26 +81,48 @@ public final class ModelBenchmark implements Callable<Integer> {
         }
         DjlRuntime.configure();
         PrintStream out = System.out;
-        try (VisionTransformer vit = open(model); NDManager manager = NDManager.newBaseManager()) {
+        try (VisionTransformer vit = open(model);
+                NDManager manager = NDManager.newBaseManager()) {
             VitConfig c = vit.config();
             double gflopPerImage = 2.0 * c.forwardMacsPerImage() / 1e9;
-            out.printf(Locale.ROOT, "model %s: %.1fM parameters, %.3f GFLOP per image forward, %s, %d PyTorch threads%n",
-                    model, vit.parameters().count() / 1e6, gflopPerImage, vit.device(), JniUtils.getNumThreads());
+            out.printf(
+                    Locale.ROOT,
+                    "model %s: %.1fM parameters, %.3f GFLOP per image forward, %s, %d PyTorch threads%n",
+                    model,
+                    vit.parameters().count() / 1e6,
+                    gflopPerImage,
+                    vit.device(),
+                    JniUtils.getNumThreads());
             double peak = matmulGflops(manager, matmulSize, seconds);
             out.printf(Locale.ROOT, "matmul through DJL (%dx%d float32): %.1f GFLOP/s%n", matmulSize, matmulSize, peak);
-            out.printf(Locale.ROOT, "%6s %14s %12s %11s %22s %16s%n",
-                    "batch", "forward img/s", "fwd GFLOP/s", "% of matmul", "fwd+bwd+trace img/s", "cost vs forward");
+            out.printf(
+                    Locale.ROOT,
+                    "%6s %14s %12s %11s %22s %16s%n",
+                    "batch",
+                    "forward img/s",
+                    "fwd GFLOP/s",
+                    "% of matmul",
+                    "fwd+bwd+trace img/s",
+                    "cost vs forward");
             for (int batch : batchSizes) {
                 NDArray images = manager.randomNormal(new Shape(batch, c.channels(), c.imageSize(), c.imageSize()));
-                double forward = imagesPerSecond(batch, seconds, () -> vit.logits(images).close());
+                double forward =
+                        imagesPerSecond(batch, seconds, () -> vit.logits(images).close());
                 double traced = imagesPerSecond(batch, seconds, () -> {
                     try (VitTrace t = vit.trace(images, TraceRequest.withGradients(TargetClasses.predicted()))) {
                         t.block(0).attentionGradient().getShape();
                     }
                 });
                 double achieved = forward * gflopPerImage;
-                out.printf(Locale.ROOT, "%6d %14.2f %12.1f %10.1f%% %22.2f %15.2fx%n",
-                        batch, forward, achieved, 100 * achieved / peak, traced, forward / traced);
+                out.printf(
+                        Locale.ROOT,
+                        "%6d %14.2f %12.1f %10.1f%% %22.2f %15.2fx%n",
+                        batch,
+                        forward,
+                        achieved,
+                        100 * achieved / peak,
+                        traced,
+                        forward / traced);
                 images.close();
             }
             printMethodCosts(out, vit, manager, batchSizes.get(batchSizes.size() - 1));
@@ -103,19 +138,27 @@ public final class ModelBenchmark implements Callable<Integer> {
         VitConfig c = vit.config();
         List<String> names = methods != null ? methods : ExplainerRegistry.names();
         NDArray images = manager.randomNormal(new Shape(batch, c.channels(), c.imageSize(), c.imageSize()));
-        TraceRequest minimal = TraceRequest.of(EnumSet.of(TracePoint.ATTENTION), EnumSet.of(TracePoint.ATTENTION),
-                TargetClasses.predicted());
-        double baseline = 1.0 / imagesPerSecond(1, seconds, () -> vit.trace(images, minimal).close());
-        out.printf(Locale.ROOT, "%nexplainer cost at batch %d (forward+backward with attention gradients: %.1f ms)%n",
-                batch, 1e3 * baseline);
+        TraceRequest minimal = TraceRequest.of(
+                EnumSet.of(TracePoint.ATTENTION), EnumSet.of(TracePoint.ATTENTION), TargetClasses.predicted());
+        double baseline = 1.0
+                / imagesPerSecond(1, seconds, () -> vit.trace(images, minimal).close());
+        out.printf(
+                Locale.ROOT,
+                "%nexplainer cost at batch %d (forward+backward with attention gradients: %.1f ms)%n",
+                batch,
+                1e3 * baseline);
         out.printf(Locale.ROOT, "%-24s %12s %22s%n", "method", "ms/batch", "x forward+backward");
-        double shared = 1.0 / imagesPerSecond(1, seconds,
-                () -> vit.trace(images, TraceRequest.withGradients(TargetClasses.predicted())).close());
+        double shared = 1.0
+                / imagesPerSecond(
+                        1, seconds, () -> vit.trace(images, TraceRequest.withGradients(TargetClasses.predicted()))
+                                .close());
         out.printf(Locale.ROOT, "%-24s %12.1f %21.2fx%n", "(shared full trace)", 1e3 * shared, shared / baseline);
         for (String name : names) {
             Explainer explainer = ExplainerRegistry.get(name);
-            double perBatch = 1.0 / imagesPerSecond(1, seconds,
-                    () -> explainer.explain(vit, images, TargetClasses.predicted()).close());
+            double perBatch = 1.0
+                    / imagesPerSecond(1, seconds, () -> explainer
+                            .explain(vit, images, TargetClasses.predicted())
+                            .close());
             out.printf(Locale.ROOT, "%-24s %12.1f %21.2fx%n", name, 1e3 * perBatch, perBatch / baseline);
         }
         images.close();

@@ -17,48 +17,74 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The Spark job that explains a corpus and measures faithfulness. */
-@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Explain an image corpus with TokenTM and the baselines on Spark, measure faithfulness "
-                + "(perturbation and segmentation tests), write Parquet and print the dataset table.",
+@Command(
+        name = "explain",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Explain an image corpus with TokenTM and the baselines on Spark, measure faithfulness "
+                    + "(perturbation and segmentation tests), write Parquet and print the dataset table.",
             "Run it with spark-submit on a cluster, or directly (Spark local mode). Re-running with the same "
-                + "--output resumes."})
+                    + "--output resumes."
+        })
 public final class ExplainCommand implements Callable<Integer> {
 
     /** Set by bin/tokentm: the committed sample, explained when no --input is given. */
     static final String SAMPLE_PROPERTY = "tokentm.sample";
 
-    @Option(names = "--input", description = "Image folder, manifest (.csv / Parquet) or Parquet dataset with image "
-            + "bytes; local, hdfs:// or s3a://. Default with bin/tokentm: the committed sample.")
+    @Option(
+            names = "--input",
+            description = "Image folder, manifest (.csv / Parquet) or Parquet dataset with image "
+                    + "bytes; local, hdfs:// or s3a://. Default with bin/tokentm: the committed sample.")
     String input;
 
     @Option(names = "--format", description = "image-folder, manifest or parquet-bytes (default: guessed).")
     String format;
 
-    @Option(names = "--output", defaultValue = "tokentm-output", description = "Output directory. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--output",
+            defaultValue = "tokentm-output",
+            description = "Output directory. Default: ${DEFAULT-VALUE}.")
     String output;
 
-    @Option(names = "--model", description = "safetensors checkpoint (timm or Hugging Face naming). Default: the embedded model.")
+    @Option(
+            names = "--model",
+            description = "safetensors checkpoint (timm or Hugging Face naming). Default: the embedded model.")
     String model;
 
-    @Option(names = "--model-config", description = "Architecture JSON for the checkpoint (Hugging Face config.json or timm keys).")
+    @Option(
+            names = "--model-config",
+            description = "Architecture JSON for the checkpoint (Hugging Face config.json or timm keys).")
     String modelConfig;
 
     @Option(names = "--class-names", description = "Text file with one class name per line (overrides the model's).")
     Path classNames;
 
-    @Option(names = "--methods", split = ",", description = "Explainers, comma-separated. Default: all of "
-            + "tokentm, raw-attention, rollout, gae, attention-gradcam, transformer-attribution, lrp, attcat.")
+    @Option(
+            names = "--methods",
+            split = ",",
+            description = "Explainers, comma-separated. Default: all of "
+                    + "tokentm, raw-attention, rollout, gae, attention-gradcam, transformer-attribution, lrp, attcat.")
     List<String> methods;
 
-    @Option(names = "--targets", split = ",", defaultValue = "predicted,label",
+    @Option(
+            names = "--targets",
+            split = ",",
+            defaultValue = "predicted,label",
             description = "Explained class: predicted and/or label (one row each). Default: ${DEFAULT-VALUE}.")
     List<String> targets;
 
-    @Option(names = "--batch-size", defaultValue = "16", description = "Images per forward/backward pass. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "16",
+            description = "Images per forward/backward pass. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--partitions", defaultValue = "0",
-            description = "Spark partitions (0: default parallelism, at most 256 images each). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--partitions",
+            defaultValue = "0",
+            description =
+                    "Spark partitions (0: default parallelism, at most 256 images each). Default: ${DEFAULT-VALUE}.")
     int partitions;
 
     @Option(names = "--threads", defaultValue = "0", description = "PyTorch threads per task (0: spark.task.cpus).")
@@ -67,26 +93,46 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Explain only this many images (0: all).")
     int limit;
 
-    @Option(names = "--image-column", defaultValue = "image", description = "Parquet datasets: image column. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--image-column",
+            defaultValue = "image",
+            description = "Parquet datasets: image column. Default: ${DEFAULT-VALUE}.")
     String imageColumn;
 
-    @Option(names = "--path-column", defaultValue = "path", description = "Manifests: path column. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--path-column",
+            defaultValue = "path",
+            description = "Manifests: path column. Default: ${DEFAULT-VALUE}.")
     String pathColumn;
 
-    @Option(names = "--label-column", defaultValue = "label", description = "Label column (index or class name). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--label-column",
+            defaultValue = "label",
+            description = "Label column (index or class name). Default: ${DEFAULT-VALUE}.")
     String labelColumn;
 
-    @Option(names = "--mask-column", defaultValue = "mask_path", description = "Manifests: mask path column. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--mask-column",
+            defaultValue = "mask_path",
+            description = "Manifests: mask path column. Default: ${DEFAULT-VALUE}.")
     String maskColumn;
 
     @Option(names = "--masks", description = "Image folders: a directory of object masks mirroring the image tree.")
     String masks;
 
-    @Option(names = "--max-megapixels", defaultValue = "64", description = "Larger images become error rows. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-megapixels",
+            defaultValue = "64",
+            description = "Larger images become error rows. Default: ${DEFAULT-VALUE}.")
     int maxMegapixels;
 
-    @Option(names = "--report", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Write report.html next to the Parquet output (--no-report to skip). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--report",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Write report.html next to the Parquet output (--no-report to skip). Default: ${DEFAULT-VALUE}.")
     boolean report;
 
     @Option(names = "--master", description = "Spark master when not launched by spark-submit. Default: local[*].")
@@ -102,8 +148,15 @@ public final class ExplainCommand implements Callable<Integer> {
             }
             System.out.println("tokentm: no --input, explaining the committed sample " + location);
         }
-        InputSpec spec = new InputSpec(location, format == null ? null : InputFormat.parse(format), imageColumn,
-                pathColumn, labelColumn, maskColumn, masks, limit);
+        InputSpec spec = new InputSpec(
+                location,
+                format == null ? null : InputFormat.parse(format),
+                imageColumn,
+                pathColumn,
+                labelColumn,
+                maskColumn,
+                masks,
+                limit);
         VitExplainer explainer = new VitExplainer()
                 .setModelUrl(model)
                 .setModelConfigUrl(modelConfig)
@@ -114,13 +167,16 @@ public final class ExplainCommand implements Callable<Integer> {
                 .setMaxMegapixels(maxMegapixels);
         if (classNames != null) {
             explainer.setClassNames(Files.readAllLines(classNames, StandardCharsets.UTF_8).stream()
-                    .map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new));
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .toArray(String[]::new));
         }
         explainer.settings(); // bad options fail here, before Spark starts
         try (SparkSession spark = SparkSessions.open("tokentm explain", master != null ? master : "local[*]")) {
             new ExplainJob(spark, System.out).run(new ExplainJob.Plan(spec, explainer, output, partitions));
             if (report) {
-                System.out.println("report: " + ReportCommand.write(spark, new RunOutput(spark, output), 8, 8, "tokentm"));
+                System.out.println(
+                        "report: " + ReportCommand.write(spark, new RunOutput(spark, output), 8, 8, "tokentm"));
             }
         }
         return 0;

@@ -5,11 +5,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The command line: {@code tokentm <command> [options]}. */
-@Command(name = "tokentm", mixinStandardHelpOptions = true, version = "tokentm-spark 0.1.0",
+@Command(
+        name = "tokentm",
+        mixinStandardHelpOptions = true,
+        version = "tokentm-spark 0.1.0",
         description = "Faithful Vision Transformer explanations (TokenTM and baselines) at dataset scale on Spark.",
-        subcommands = {ExplainCommand.class, ModelBenchmark.class, dev.tokentm.job.bench.JobBenchmark.class,
-                dev.tokentm.job.report.ReportCommand.class, dev.tokentm.job.data.MakeDataCommand.class,
-                dev.tokentm.job.train.TrainCommand.class})
+        subcommands = {
+            ExplainCommand.class,
+            ModelBenchmark.class,
+            dev.tokentm.job.bench.JobBenchmark.class,
+            dev.tokentm.job.report.ReportCommand.class,
+            dev.tokentm.job.data.MakeDataCommand.class,
+            dev.tokentm.job.train.TrainCommand.class
+        })
 public final class TokenTmJob implements Runnable {
 
     @Override
@@ -27,7 +35,8 @@ public final class TokenTmJob implements Runnable {
      */
     public static CommandLine commandLine() {
         return new CommandLine(new TokenTmJob()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            String message =
+                    e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
@@ -35,8 +44,11 @@ public final class TokenTmJob implements Runnable {
             if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
                 message += ": " + root.getMessage(); // Spark wraps the cause that names the problem
             }
-            cmd.getErr().println(cmd.getCommandName().equals("tokentm") ? "tokentm: " + message
-                    : "tokentm " + cmd.getCommandName() + ": " + message);
+            cmd.getErr()
+                    .println(
+                            cmd.getCommandName().equals("tokentm")
+                                    ? "tokentm: " + message
+                                    : "tokentm " + cmd.getCommandName() + ": " + message);
             if (System.getenv("TOKENTM_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
             }

@@ -26,8 +26,8 @@ public record ClutterSettings(
 
     public ClutterSettings {
         if (canvas < 8 || minScale < 4 || maxScale < minScale || maxScale > canvas) {
-            throw new IllegalArgumentException("need 4 <= minScale <= maxScale <= canvas, got " + minScale + ".."
-                    + maxScale + " on " + canvas);
+            throw new IllegalArgumentException(
+                    "need 4 <= minScale <= maxScale <= canvas, got " + minScale + ".." + maxScale + " on " + canvas);
         }
         if (fragments < 0 || fragmentMin < 2 || fragmentMax < fragmentMin || fragmentMax > FashionMnist.SIDE) {
             throw new IllegalArgumentException("need 2 <= fragmentMin <= fragmentMax <= 28 and fragments >= 0");

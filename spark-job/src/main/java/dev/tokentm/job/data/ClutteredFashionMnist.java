@@ -47,7 +47,9 @@ public final class ClutteredFashionMnist {
         float[] color = garmentColor(random);
         for (int y = 0; y < scale; y++) {
             for (int x = 0; x < scale; x++) {
-                double alpha = sample(index, (y + 0.5) * FashionMnist.SIDE / scale - 0.5,
+                double alpha = sample(
+                        index,
+                        (y + 0.5) * FashionMnist.SIDE / scale - 0.5,
                         ((flip ? scale - 1 - x : x) + 0.5) * FashionMnist.SIDE / scale - 0.5);
                 int p = (top + y) * side + left + x;
                 blend(pixels, side, p, color, alpha);

@@ -42,7 +42,8 @@ public record FashionMnist(IdxFile images, IdxFile labels) {
     }
 
     private static FashionMnist load(Path dir, String split) throws IOException {
-        return new FashionMnist(IdxFile.read(find(dir, split + "-images-idx3-ubyte")),
+        return new FashionMnist(
+                IdxFile.read(find(dir, split + "-images-idx3-ubyte")),
                 IdxFile.read(find(dir, split + "-labels-idx1-ubyte")));
     }
 

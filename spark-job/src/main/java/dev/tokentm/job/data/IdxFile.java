@@ -58,7 +58,8 @@ public record IdxFile(int[] dimensions, byte[] data) {
         int type = (magic >>> 8) & 0xff;
         int dims = magic & 0xff;
         if (type != 0x08) {
-            throw new IOException(name + " holds IDX type 0x" + Integer.toHexString(type) + "; only unsigned bytes (0x08) are supported");
+            throw new IOException(name + " holds IDX type 0x" + Integer.toHexString(type)
+                    + "; only unsigned bytes (0x08) are supported");
         }
         if (dims < 1 || dims > 4) {
             throw new IOException(name + " declares " + dims + " dimensions");

@@ -9,17 +9,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Writes a cluttered Fashion-MNIST set: ImageFolder PNGs, masks and a manifest. */
-@Command(name = "make-data", mixinStandardHelpOptions = true,
+@Command(
+        name = "make-data",
+        mixinStandardHelpOptions = true,
         description = "Write cluttered Fashion-MNIST images, object masks and a manifest (deterministic by seed).")
 public final class MakeDataCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "Output directory.")
     Path out;
 
-    @Option(names = "--split", defaultValue = "test", description = "Fashion-MNIST split: train or test. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--split",
+            defaultValue = "test",
+            description = "Fashion-MNIST split: train or test. Default: ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--count", defaultValue = "1000", description = "Images to write (the first garments of the split). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--count",
+            defaultValue = "1000",
+            description = "Images to write (the first garments of the split). Default: ${DEFAULT-VALUE}.")
     int count;
 
     @Option(names = "--seed", defaultValue = "7", description = "Generator seed. Default: ${DEFAULT-VALUE}.")
@@ -30,11 +38,12 @@ public final class MakeDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FashionMnist source = switch (split) {
-            case "train" -> fashionMnist.train();
-            case "test" -> fashionMnist.test();
-            default -> throw new IllegalArgumentException("--split must be train or test, got '" + split + "'");
-        };
+        FashionMnist source =
+                switch (split) {
+                    case "train" -> fashionMnist.train();
+                    case "test" -> fashionMnist.test();
+                    default -> throw new IllegalArgumentException("--split must be train or test, got '" + split + "'");
+                };
         if (count < 1 || count > source.size()) {
             throw new IllegalArgumentException("--count must be within 1.." + source.size() + ", got " + count);
         }

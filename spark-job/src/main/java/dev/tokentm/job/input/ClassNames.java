@@ -12,7 +12,10 @@ public final class ClassNames {
 
     /** Lower case, runs of anything but letters and digits as one dash. */
     public static String normalize(String name) {
-        return name.trim().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "-").replaceAll("^-|-$", "");
+        return name.trim()
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^\\p{L}\\p{N}]+", "-")
+                .replaceAll("^-|-$", "");
     }
 
     /** Normalized name to class index. */

@@ -110,7 +110,9 @@ final class FolderListing {
                                 if (!hidden(status.getPath())) {
                                     open.push(fs.listStatusIterator(status.getPath()));
                                 }
-                            } else if (IMAGE_FILE.matcher(status.getPath().getName()).matches()) {
+                            } else if (IMAGE_FILE
+                                    .matcher(status.getPath().getName())
+                                    .matches()) {
                                 return status.getPath().toString();
                             }
                         }

@@ -45,21 +45,24 @@ public final class ImageInputs {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path root = new Path(spec.location());
         FileStatus status = status(root, hadoop);
-        InputFormat format = spec.format() != null ? spec.format()
-                : InputFormat.guess(spec.location(), status.isDirectory(), status.isDirectory() && hasParquet(root, hadoop));
-        Dataset<Row> frame = switch (format) {
-            case IMAGE_FOLDER -> imageFolder(spark, spec, qualified(root, hadoop), classNames, hadoop);
-            case MANIFEST -> manifest(spark, spec, qualified(root, hadoop), classNames);
-            case PARQUET_BYTES -> parquetBytes(spark, spec, classNames);
-        };
+        InputFormat format = spec.format() != null
+                ? spec.format()
+                : InputFormat.guess(
+                        spec.location(), status.isDirectory(), status.isDirectory() && hasParquet(root, hadoop));
+        Dataset<Row> frame =
+                switch (format) {
+                    case IMAGE_FOLDER -> imageFolder(spark, spec, qualified(root, hadoop), classNames, hadoop);
+                    case MANIFEST -> manifest(spark, spec, qualified(root, hadoop), classNames);
+                    case PARQUET_BYTES -> parquetBytes(spark, spec, classNames);
+                };
         if (spec.limit() > 0) {
             frame = frame.orderBy("image_id").limit(spec.limit());
         }
         return frame;
     }
 
-    private static Dataset<Row> imageFolder(SparkSession spark, InputSpec spec, String root, List<String> classNames,
-            Configuration hadoop) {
+    private static Dataset<Row> imageFolder(
+            SparkSession spark, InputSpec spec, String root, List<String> classNames, Configuration hadoop) {
         Dataset<Row> files = FolderListing.images(spark, root, hadoop);
         Column folder = element_at(split(col("path"), "/"), -2);
         Column mask = lit(null).cast(DataTypes.StringType);
@@ -77,7 +80,9 @@ public final class ImageInputs {
 
     private static Dataset<Row> manifest(SparkSession spark, InputSpec spec, String file, List<String> classNames) {
         boolean csv = !file.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet");
-        Dataset<Row> table = csv ? spark.read().option("header", "true").csv(file) : spark.read().parquet(file);
+        Dataset<Row> table = csv
+                ? spark.read().option("header", "true").csv(file)
+                : spark.read().parquet(file);
         require(table.schema(), spec.pathColumn(), file);
         String base = file.substring(0, file.lastIndexOf('/') + 1);
         Column path = resolved(col(spec.pathColumn()), base);
@@ -87,9 +92,12 @@ public final class ImageInputs {
         return table.select(
                 (hasId ? col("image_id").cast(DataTypes.StringType) : path).alias("image_id"),
                 path.alias("path"),
-                (hasLabel ? labelOf(col(spec.labelColumn()), classNames, false) : lit(null).cast(DataTypes.IntegerType))
+                (hasLabel
+                                ? labelOf(col(spec.labelColumn()), classNames, false)
+                                : lit(null).cast(DataTypes.IntegerType))
                         .alias("label"),
-                (hasMask ? resolved(col(spec.maskColumn()), base) : lit(null).cast(DataTypes.StringType)).alias("mask_path"),
+                (hasMask ? resolved(col(spec.maskColumn()), base) : lit(null).cast(DataTypes.StringType))
+                        .alias("mask_path"),
                 lit(null).cast(DataTypes.BinaryType).alias("content"));
     }
 
@@ -99,13 +107,16 @@ public final class ImageInputs {
         var type = table.schema().apply(spec.imageColumn()).dataType();
         Column content;
         Column path;
-        if (type instanceof StructType struct && Arrays.asList(struct.fieldNames()).contains("bytes")) {
+        if (type instanceof StructType struct
+                && Arrays.asList(struct.fieldNames()).contains("bytes")) {
             content = col(spec.imageColumn() + ".bytes");
             path = Arrays.asList(struct.fieldNames()).contains("path")
-                    ? col(spec.imageColumn() + ".path") : lit(null).cast(DataTypes.StringType);
+                    ? col(spec.imageColumn() + ".path")
+                    : lit(null).cast(DataTypes.StringType);
         } else if (type.equals(DataTypes.BinaryType)) {
             content = col(spec.imageColumn());
-            path = has(table.schema(), spec.pathColumn()) ? col(spec.pathColumn()).cast(DataTypes.StringType)
+            path = has(table.schema(), spec.pathColumn())
+                    ? col(spec.pathColumn()).cast(DataTypes.StringType)
                     : lit(null).cast(DataTypes.StringType);
         } else {
             throw new IllegalArgumentException("column '" + spec.imageColumn() + "' of " + spec.location() + " is "
@@ -116,7 +127,9 @@ public final class ImageInputs {
                 // The bytes' SHA-1 identifies an image across runs (for resuming) whatever the row order.
                 sha1(content).alias("image_id"),
                 path.alias("path"),
-                (hasLabel ? labelOf(col(spec.labelColumn()), classNames, false) : lit(null).cast(DataTypes.IntegerType))
+                (hasLabel
+                                ? labelOf(col(spec.labelColumn()), classNames, false)
+                                : lit(null).cast(DataTypes.IntegerType))
                         .alias("label"),
                 lit(null).cast(DataTypes.StringType).alias("mask_path"),
                 content.alias("content"));
@@ -124,14 +137,15 @@ public final class ImageInputs {
 
     /** An integer label as is; a class name (in any spelling {@link ClassNames} accepts) as its index. */
     static Column labelOf(Column value, List<String> classNames, boolean nameOnly) {
-        Column normalized = regexp_replace(regexp_replace(lower(trim(value.cast(DataTypes.StringType))),
-                "[^\\p{L}\\p{N}]+", "-"), "^-|-$", "");
+        Column normalized = regexp_replace(
+                regexp_replace(lower(trim(value.cast(DataTypes.StringType))), "[^\\p{L}\\p{N}]+", "-"), "^-|-$", "");
         List<Column> pairs = new ArrayList<>();
         for (Map.Entry<String, Integer> e : ClassNames.index(classNames).entrySet()) {
             pairs.add(lit(e.getKey()));
             pairs.add(lit(e.getValue()));
         }
-        Column byName = pairs.isEmpty() ? lit(null).cast(DataTypes.IntegerType)
+        Column byName = pairs.isEmpty()
+                ? lit(null).cast(DataTypes.IntegerType)
                 : element_at(org.apache.spark.sql.functions.map(pairs.toArray(new Column[0])), normalized);
         return nameOnly ? byName : coalesce(value.cast(DataTypes.IntegerType), byName);
     }
@@ -145,8 +159,8 @@ public final class ImageInputs {
 
     private static void require(StructType schema, String column, String where) {
         if (!has(schema, column)) {
-            throw new IllegalArgumentException(where + " has no column '" + column + "'; it has "
-                    + String.join(", ", schema.fieldNames()));
+            throw new IllegalArgumentException(
+                    where + " has no column '" + column + "'; it has " + String.join(", ", schema.fieldNames()));
         }
     }
 

@@ -31,8 +31,8 @@ public enum InputFormat {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown input format '" + name
-                    + "'; use image-folder, manifest or parquet-bytes");
+            throw new IllegalArgumentException(
+                    "unknown input format '" + name + "'; use image-folder, manifest or parquet-bytes");
         }
     }
 }

@@ -39,9 +39,22 @@ public final class MetricsTable {
         List<Row> rows = new ArrayList<>();
         for (MethodMetrics m : metrics) {
             DatasetMetrics d = m.metrics();
-            rows.add(RowFactory.create(m.method(), m.target(), d.images(), d.aucPositive(), d.aucNegative(), d.aopc(),
-                    d.logOdds(), d.segmentedImages(), d.pixelAccuracy(), d.iouBackground(), d.iouForeground(),
-                    d.meanIou(), d.meanAveragePrecision(), SparkArrays.boxed(d.fractions()), SparkArrays.boxed(d.accuracyPositive()),
+            rows.add(RowFactory.create(
+                    m.method(),
+                    m.target(),
+                    d.images(),
+                    d.aucPositive(),
+                    d.aucNegative(),
+                    d.aopc(),
+                    d.logOdds(),
+                    d.segmentedImages(),
+                    d.pixelAccuracy(),
+                    d.iouBackground(),
+                    d.iouForeground(),
+                    d.meanIou(),
+                    d.meanAveragePrecision(),
+                    SparkArrays.boxed(d.fractions()),
+                    SparkArrays.boxed(d.accuracyPositive()),
                     SparkArrays.boxed(d.accuracyNegative())));
         }
         return rows;
@@ -50,13 +63,34 @@ public final class MetricsTable {
     /** Fixed-width text, one line per method and target; arrows say which direction is better. */
     public static String format(List<MethodMetrics> metrics) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%-24s %-9s %7s %8s %8s %8s %8s %8s %8s %8s%n", "method", "target",
-                "images", "AUC+ v", "AUC- ^", "AOPC ^", "LOdds v", "pixAcc ^", "mIoU ^", "mAP ^"));
+        s.append(String.format(
+                Locale.ROOT,
+                "%-24s %-9s %7s %8s %8s %8s %8s %8s %8s %8s%n",
+                "method",
+                "target",
+                "images",
+                "AUC+ v",
+                "AUC- ^",
+                "AOPC ^",
+                "LOdds v",
+                "pixAcc ^",
+                "mIoU ^",
+                "mAP ^"));
         for (MethodMetrics m : metrics) {
             DatasetMetrics d = m.metrics();
-            s.append(String.format(Locale.ROOT, "%-24s %-9s %7d %8.4f %8.4f %8.4f %8.4f %8s %8s %8s%n", m.method(),
-                    m.target(), d.images(), d.aucPositive(), d.aucNegative(), d.aopc(), d.logOdds(),
-                    fixed(d.pixelAccuracy()), fixed(d.meanIou()), fixed(d.meanAveragePrecision())));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "%-24s %-9s %7d %8.4f %8.4f %8.4f %8.4f %8s %8s %8s%n",
+                    m.method(),
+                    m.target(),
+                    d.images(),
+                    d.aucPositive(),
+                    d.aucNegative(),
+                    d.aopc(),
+                    d.logOdds(),
+                    fixed(d.pixelAccuracy()),
+                    fixed(d.meanIou()),
+                    fixed(d.meanAveragePrecision())));
         }
         return s.toString();
     }

@@ -88,7 +88,11 @@ public final class RunOutput {
 
     /** Replaces the dataset metrics table. */
     public void writeMetrics(List<Row> rows, org.apache.spark.sql.types.StructType schema) {
-        spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(metrics());
+        spark.createDataFrame(rows, schema)
+                .coalesce(1)
+                .write()
+                .mode(SaveMode.Overwrite)
+                .parquet(metrics());
     }
 
     /** Replaces {@code summary.json}. */

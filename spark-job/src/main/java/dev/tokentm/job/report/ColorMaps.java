@@ -7,8 +7,8 @@ package dev.tokentm.job.report;
  */
 final class ColorMaps {
 
-    private static final int[][] SEQUENTIAL = {
-        {68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
+    private static final int[][] SEQUENTIAL = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}
+    };
     private static final int[][] DIVERGING = {{33, 102, 172}, {247, 247, 247}, {178, 24, 43}};
 
     private ColorMaps() {}

@@ -20,7 +20,8 @@ public final class CurveChart {
 
     private static final Color[] PALETTE = {
         new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xff7f0e),
-        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
+        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)
+    };
 
     private CurveChart() {}
 
@@ -33,8 +34,8 @@ public final class CurveChart {
             }
             data.addSeries(series);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "pixels removed (%)", "accuracy (%)", data,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                title, "pixels removed (%)", "accuracy (%)", data, PlotOrientation.VERTICAL, true, false, false);
         chart.setBackgroundPaint(Color.WHITE);
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);

@@ -8,21 +8,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Writes {@code report.html} for a run's output directory. */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
         description = "Write a self-contained HTML report (metrics, curves, heatmap overlays, audit, per class) "
                 + "for the output of 'tokentm explain'.")
 public final class ReportCommand implements Callable<Integer> {
 
-    @Option(names = "--output", defaultValue = "tokentm-output", description = "The run's output directory. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--output",
+            defaultValue = "tokentm-output",
+            description = "The run's output directory. Default: ${DEFAULT-VALUE}.")
     String output;
 
-    @Option(names = "--samples", defaultValue = "8", description = "Images in the side-by-side grid. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--samples",
+            defaultValue = "8",
+            description = "Images in the side-by-side grid. Default: ${DEFAULT-VALUE}.")
     int samples;
 
     @Option(names = "--audit", defaultValue = "8", description = "Images in the audit view. Default: ${DEFAULT-VALUE}.")
     int audit;
 
-    @Option(names = "--audit-method", defaultValue = "tokentm", description = "Method whose heatmaps the audit ranks. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--audit-method",
+            defaultValue = "tokentm",
+            description = "Method whose heatmaps the audit ranks. Default: ${DEFAULT-VALUE}.")
     String auditMethod;
 
     @Override

@@ -40,17 +40,22 @@ final class ReportPage {
         line("<title>tokentm report: " + esc(s.get("output").getAsString()) + "</title>");
         line("<style>");
         line("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}");
-        line("table{border-collapse:collapse;margin:8px 0 24px}th,td{padding:4px 8px;border:1px solid #ccc;text-align:right}");
-        line("th{background:#1f4e79;color:#fff}td.name{text-align:left}tr.tokentm td{font-weight:bold;background:#fff4d6}");
+        line(
+                "table{border-collapse:collapse;margin:8px 0 24px}th,td{padding:4px 8px;border:1px solid #ccc;text-align:right}");
+        line(
+                "th{background:#1f4e79;color:#fff}td.name{text-align:left}tr.tokentm td{font-weight:bold;background:#fff4d6}");
         line("figure{display:inline-block;margin:2px;text-align:center;font-size:12px}img{display:block}");
         line(".row{white-space:nowrap;margin-bottom:6px}.note{color:#555;font-size:14px}");
         line("</style>");
         line("</head>");
         line("<body>");
         line("<h1>tokentm report</h1>");
-        line("<p class=\"note\">Input " + esc(s.get("input").getAsString()) + "; model " + esc(s.get("model").getAsString())
-                + "; " + s.get("images_in_input").getAsLong() + " images, " + s.get("images_failed").getAsLong()
-                + " failed; last run " + String.format(Locale.ROOT, "%.2f", s.get("images_per_second").getAsDouble())
+        line("<p class=\"note\">Input " + esc(s.get("input").getAsString()) + "; model "
+                + esc(s.get("model").getAsString())
+                + "; " + s.get("images_in_input").getAsLong() + " images, "
+                + s.get("images_failed").getAsLong()
+                + " failed; last run "
+                + String.format(Locale.ROOT, "%.2f", s.get("images_per_second").getAsDouble())
                 + " images/s.</p>");
 
         line("<h2 id=\"metrics\">Faithfulness per method</h2>");
@@ -58,11 +63,13 @@ final class ReportPage {
                 + "(negative, higher is better) relevant pixels are removed. Segmentation against object masks: pixel "
                 + "accuracy, mIoU, mAP (higher is better).</p>");
         line("<table id=\"metrics-table\">");
-        line("<tr><th>method</th><th>target</th><th>images</th><th>AUC+ &darr;</th><th>AUC&minus; &uarr;</th>"
-                + "<th>AOPC &uarr;</th><th>LOdds &darr;</th><th>pixel acc. &uarr;</th><th>mIoU &uarr;</th><th>mAP &uarr;</th></tr>");
+        line(
+                "<tr><th>method</th><th>target</th><th>images</th><th>AUC+ &darr;</th><th>AUC&minus; &uarr;</th>"
+                        + "<th>AOPC &uarr;</th><th>LOdds &darr;</th><th>pixel acc. &uarr;</th><th>mIoU &uarr;</th><th>mAP &uarr;</th></tr>");
         for (RunResults.MethodRow m : run.metrics()) {
             line("<tr" + (m.method().equals("tokentm") ? " class=\"tokentm\"" : "") + "><td class=\"name\">"
-                    + esc(m.method()) + "</td><td class=\"name\">" + esc(m.target()) + "</td><td>" + m.images() + "</td>"
+                    + esc(m.method()) + "</td><td class=\"name\">" + esc(m.target()) + "</td><td>" + m.images()
+                    + "</td>"
                     + cell(m.aucPositive()) + cell(m.aucNegative()) + cell(m.aopc()) + cell(m.logOdds())
                     + cell(m.pixelAccuracy()) + cell(m.miou()) + cell(m.map()) + "</tr>");
         }
@@ -77,13 +84,18 @@ final class ReportPage {
                 negative.add(new CurveChart.Curve(m.method(), m.fractions(), m.accuracyNegative()));
             }
         }
-        line("<div class=\"row\">" + img(CurveChart.render("most relevant removed first (lower is better)", positive,
-                620, 380), "positive perturbation curves") + img(CurveChart.render(
-                "least relevant removed first (higher is better)", negative, 620, 380), "negative perturbation curves")
+        line("<div class=\"row\">"
+                + img(
+                        CurveChart.render("most relevant removed first (lower is better)", positive, 620, 380),
+                        "positive perturbation curves")
+                + img(
+                        CurveChart.render("least relevant removed first (higher is better)", negative, 620, 380),
+                        "negative perturbation curves")
                 + "</div>");
 
         line("<h2 id=\"samples\">Where each method looks</h2>");
-        line("<p class=\"note\">Yellow = most relevant. Blue-white-red maps are signed: red for, blue against the class.</p>");
+        line(
+                "<p class=\"note\">Yellow = most relevant. Blue-white-red maps are signed: red for, blue against the class.</p>");
         grid(run, run.samples(), false);
 
         line("<h2 id=\"audit\">Relevance outside the object (" + esc(run.auditMethod()) + ")</h2>");
@@ -145,16 +157,28 @@ final class ReportPage {
                     + esc(run.className(image.label())) + ", predicted " + esc(run.className(image.predicted()))
                     + String.format(Locale.ROOT, " (%.2f)", image.probability())
                     + (withScore && image.relevanceOutside() != null
-                            ? String.format(Locale.ROOT, "<br>%.0f%% outside", 100 * image.relevanceOutside()) : "");
-            row.append("<figure>").append(picture == null ? "<div style=\"width:" + TILE + "px\">(no image)</div>"
-                    : img(scaled(picture), "input image")).append("<figcaption>").append(caption).append("</figcaption></figure>");
+                            ? String.format(Locale.ROOT, "<br>%.0f%% outside", 100 * image.relevanceOutside())
+                            : "");
+            row.append("<figure>")
+                    .append(
+                            picture == null
+                                    ? "<div style=\"width:" + TILE + "px\">(no image)</div>"
+                                    : img(scaled(picture), "input image"))
+                    .append("<figcaption>")
+                    .append(caption)
+                    .append("</figcaption></figure>");
             for (String method : run.methods()) {
                 float[] map = image.heatmaps().get(method);
                 if (map == null) {
                     continue;
                 }
-                row.append("<figure>").append(img(HeatmapImage.render(picture, map, image.gridHeight(), image.gridWidth(),
-                        TILE), method + " heatmap")).append("<figcaption>").append(esc(method)).append("</figcaption></figure>");
+                row.append("<figure>")
+                        .append(img(
+                                HeatmapImage.render(picture, map, image.gridHeight(), image.gridWidth(), TILE),
+                                method + " heatmap"))
+                        .append("<figcaption>")
+                        .append(esc(method))
+                        .append("</figcaption></figure>");
             }
             line(row.append("</div>").toString());
         }
@@ -174,7 +198,8 @@ final class ReportPage {
     private static BufferedImage scaled(BufferedImage picture) {
         BufferedImage out = new BufferedImage(TILE, TILE, BufferedImage.TYPE_INT_RGB);
         var g = out.createGraphics();
-        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(
+                java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(picture, 0, 0, TILE, TILE, null);
         g.dispose();
         return out;

@@ -37,19 +37,40 @@ record RunResults(
         Map<String, Long> errors) {
 
     /** One method's dataset metrics. */
-    record MethodRow(String method, String target, long images, double aucPositive, double aucNegative, double aopc,
-            double logOdds, long segmented, double pixelAccuracy, double miou, double map, double[] fractions,
-            double[] accuracyPositive, double[] accuracyNegative) {}
+    record MethodRow(
+            String method,
+            String target,
+            long images,
+            double aucPositive,
+            double aucNegative,
+            double aopc,
+            double logOdds,
+            long segmented,
+            double pixelAccuracy,
+            double miou,
+            double map,
+            double[] fractions,
+            double[] accuracyPositive,
+            double[] accuracyNegative) {}
 
     /** One image with each method's heatmap (method order as in {@code methods}). */
-    record ImageRow(String imageId, String path, Integer label, int predicted, float probability,
-            Double relevanceOutside, Map<String, float[]> heatmaps, int gridHeight, int gridWidth) {}
+    record ImageRow(
+            String imageId,
+            String path,
+            Integer label,
+            int predicted,
+            float probability,
+            Double relevanceOutside,
+            Map<String, float[]> heatmaps,
+            int gridHeight,
+            int gridWidth) {}
 
     /** One class and method: images, model accuracy, mIoU from summed counts, mean relevance outside. */
     record ClassRow(int label, String method, long images, double accuracy, double miou, double relevanceOutside) {}
 
     static RunResults load(SparkSession spark, RunOutput output, int sampleCount, int auditCount, String auditMethod) {
-        JsonObject summary = JsonParser.parseString(new String(Storage.readAll(output.summary()), StandardCharsets.UTF_8))
+        JsonObject summary = JsonParser.parseString(
+                        new String(Storage.readAll(output.summary()), StandardCharsets.UTF_8))
                 .getAsJsonObject();
         List<String> classNames = new ArrayList<>();
         if (summary.has("class_names")) {
@@ -57,12 +78,25 @@ record RunResults(
         }
         String target = summary.getAsJsonArray("targets").get(0).getAsString();
         List<MethodRow> metrics = new ArrayList<>();
-        for (Row r : spark.read().parquet(output.metrics()).orderBy("target", "method").collectAsList()) {
-            metrics.add(new MethodRow(r.getAs("method"), r.getAs("target"), r.<Long>getAs("images"),
-                    r.<Double>getAs("auc_positive"), r.<Double>getAs("auc_negative"), r.<Double>getAs("aopc"),
-                    r.<Double>getAs("log_odds"), r.<Long>getAs("segmented_images"), r.<Double>getAs("pixel_accuracy"),
-                    r.<Double>getAs("miou"), r.<Double>getAs("map"), SparkArrays.doubles(r.getList(r.fieldIndex("fractions"))),
-                    SparkArrays.doubles(r.getList(r.fieldIndex("accuracy_positive"))), SparkArrays.doubles(r.getList(r.fieldIndex("accuracy_negative")))));
+        for (Row r : spark.read()
+                .parquet(output.metrics())
+                .orderBy("target", "method")
+                .collectAsList()) {
+            metrics.add(new MethodRow(
+                    r.getAs("method"),
+                    r.getAs("target"),
+                    r.<Long>getAs("images"),
+                    r.<Double>getAs("auc_positive"),
+                    r.<Double>getAs("auc_negative"),
+                    r.<Double>getAs("aopc"),
+                    r.<Double>getAs("log_odds"),
+                    r.<Long>getAs("segmented_images"),
+                    r.<Double>getAs("pixel_accuracy"),
+                    r.<Double>getAs("miou"),
+                    r.<Double>getAs("map"),
+                    SparkArrays.doubles(r.getList(r.fieldIndex("fractions"))),
+                    SparkArrays.doubles(r.getList(r.fieldIndex("accuracy_positive"))),
+                    SparkArrays.doubles(r.getList(r.fieldIndex("accuracy_negative")))));
         }
         List<String> methods = new ArrayList<>();
         summary.getAsJsonArray("methods").forEach(e -> methods.add(e.getAsString()));
@@ -70,29 +104,51 @@ record RunResults(
 
         Dataset<Row> rows = output.readImages();
         Dataset<Row> good = rows.where(col("error").isNull().and(col("target").equalTo(target)));
-        Dataset<Row> firstIds = good.select("image_id").distinct().orderBy("image_id").limit(sampleCount);
+        Dataset<Row> firstIds =
+                good.select("image_id").distinct().orderBy("image_id").limit(sampleCount);
         List<ImageRow> samples = images(good.join(firstIds, "image_id"), methods, null);
-        Dataset<Row> worst = good.where(col("method").equalTo(audited).and(col("relevance_outside_mask").isNotNull()))
-                .orderBy(desc("relevance_outside_mask"), col("image_id")).limit(auditCount).select("image_id");
+        Dataset<Row> worst = good.where(col("method")
+                        .equalTo(audited)
+                        .and(col("relevance_outside_mask").isNotNull()))
+                .orderBy(desc("relevance_outside_mask"), col("image_id"))
+                .limit(auditCount)
+                .select("image_id");
         List<ImageRow> audit = images(good.join(worst, "image_id"), methods, audited);
         audit.sort((a, b) -> Double.compare(b.relevanceOutside(), a.relevanceOutside()));
 
         List<ClassRow> perClass = new ArrayList<>();
-        for (Row r : good.where(col("label").isNotNull()).groupBy("label", "method").agg(
-                count(lit(1)).alias("n"),
-                avg(when(col("predicted").equalTo(col("label")), 1.0).otherwise(0.0)).alias("accuracy"),
-                sum(element_at(col("seg_intersection"), 1)).alias("i0"), sum(element_at(col("seg_union"), 1)).alias("u0"),
-                sum(element_at(col("seg_intersection"), 2)).alias("i1"), sum(element_at(col("seg_union"), 2)).alias("u1"),
-                avg("relevance_outside_mask").alias("outside")).orderBy("label", "method").collectAsList()) {
-            double miou = r.isNullAt(r.fieldIndex("u0")) ? Double.NaN
+        for (Row r : good.where(col("label").isNotNull())
+                .groupBy("label", "method")
+                .agg(
+                        count(lit(1)).alias("n"),
+                        avg(when(col("predicted").equalTo(col("label")), 1.0).otherwise(0.0))
+                                .alias("accuracy"),
+                        sum(element_at(col("seg_intersection"), 1)).alias("i0"),
+                        sum(element_at(col("seg_union"), 1)).alias("u0"),
+                        sum(element_at(col("seg_intersection"), 2)).alias("i1"),
+                        sum(element_at(col("seg_union"), 2)).alias("u1"),
+                        avg("relevance_outside_mask").alias("outside"))
+                .orderBy("label", "method")
+                .collectAsList()) {
+            double miou = r.isNullAt(r.fieldIndex("u0"))
+                    ? Double.NaN
                     : 0.5 * (ratio(r.getAs("i0"), r.getAs("u0")) + ratio(r.getAs("i1"), r.getAs("u1")));
             Double outside = r.getAs("outside");
-            perClass.add(new ClassRow(r.<Integer>getAs("label"), r.getAs("method"), r.<Long>getAs("n"),
-                    r.<Double>getAs("accuracy"), miou, outside == null ? Double.NaN : outside));
+            perClass.add(new ClassRow(
+                    r.<Integer>getAs("label"),
+                    r.getAs("method"),
+                    r.<Long>getAs("n"),
+                    r.<Double>getAs("accuracy"),
+                    miou,
+                    outside == null ? Double.NaN : outside));
         }
         Map<String, Long> errors = new LinkedHashMap<>();
-        for (Row r : rows.where(col("error").isNotNull()).groupBy("error").count().orderBy(desc("count"), col("error"))
-                .limit(20).collectAsList()) {
+        for (Row r : rows.where(col("error").isNotNull())
+                .groupBy("error")
+                .count()
+                .orderBy(desc("count"), col("error"))
+                .limit(20)
+                .collectAsList()) {
             errors.put(r.getString(0), r.getLong(1));
         }
         return new RunResults(summary, classNames, target, metrics, samples, audit, audited, perClass, methods, errors);
@@ -103,14 +159,33 @@ record RunResults(
         Map<String, ImageRow> byId = new LinkedHashMap<>();
         for (Row r : rows.orderBy("image_id").collectAsList()) {
             String id = r.getAs("image_id");
-            ImageRow image = byId.computeIfAbsent(id, k -> new ImageRow(k, r.getAs("path"), r.getAs("label"),
-                    r.<Integer>getAs("predicted"), r.<Float>getAs("probability"), null, new LinkedHashMap<>(),
-                    r.<Integer>getAs("heatmap_height"), r.<Integer>getAs("heatmap_width")));
+            ImageRow image = byId.computeIfAbsent(
+                    id,
+                    k -> new ImageRow(
+                            k,
+                            r.getAs("path"),
+                            r.getAs("label"),
+                            r.<Integer>getAs("predicted"),
+                            r.<Float>getAs("probability"),
+                            null,
+                            new LinkedHashMap<>(),
+                            r.<Integer>getAs("heatmap_height"),
+                            r.<Integer>getAs("heatmap_width")));
             String method = r.getAs("method");
             image.heatmaps().put(method, SparkArrays.floats(r.getList(r.fieldIndex("heatmap"))));
             if (method.equals(scoreMethod)) {
-                byId.put(id, new ImageRow(id, image.path(), image.label(), image.predicted(), image.probability(),
-                        r.getAs("relevance_outside_mask"), image.heatmaps(), image.gridHeight(), image.gridWidth()));
+                byId.put(
+                        id,
+                        new ImageRow(
+                                id,
+                                image.path(),
+                                image.label(),
+                                image.predicted(),
+                                image.probability(),
+                                r.getAs("relevance_outside_mask"),
+                                image.heatmaps(),
+                                image.gridHeight(),
+                                image.gridWidth()));
             }
         }
         return new ArrayList<>(byId.values());

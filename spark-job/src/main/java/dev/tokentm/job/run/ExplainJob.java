@@ -48,8 +48,8 @@ public final class ExplainJob {
     public record Plan(InputSpec input, VitExplainer explainer, String output, int partitions) {}
 
     /** What a run did. */
-    public record Result(long total, long skipped, long explained, long failed, double seconds,
-            List<MethodMetrics> metrics) {
+    public record Result(
+            long total, long skipped, long explained, long failed, double seconds, List<MethodMetrics> metrics) {
 
         public double imagesPerSecond() {
             return seconds > 0 ? explained / seconds : 0;
@@ -70,7 +70,8 @@ public final class ExplainJob {
         // Load (and so check) the model on the driver before any task starts; local mode's tasks reuse it.
         ModelLoader.LoadedModel model = ExecutorModels.get(settings, Device.cpu());
         RunOutput output = new RunOutput(spark, plan.output());
-        Dataset<Row> input = ImageInputs.read(spark, plan.input(), model.classNames()).dropDuplicates("image_id");
+        Dataset<Row> input =
+                ImageInputs.read(spark, plan.input(), model.classNames()).dropDuplicates("image_id");
         Dataset<Row> todo = input;
         long total;
         long skipped = 0;
@@ -78,8 +79,10 @@ public final class ExplainJob {
             checkSameMethods(output, settings);
             Dataset<Row> done = output.readImages().select("image_id").distinct();
             // Both counts in one pass over the input (for Parquet with bytes, a pass reads every image).
-            Row counts = input.select("image_id").join(done.withColumn("done", lit(true)), "image_id", "left")
-                    .agg(count(lit(1)), count(col("done"))).first();
+            Row counts = input.select("image_id")
+                    .join(done.withColumn("done", lit(true)), "image_id", "left")
+                    .agg(count(lit(1)), count(col("done")))
+                    .first();
             total = counts.getLong(0);
             skipped = counts.getLong(1);
             todo = input.join(done, "image_id", "left_anti");
@@ -87,33 +90,53 @@ public final class ExplainJob {
             total = input.count();
         }
         if (total == 0) {
-            throw new IllegalArgumentException("no images found in " + plan.input().location());
+            throw new IllegalArgumentException(
+                    "no images found in " + plan.input().location());
         }
         long pending = total - skipped;
-        out.printf(Locale.ROOT, "tokentm: %,d images in %s, %,d already done, %,d to explain with %s (model %s, %s)%n",
-                total, plan.input().location(), skipped, pending, String.join(", ", settings.methods()),
-                settings.modelLocation(), settings.targets());
+        out.printf(
+                Locale.ROOT,
+                "tokentm: %,d images in %s, %,d already done, %,d to explain with %s (model %s, %s)%n",
+                total,
+                plan.input().location(),
+                skipped,
+                pending,
+                String.join(", ", settings.methods()),
+                settings.modelLocation(),
+                settings.targets());
 
         long start = System.nanoTime();
         if (pending > 0) {
-            int partitions = plan.partitions() > 0 ? plan.partitions()
+            int partitions = plan.partitions() > 0
+                    ? plan.partitions()
                     : (int) Math.max(spark.sparkContext().defaultParallelism(), (pending + 255) / 256);
             explain(plan.explainer(), todo.repartition(partitions), output, pending);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
 
         Dataset<Row> rows = output.readImages();
-        long failed = rows.where(col("error").isNotNull()).select("image_id").distinct().count();
+        long failed = rows.where(col("error").isNotNull())
+                .select("image_id")
+                .distinct()
+                .count();
         Row first = rows.where(col("fractions").isNotNull()).select("fractions").first();
-        List<MethodMetrics> metrics = first == null ? List.of()
-                : MetricsAggregator.aggregate(rows, SparkArrays.doubles(first.getList(0)));
+        List<MethodMetrics> metrics =
+                first == null ? List.of() : MetricsAggregator.aggregate(rows, SparkArrays.doubles(first.getList(0)));
         output.writeMetrics(MetricsTable.rows(metrics), MetricsTable.schema());
         Result result = new Result(total, skipped, pending, failed, seconds, metrics);
         output.writeSummary(summary(plan, settings, model.classNames(), result));
         out.print(MetricsTable.format(metrics));
-        out.printf(Locale.ROOT, "images: %,d in input, %,d explained now (%.2f images/s, %.1f s), %,d skipped as done, "
-                + "%,d failed (error column)%noutput: %s%n", total, pending, result.imagesPerSecond(), seconds, skipped,
-                failed, output.root());
+        out.printf(
+                Locale.ROOT,
+                "images: %,d in input, %,d explained now (%.2f images/s, %.1f s), %,d skipped as done, "
+                        + "%,d failed (error column)%noutput: %s%n",
+                total,
+                pending,
+                result.imagesPerSecond(),
+                seconds,
+                skipped,
+                failed,
+                output.root());
         return result;
     }
 
@@ -128,7 +151,10 @@ public final class ExplainJob {
         });
         ticker.scheduleAtFixedRate(progress::printIfDue, 5, 5, TimeUnit.SECONDS);
         try {
-            output.appendImages(explainer.copy(new org.apache.spark.ml.param.ParamMap()).setProgress(done).transform(todo));
+            output.appendImages(explainer
+                    .copy(new org.apache.spark.ml.param.ParamMap())
+                    .setProgress(done)
+                    .transform(todo));
         } finally {
             ticker.shutdownNow();
             spark.sparkContext().removeSparkListener(progress);
@@ -139,7 +165,10 @@ public final class ExplainJob {
     /** Resuming with other methods would leave images without some methods' rows. */
     private static void checkSameMethods(RunOutput output, ExplainSettings settings) {
         Set<String> before = new HashSet<>();
-        for (Row r : output.readImages().where(col("method").isNotNull()).select("method", "target").distinct()
+        for (Row r : output.readImages()
+                .where(col("method").isNotNull())
+                .select("method", "target")
+                .distinct()
                 .collectAsList()) {
             before.add(r.getString(0) + "/" + r.getString(1));
         }
@@ -162,7 +191,9 @@ public final class ExplainJob {
         json.addProperty("output", plan.output());
         json.addProperty("model", settings.modelLocation());
         json.add("methods", strings(settings.methods()));
-        json.add("targets", strings(settings.targets().stream().map(t -> t.label()).toList()));
+        json.add(
+                "targets",
+                strings(settings.targets().stream().map(t -> t.label()).toList()));
         json.add("class_names", strings(classNames));
         json.addProperty("images_in_input", r.total());
         json.addProperty("images_skipped_as_done", r.skipped());
@@ -188,7 +219,11 @@ public final class ExplainJob {
             metrics.add(o);
         }
         json.add("metrics", metrics);
-        return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json) + "\n";
+        return new GsonBuilder()
+                        .setPrettyPrinting()
+                        .serializeSpecialFloatingPointValues()
+                        .create()
+                        .toJson(json) + "\n";
     }
 
     private static JsonArray strings(List<String> values) {

@@ -45,8 +45,8 @@ public final class ProgressListener extends SparkListener {
 
     @Override
     public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-        for (Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>> task
-                : CollectionConverters.asJava(update.accumUpdates())) {
+        for (Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>> task :
+                CollectionConverters.asJava(update.accumUpdates())) {
             Long value = ours(task._4());
             if (value != null) {
                 running.put((Long) task._1(), value);
@@ -91,13 +91,20 @@ public final class ProgressListener extends SparkListener {
         double seconds = (now - start) / 1e9;
         double rate = seconds > 0 ? done / seconds : 0;
         String eta = rate > 0 && done < total ? formatSeconds((total - done) / rate) : "-";
-        return String.format(Locale.ROOT, "progress: %,d / %,d images (%.0f%%), %.1f images/s, ETA %s", done, total,
-                total == 0 ? 100.0 : 100.0 * done / total, rate, eta);
+        return String.format(
+                Locale.ROOT,
+                "progress: %,d / %,d images (%.0f%%), %.1f images/s, ETA %s",
+                done,
+                total,
+                total == 0 ? 100.0 : 100.0 * done / total,
+                rate,
+                eta);
     }
 
     private static String formatSeconds(double s) {
         long t = Math.round(s);
-        return t >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", t / 3600, t % 3600 / 60)
+        return t >= 3600
+                ? String.format(Locale.ROOT, "%dh%02dm", t / 3600, t % 3600 / 60)
                 : String.format(Locale.ROOT, "%dm%02ds", t / 60, t % 60);
     }
 }

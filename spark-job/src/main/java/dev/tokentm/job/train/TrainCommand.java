@@ -14,8 +14,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains the project's small ViT on cluttered Fashion-MNIST. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a small ViT from scratch on cluttered Fashion-MNIST (CPU is fine) and write a safetensors checkpoint.")
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description =
+                "Train a small ViT from scratch on cluttered Fashion-MNIST (CPU is fine) and write a safetensors checkpoint.")
 public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "Directory for model.safetensors.")
@@ -33,10 +36,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0.05", description = "Default: ${DEFAULT-VALUE}.")
     double weightDecay;
 
-    @Option(names = "--train-images", defaultValue = "60000", description = "Training garments per epoch. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--train-images",
+            defaultValue = "60000",
+            description = "Training garments per epoch. Default: ${DEFAULT-VALUE}.")
     int trainImages;
 
-    @Option(names = "--test-images", defaultValue = "10000", description = "Held-out test garments. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--test-images",
+            defaultValue = "10000",
+            description = "Held-out test garments. Default: ${DEFAULT-VALUE}.")
     int testImages;
 
     @Option(names = "--embed-dim", defaultValue = "96", description = "Default: ${DEFAULT-VALUE}.")
@@ -54,7 +63,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--init", description = "Continue from this checkpoint (same architecture) instead of random weights.")
+    @Option(
+            names = "--init",
+            description = "Continue from this checkpoint (same architecture) instead of random weights.")
     String init;
 
     @Mixin
@@ -68,16 +79,45 @@ public final class TrainCommand implements Callable<Integer> {
         ClutterSettings clutter = ClutterSettings.defaults();
         int side = clutter.canvas();
         double[] half = {0.5, 0.5, 0.5};
-        VitConfig model = new VitConfig(side, patch, 3, embedDim, depth, heads, 4.0, true, 1e-6, 10, true, false,
+        VitConfig model = new VitConfig(
+                side,
+                patch,
+                3,
+                embedDim,
+                depth,
+                heads,
+                4.0,
+                true,
+                1e-6,
+                10,
+                true,
+                false,
                 Preprocessing.exact(side, half, half));
-        TrainConfig config = new TrainConfig(model, epochs, batchSize, learningRate, weightDecay, 0.5, 0.1, trainImages,
-                testImages, seed, TEST_SEED, init);
-        Trainer trainer = new Trainer(config,
+        TrainConfig config = new TrainConfig(
+                model,
+                epochs,
+                batchSize,
+                learningRate,
+                weightDecay,
+                0.5,
+                0.1,
+                trainImages,
+                testImages,
+                seed,
+                TEST_SEED,
+                init);
+        Trainer trainer = new Trainer(
+                config,
                 new ClutteredFashionMnist(fashionMnist.train(), clutter),
                 new ClutteredFashionMnist(fashionMnist.test(), clutter),
-                FashionMnist.CLASS_NAMES, System.out);
+                FashionMnist.CLASS_NAMES,
+                System.out);
         double best = trainer.run(out);
-        System.out.printf(Locale.ROOT, "best held-out test accuracy %.4f; checkpoint %s%n", best, out.resolve("model.safetensors"));
+        System.out.printf(
+                Locale.ROOT,
+                "best held-out test accuracy %.4f; checkpoint %s%n",
+                best,
+                out.resolve("model.safetensors"));
         return 0;
     }
 }

@@ -38,7 +38,11 @@ public final class Trainer {
     private final List<String> classNames;
     private final PrintStream log;
 
-    public Trainer(TrainConfig config, ClutteredFashionMnist train, ClutteredFashionMnist test, List<String> classNames,
+    public Trainer(
+            TrainConfig config,
+            ClutteredFashionMnist train,
+            ClutteredFashionMnist test,
+            List<String> classNames,
             PrintStream log) {
         this.config = config;
         this.train = train;
@@ -54,9 +58,13 @@ public final class Trainer {
         int trainCount = Math.min(config.trainImages(), train.size());
         int stepsPerEpoch = trainCount / config.batchSize();
         int total = stepsPerEpoch * config.epochs();
-        LearningRateSchedule schedule = new LearningRateSchedule(config.learningRate(), config.learningRate() * 0.01,
-                (int) Math.round(config.warmupEpochs() * stepsPerEpoch), total);
-        try (NDManager weights = NDManager.newBaseManager(); NDManager state = NDManager.newBaseManager()) {
+        LearningRateSchedule schedule = new LearningRateSchedule(
+                config.learningRate(),
+                config.learningRate() * 0.01,
+                (int) Math.round(config.warmupEpochs() * stepsPerEpoch),
+                total);
+        try (NDManager weights = NDManager.newBaseManager();
+                NDManager state = NDManager.newBaseManager()) {
             VitParameters parameters = config.init() == null
                     ? VitParameters.random(c, weights, config.seed())
                     : initialWeights(config.init(), c, weights);
@@ -65,13 +73,20 @@ public final class Trainer {
             for (Map.Entry<String, NDArray> e : parameters.tensors().entrySet()) {
                 e.getValue().setRequiresGradient(true);
                 trainable.add(e.getValue());
-                decay.add(e.getValue().getShape().dimension() >= 2 && !e.getKey().contains("token")
+                decay.add(e.getValue().getShape().dimension() >= 2
+                        && !e.getKey().contains("token")
                         && !e.getKey().equals("pos_embed"));
             }
             AdamW optimizer = new AdamW(trainable, decay, config.weightDecay(), state);
             VisionTransformer model = new VisionTransformer(parameters, weights);
-            log.printf(Locale.ROOT, "training %d parameters on %d cluttered images x %d epochs, %d steps of %d%n",
-                    parameters.count(), trainCount, config.epochs(), total, config.batchSize());
+            log.printf(
+                    Locale.ROOT,
+                    "training %d parameters on %d cluttered images x %d epochs, %d steps of %d%n",
+                    parameters.count(),
+                    trainCount,
+                    config.epochs(),
+                    total,
+                    config.batchSize());
             Random shuffle = new Random(config.seed());
             double best = -1;
             int step = 0;
@@ -89,7 +104,8 @@ public final class Trainer {
                     double lr = schedule.at(step++);
                     try (NDManager scope = weights.newSubManager()) {
                         NDArray images = c.preprocessing().normalize(pixels(scope, batch));
-                        int[] labels = batch.stream().mapToInt(ClutteredSample::label).toArray();
+                        int[] labels =
+                                batch.stream().mapToInt(ClutteredSample::label).toArray();
                         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                             NDArray logits = model.trainingLogits(images);
                             NDArray loss = crossEntropy(scope, logits, labels);
@@ -105,10 +121,18 @@ public final class Trainer {
                 }
                 double testAccuracy = evaluate(model);
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
-                log.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  train acc %.4f  test acc %.4f  lr %.2e  %.0f img/s  %.0f s"
+                log.printf(
+                        Locale.ROOT,
+                        "epoch %d/%d  loss %.4f  train acc %.4f  test acc %.4f  lr %.2e  %.0f img/s  %.0f s"
                                 + " (total %.1f min)%n",
-                        epoch, config.epochs(), lossSum / stepsPerEpoch, (double) correct / (stepsPerEpoch * config.batchSize()),
-                        testAccuracy, schedule.at(step - 1), stepsPerEpoch * config.batchSize() / seconds, seconds,
+                        epoch,
+                        config.epochs(),
+                        lossSum / stepsPerEpoch,
+                        (double) correct / (stepsPerEpoch * config.batchSize()),
+                        testAccuracy,
+                        schedule.at(step - 1),
+                        stepsPerEpoch * config.batchSize() / seconds,
+                        seconds,
                         (System.nanoTime() - start) / 6e10);
                 if (testAccuracy > best) {
                     best = testAccuracy;
@@ -130,7 +154,8 @@ public final class Trainer {
             }
             try (NDManager scope = NDManager.newBaseManager()) {
                 long[] predicted = model.logits(model.config().preprocessing().normalize(pixels(scope, batch)))
-                        .argMax(1).toLongArray();
+                        .argMax(1)
+                        .toLongArray();
                 for (int i = 0; i < batch.size(); i++) {
                     correct += predicted[i] == batch.get(i).label() ? 1 : 0;
                 }
@@ -182,7 +207,10 @@ public final class Trainer {
             }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.write(tmp, Safetensors.write(detached, metadata));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
     }

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tokentm.udfs.metrics.DatasetMetrics;
 import dev.tokentm.udfs.metrics.FaithfulnessTotals;
 import dev.tokentm.udfs.metrics.ImageResult;
-import dev.tokentm.udfs.metrics.TargetMode;
-import dev.tokentm.udfs.spark.ExplanationRows;
-import java.util.Locale;
 import dev.tokentm.udfs.metrics.PerturbationCurve;
 import dev.tokentm.udfs.metrics.PixelOrder;
 import dev.tokentm.udfs.metrics.SegmentationCounts;
+import dev.tokentm.udfs.metrics.TargetMode;
+import dev.tokentm.udfs.spark.ExplanationRows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.apache.spark.sql.Row;
@@ -63,8 +63,17 @@ class MetricsAggregatorTest {
         long labeled = 64 * 64;
         long interBg = r.nextInt(2000);
         long interFg = r.nextInt(1000);
-        return new SegmentationCounts(interBg + interFg, labeled, interBg, interBg + r.nextInt(800), interFg,
-                interFg + r.nextInt(900), r.nextDouble(), r.nextDouble(), r.nextDouble(), r.nextDouble());
+        return new SegmentationCounts(
+                interBg + interFg,
+                labeled,
+                interBg,
+                interBg + r.nextInt(800),
+                interFg,
+                interFg + r.nextInt(900),
+                r.nextDouble(),
+                r.nextDouble(),
+                r.nextDouble(),
+                r.nextDouble());
     }
 
     @Test
@@ -83,11 +92,25 @@ class MetricsAggregatorTest {
                     PerturbationCurve pos = curve(r, PixelOrder.POSITIVE, label, explained);
                     PerturbationCurve neg = curve(r, PixelOrder.NEGATIVE, label, explained);
                     SegmentationCounts seg = masked ? segmentation(r) : null;
-                    ImageResult result = new ImageResult(0, method, TargetMode.valueOf(target.toUpperCase(Locale.ROOT)),
-                            new float[] {1f}, 1, pos, neg, seg, explained, 0.5f, 0.01);
+                    ImageResult result = new ImageResult(
+                            0,
+                            method,
+                            TargetMode.valueOf(target.toUpperCase(Locale.ROOT)),
+                            new float[] {1f},
+                            1,
+                            pos,
+                            neg,
+                            seg,
+                            explained,
+                            0.5f,
+                            0.01);
                     rows.add(ExplanationRows.result(
-                            new ExplanationRows.Source("image-" + image, null, label >= 0 ? label : null), result, "cpu"));
-                    inMemory.merge(method + "/" + target, FaithfulnessTotals.empty(STEPS).add(pos, neg, seg),
+                            new ExplanationRows.Source("image-" + image, null, label >= 0 ? label : null),
+                            result,
+                            "cpu"));
+                    inMemory.merge(
+                            method + "/" + target,
+                            FaithfulnessTotals.empty(STEPS).add(pos, neg, seg),
                             (a, b) -> a.add(pos, neg, seg));
                 }
             }

@@ -20,19 +20,31 @@ class ModelBenchmarkTest {
         int code;
         try {
             System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new TokenTmJob()).execute(
-                    "bench-model", "--model", "vit-tiny-p8-32", "--batch-sizes", "1,4", "--seconds", "0.05",
-                    "--matmul-size", "128");
+            code = new CommandLine(new TokenTmJob())
+                    .execute(
+                            "bench-model",
+                            "--model",
+                            "vit-tiny-p8-32",
+                            "--batch-sizes",
+                            "1,4",
+                            "--seconds",
+                            "0.05",
+                            "--matmul-size",
+                            "128");
         } finally {
             System.setOut(previous);
         }
         String out = buffer.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, out);
         assertTrue(out.contains("matmul through DJL"), out);
-        long rows = out.lines().filter(l -> l.matches("\\s+[14] +[0-9.]+ +[0-9.]+ +[0-9.]+% +[0-9.]+ +[0-9.]+x")).count();
+        long rows = out.lines()
+                .filter(l -> l.matches("\\s+[14] +[0-9.]+ +[0-9.]+ +[0-9.]+% +[0-9.]+ +[0-9.]+x"))
+                .count();
         assertEquals(2, rows, "one row per batch size:\n" + out);
         for (String method : dev.tokentm.udfs.explain.ExplainerRegistry.names()) {
-            assertTrue(out.lines().anyMatch(l -> l.matches(method + " +[0-9.]+ +[0-9.]+x")), method + " cost row:\n" + out);
+            assertTrue(
+                    out.lines().anyMatch(l -> l.matches(method + " +[0-9.]+ +[0-9.]+x")),
+                    method + " cost row:\n" + out);
         }
     }
 

@@ -18,12 +18,21 @@ class TokenTmJobTest {
         StringWriter err = new StringWriter();
         CommandLine cli = TokenTmJob.commandLine();
         cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute("make-data", "--out", dir.resolve("out").toString(), "--count", "2",
-                "--fashion-mnist", dir.resolve("nowhere").toString());
+        int code = cli.execute(
+                "make-data",
+                "--out",
+                dir.resolve("out").toString(),
+                "--count",
+                "2",
+                "--fashion-mnist",
+                dir.resolve("nowhere").toString());
         assertEquals(1, code);
         String text = err.toString();
-        assertTrue(text.startsWith("tokentm make-data: Fashion-MNIST file train-images-idx3-ubyte(.gz) not found")
-                || text.startsWith("tokentm make-data: Fashion-MNIST file t10k-images-idx3-ubyte(.gz) not found"), text);
+        assertTrue(
+                text.startsWith("tokentm make-data: Fashion-MNIST file train-images-idx3-ubyte(.gz) not found")
+                        || text.startsWith(
+                                "tokentm make-data: Fashion-MNIST file t10k-images-idx3-ubyte(.gz) not found"),
+                text);
         assertTrue(text.contains("apt-get install dataset-fashion-mnist"), text);
         assertFalse(text.contains("\tat "), "no stack trace: " + text);
     }

@@ -57,11 +57,17 @@ class DataTest {
     @Test
     void rejectsMalformedIdx() throws IOException {
         Files.write(dir.resolve("floats"), idx(0x0D, new int[] {1}, new byte[4]));
-        assertTrue(assertThrows(IOException.class, () -> IdxFile.read(dir.resolve("floats"))).getMessage().contains("0xd"));
+        assertTrue(assertThrows(IOException.class, () -> IdxFile.read(dir.resolve("floats")))
+                .getMessage()
+                .contains("0xd"));
         Files.write(dir.resolve("short"), idx(0x08, new int[] {10}, new byte[3]));
-        assertTrue(assertThrows(IOException.class, () -> IdxFile.read(dir.resolve("short"))).getMessage().contains("truncated"));
+        assertTrue(assertThrows(IOException.class, () -> IdxFile.read(dir.resolve("short")))
+                .getMessage()
+                .contains("truncated"));
         Files.write(dir.resolve("text"), "hello world, not idx".getBytes());
-        assertTrue(assertThrows(IOException.class, () -> IdxFile.read(dir.resolve("text"))).getMessage().contains("not an IDX"));
+        assertTrue(assertThrows(IOException.class, () -> IdxFile.read(dir.resolve("text")))
+                .getMessage()
+                .contains("not an IDX"));
     }
 
     @Test
@@ -92,7 +98,8 @@ class DataTest {
         }
         int masked = 0;
         for (int p = 0; p < plane; p++) {
-            boolean background = a.pixels()[p] == a.pixels()[offMask] && a.pixels()[plane + p] == a.pixels()[plane + offMask];
+            boolean background =
+                    a.pixels()[p] == a.pixels()[offMask] && a.pixels()[plane + p] == a.pixels()[plane + offMask];
             if (a.mask()[p]) {
                 masked++;
                 assertFalse(background, "masked pixel " + p + " shows the background");
@@ -105,15 +112,21 @@ class DataTest {
 
     @Test
     void writesImageFolderMasksAndManifest() throws IOException {
-        ClutteredFashionMnist generator = new ClutteredFashionMnist(TrainerTestData.bars(4, 3),
-                new ClutterSettings(32, 20, 28, 2, 6, 10, 0.1, 0.03, 0.2));
+        ClutteredFashionMnist generator = new ClutteredFashionMnist(
+                TrainerTestData.bars(4, 3), new ClutterSettings(32, 20, 28, 2, 6, 10, 0.1, 0.03, 0.2));
         List<ClutteredSample> samples = List.of(generator.generate(0, 1), generator.generate(1, 1));
         DatasetWriter.write(dir, samples, List.of("vertical", "horizontal"));
         List<String> manifest = Files.readAllLines(dir.resolve("manifest.csv"));
-        assertEquals(List.of("path,label,mask_path", "images/vertical/00000.png,0,masks/vertical/00000.png",
-                "images/horizontal/00001.png,1,masks/horizontal/00001.png"), manifest);
-        BufferedImage image = ImageIO.read(dir.resolve("images/horizontal/00001.png").toFile());
-        BufferedImage mask = ImageIO.read(dir.resolve("masks/horizontal/00001.png").toFile());
+        assertEquals(
+                List.of(
+                        "path,label,mask_path",
+                        "images/vertical/00000.png,0,masks/vertical/00000.png",
+                        "images/horizontal/00001.png,1,masks/horizontal/00001.png"),
+                manifest);
+        BufferedImage image =
+                ImageIO.read(dir.resolve("images/horizontal/00001.png").toFile());
+        BufferedImage mask =
+                ImageIO.read(dir.resolve("masks/horizontal/00001.png").toFile());
         assertEquals(32, image.getWidth());
         int p = 0;
         while (!samples.get(1).mask()[p]) {

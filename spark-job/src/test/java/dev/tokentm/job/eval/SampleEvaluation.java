@@ -17,7 +17,6 @@ import dev.tokentm.udfs.metrics.TargetMode;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +48,8 @@ public final class SampleEvaluation {
         List<BufferedImage> shown = new ArrayList<>();
         FaithfulnessEvaluator evaluator = new FaithfulnessEvaluator(PerturbationTest.published());
         long start = System.nanoTime();
-        try (ModelLoader.LoadedModel loaded = ModelLoader.load(model, ModelLoader.Options.defaults().withDevice(Device.cpu()));
+        try (ModelLoader.LoadedModel loaded =
+                        ModelLoader.load(model, ModelLoader.Options.defaults().withDevice(Device.cpu()));
                 NDManager manager = NDManager.newBaseManager()) {
             int side = loaded.model().config().imageSize();
             for (int first = 0; first < n; first += 16) {
@@ -64,32 +64,62 @@ public final class SampleEvaluation {
                 }
                 try (NDManager scope = manager.newSubManager()) {
                     NDArray raw = scope.create(batch.pixels(), new Shape(b, 3, side, side));
-                    for (ImageResult r : evaluator.evaluate(loaded.model(), raw, batch.labels(), masks, methods,
-                            TargetMode.PREDICTED)) {
-                        totals.merge(r.method(), FaithfulnessTotals.empty(r.positive().fractions()).add(r.positive(), r.negative(), r.segmentation()),
+                    for (ImageResult r : evaluator.evaluate(
+                            loaded.model(), raw, batch.labels(), masks, methods, TargetMode.PREDICTED)) {
+                        totals.merge(
+                                r.method(),
+                                FaithfulnessTotals.empty(r.positive().fractions())
+                                        .add(r.positive(), r.negative(), r.segmentation()),
                                 (a, c) -> a.add(r.positive(), r.negative(), r.segmentation()));
                         if (first + r.index() < 8) {
-                            maps.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r.heatmap());
+                            maps.computeIfAbsent(r.method(), k -> new ArrayList<>())
+                                    .add(r.heatmap());
                         }
                     }
                 }
             }
-            System.out.printf(Locale.ROOT, "%d images, %d methods, %.0f s%n", n, methods.size(), (System.nanoTime() - start) / 1e9);
-            System.out.printf(Locale.ROOT, "%-24s %8s %8s %8s %8s %8s %8s %8s %8s%n", "method", "acc@0", "AUC+", "AUC-", "AOPC",
-                    "LOdds", "pixAcc", "mIoU", "mAP");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d images, %d methods, %.0f s%n",
+                    n,
+                    methods.size(),
+                    (System.nanoTime() - start) / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-24s %8s %8s %8s %8s %8s %8s %8s %8s%n",
+                    "method",
+                    "acc@0",
+                    "AUC+",
+                    "AUC-",
+                    "AOPC",
+                    "LOdds",
+                    "pixAcc",
+                    "mIoU",
+                    "mAP");
             for (Map.Entry<String, FaithfulnessTotals> e : totals.entrySet()) {
                 DatasetMetrics m = DatasetMetrics.of(e.getValue());
-                System.out.printf(Locale.ROOT, "%-24s %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f%n", e.getKey(),
-                        m.accuracyPositive()[0], m.aucPositive(), m.aucNegative(), m.aopc(), m.logOdds(), m.pixelAccuracy(),
-                        m.meanIou(), m.meanAveragePrecision());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-24s %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f%n",
+                        e.getKey(),
+                        m.accuracyPositive()[0],
+                        m.aucPositive(),
+                        m.aucNegative(),
+                        m.aopc(),
+                        m.logOdds(),
+                        m.pixelAccuracy(),
+                        m.meanIou(),
+                        m.meanAveragePrecision());
             }
             writeOverlays(overlay, shown, maps, loaded.model().config().gridSize());
         }
     }
 
-    private static void writeOverlays(Path out, List<BufferedImage> images, Map<String, List<float[]>> maps, int grid) throws Exception {
+    private static void writeOverlays(Path out, List<BufferedImage> images, Map<String, List<float[]>> maps, int grid)
+            throws Exception {
         int cell = 128;
-        BufferedImage sheet = new BufferedImage(cell * (maps.size() + 1), cell * images.size(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage sheet =
+                new BufferedImage(cell * (maps.size() + 1), cell * images.size(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
         for (int row = 0; row < images.size(); row++) {
             g.drawImage(images.get(row), 0, row * cell, cell, cell, null);

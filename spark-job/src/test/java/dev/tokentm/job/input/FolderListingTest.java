@@ -27,8 +27,11 @@ class FolderListingTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("folder-listing-test")
-                .config("spark.ui.enabled", "false").getOrCreate();
+        spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("folder-listing-test")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate();
     }
 
     @AfterAll
@@ -41,8 +44,14 @@ class FolderListingTest {
     @Test
     void listsImagesAtAnyDepthIncludingEmptyOnes() throws Exception {
         List<String> images = List.of("top.png", "shirt/a.png", "shirt/deep/er/b.JPG", "shoe/c.jpeg", "shoe/empty.png");
-        List<String> others = List.of(".hidden.png", "notes.txt", "shirt/_SUCCESS", "shirt/.d.png", "shoe/x.parquet",
-                ".ipynb_checkpoints/e.png", "shirt/_temporary/0/f.png");
+        List<String> others = List.of(
+                ".hidden.png",
+                "notes.txt",
+                "shirt/_SUCCESS",
+                "shirt/.d.png",
+                "shoe/x.parquet",
+                ".ipynb_checkpoints/e.png",
+                "shirt/_temporary/0/f.png");
         for (String f : Stream.concat(images.stream(), others.stream()).toList()) {
             Path p = tmp.resolve(f);
             Files.createDirectories(p.getParent());
@@ -51,11 +60,13 @@ class FolderListingTest {
         Files.createDirectories(tmp.resolve("bag")); // an empty class folder
 
         String root = "file:" + tmp; // qualified, as ImageInputs passes it
-        Dataset<Row> listed = FolderListing.images(spark, root, spark.sparkContext().hadoopConfiguration());
+        Dataset<Row> listed =
+                FolderListing.images(spark, root, spark.sparkContext().hadoopConfiguration());
 
-        List<String> paths = listed.collectAsList().stream().map(r -> r.getString(0)).toList();
-        Set<String> expected = images.stream().map(f -> "file:" + tmp.resolve(f))
-                .collect(Collectors.toCollection(TreeSet::new));
+        List<String> paths =
+                listed.collectAsList().stream().map(r -> r.getString(0)).toList();
+        Set<String> expected =
+                images.stream().map(f -> "file:" + tmp.resolve(f)).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(expected, new TreeSet<>(paths));
         assertEquals(images.size(), paths.size(), "each file once");
         // One task for the top level and one per subfolder (3 here, below the 4 x parallelism cap).

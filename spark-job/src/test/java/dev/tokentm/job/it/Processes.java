@@ -32,9 +32,10 @@ final class Processes implements org.junit.jupiter.api.extension.AfterEachCallba
     }
 
     static final Path REPO = Path.of(System.getProperty("tokentm.repo.dir", "."));
-    static final Path JOB_JAR = Path.of(System.getProperty("tokentm.job.jar", "spark-job/target/tokentm-spark-job.jar"));
-    static final Path CLASSPATH_FILE = Path.of(System.getProperty("tokentm.local.classpath",
-            "spark-job/target/local-classpath.txt"));
+    static final Path JOB_JAR =
+            Path.of(System.getProperty("tokentm.job.jar", "spark-job/target/tokentm-spark-job.jar"));
+    static final Path CLASSPATH_FILE =
+            Path.of(System.getProperty("tokentm.local.classpath", "spark-job/target/local-classpath.txt"));
     static final String OPENS = System.getProperty("tokentm.jvm.opens", "");
 
     static String java() {
@@ -78,7 +79,8 @@ final class Processes implements org.junit.jupiter.api.extension.AfterEachCallba
     }
 
     private static Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         return builder.start();
     }

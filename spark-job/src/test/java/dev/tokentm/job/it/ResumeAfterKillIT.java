@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A job killed with SIGKILL keeps every finished partition; the re-run completes the rest, once. */
@@ -31,11 +31,28 @@ class ResumeAfterKillIT {
     private List<String> command(Path out) throws Exception {
         List<String> command = new ArrayList<>(List.of(Processes.java(), "-Xmx3g"));
         command.addAll(Processes.opens());
-        command.addAll(List.of("-Dai.djl.offline=true", "-cp", Processes.JOB_JAR + ":" + Processes.sparkClasspath(),
-                "dev.tokentm.job.cli.TokenTmJob", "explain", "--input",
-                Processes.REPO.resolve("data/sample/manifest.csv").toString(), "--limit", "24", "--partitions", "8",
-                "--batch-size", "3", "--methods", "tokentm,rollout", "--targets", "predicted", "--master", "local[1]",
-                "--output", out.toString()));
+        command.addAll(List.of(
+                "-Dai.djl.offline=true",
+                "-cp",
+                Processes.JOB_JAR + ":" + Processes.sparkClasspath(),
+                "dev.tokentm.job.cli.TokenTmJob",
+                "explain",
+                "--input",
+                Processes.REPO.resolve("data/sample/manifest.csv").toString(),
+                "--limit",
+                "24",
+                "--partitions",
+                "8",
+                "--batch-size",
+                "3",
+                "--methods",
+                "tokentm,rollout",
+                "--targets",
+                "predicted",
+                "--master",
+                "local[1]",
+                "--output",
+                out.toString()));
         return command;
     }
 
@@ -44,7 +61,8 @@ class ResumeAfterKillIT {
             return Set.of();
         }
         try (Stream<Path> files = Files.list(images)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet"))
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".parquet"))
                     .collect(Collectors.toSet());
         }
     }
@@ -64,7 +82,10 @@ class ResumeAfterKillIT {
         Set<String> kept = parts(images);
         assertTrue(kept.size() >= 2 && kept.size() < 8, "finished partitions at the kill: " + kept);
 
-        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = SparkSession.builder()
+                .master("local[1]")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate();
         long before;
         try {
             Dataset<Row> partial = spark.read().parquet(images.toString());
@@ -83,7 +104,10 @@ class ResumeAfterKillIT {
         assertTrue(log.contains(before + " already done, " + (24 - before) + " to explain"), log);
         assertTrue(parts(images).containsAll(kept), "the first run's files are still there");
 
-        spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+        spark = SparkSession.builder()
+                .master("local[1]")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate();
         try {
             Dataset<Row> all = spark.read().parquet(images.toString());
             assertEquals(48, all.count());

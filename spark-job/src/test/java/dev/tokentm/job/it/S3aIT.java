@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,22 +51,34 @@ class S3aIT {
 
         int port = Processes.freePort();
         Path properties = tmp.resolve("s3proxy.properties");
-        Files.writeString(properties, String.join("\n",
-                "s3proxy.endpoint=http://127.0.0.1:" + port,
-                "s3proxy.authorization=aws-v2-or-v4",
-                "s3proxy.identity=" + ACCESS_KEY,
-                "s3proxy.credential=" + SECRET_KEY,
-                "jclouds.provider=filesystem",
-                "jclouds.filesystem.basedir=" + store,
-                ""));
+        Files.writeString(
+                properties,
+                String.join(
+                        "\n",
+                        "s3proxy.endpoint=http://127.0.0.1:" + port,
+                        "s3proxy.authorization=aws-v2-or-v4",
+                        "s3proxy.identity=" + ACCESS_KEY,
+                        "s3proxy.credential=" + SECRET_KEY,
+                        "jclouds.provider=filesystem",
+                        "jclouds.filesystem.basedir=" + store,
+                        ""));
         Path proxyLog = tmp.resolve("s3proxy.log");
-        Process proxy = processes.launch(List.of(Processes.java(), "-Xmx256m", "-jar",
-                System.getProperty("tokentm.s3proxy.jar"), "--properties", properties.toString()), Map.of(), proxyLog);
+        Process proxy = processes.launch(
+                List.of(
+                        Processes.java(),
+                        "-Xmx256m",
+                        "-jar",
+                        System.getProperty("tokentm.s3proxy.jar"),
+                        "--properties",
+                        properties.toString()),
+                Map.of(),
+                proxyLog);
         Processes.awaitPort(port, proxy, proxyLog, 60_000);
 
         List<String> command = new ArrayList<>(List.of(Processes.java(), "-Xmx3g"));
         command.addAll(Processes.opens());
-        command.addAll(List.of("-Dai.djl.offline=true",
+        command.addAll(List.of(
+                "-Dai.djl.offline=true",
                 "-Dspark.hadoop.fs.s3a.endpoint=http://127.0.0.1:" + port,
                 "-Dspark.hadoop.fs.s3a.endpoint.region=us-east-1",
                 "-Dspark.hadoop.fs.s3a.path.style.access=true",
@@ -75,12 +87,27 @@ class S3aIT {
                 "-Dspark.hadoop.fs.s3a.change.detection.version.required=false",
                 "-Dspark.hadoop.fs.s3a.aws.credentials.provider="
                         + "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider",
-                "-cp", Processes.JOB_JAR + ":" + Processes.sparkClasspath(), "dev.tokentm.job.cli.TokenTmJob",
-                "explain", "--input", "s3a://corpus/sample/manifest.csv", "--output", "s3a://corpus/run",
-                "--methods", "tokentm", "--targets", "predicted", "--batch-size", "3", "--master", "local[2]"));
+                "-cp",
+                Processes.JOB_JAR + ":" + Processes.sparkClasspath(),
+                "dev.tokentm.job.cli.TokenTmJob",
+                "explain",
+                "--input",
+                "s3a://corpus/sample/manifest.csv",
+                "--output",
+                "s3a://corpus/run",
+                "--methods",
+                "tokentm",
+                "--targets",
+                "predicted",
+                "--batch-size",
+                "3",
+                "--master",
+                "local[2]"));
         Path jobLog = tmp.resolve("job.log");
-        Process job = processes.launch(command, Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY",
-                SECRET_KEY, "AWS_REGION", "us-east-1"), jobLog);
+        Process job = processes.launch(
+                command,
+                Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY, "AWS_REGION", "us-east-1"),
+                jobLog);
         assertTrue(job.waitFor(5, TimeUnit.MINUTES), "job timed out:\n" + Processes.tail(jobLog));
         String log = Files.readString(jobLog);
         assertEquals(0, job.exitValue(), log);
@@ -94,7 +121,10 @@ class S3aIT {
         try (Stream<Path> files = Files.list(run.resolve("images"))) {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().endsWith(".parquet")));
         }
-        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = SparkSession.builder()
+                .master("local[1]")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate();
         try {
             var rows = spark.read().parquet(run.resolve("images").toString());
             assertEquals(6, rows.where("error is null and seg_ap is not null").count(), "explained with their masks");

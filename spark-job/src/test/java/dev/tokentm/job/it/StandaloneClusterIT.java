@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,13 +45,19 @@ class StandaloneClusterIT {
         Path home = sparkHome();
         String classpath = home.resolve("jars") + "/*";
         // bin/load-spark-env.sh sets SPARK_SCALA_VERSION in a distribution; the launcher needs it.
-        Map<String, String> env = Map.of("SPARK_HOME", home.toString(), "SPARK_LOCAL_IP", "127.0.0.1",
-                "SPARK_SCALA_VERSION", "2.13");
+        Map<String, String> env =
+                Map.of("SPARK_HOME", home.toString(), "SPARK_LOCAL_IP", "127.0.0.1", "SPARK_SCALA_VERSION", "2.13");
         int masterPort = Processes.freePort();
         List<String> master = new ArrayList<>(List.of(Processes.java(), "-Xmx512m", "-cp", classpath));
         master.addAll(Processes.opens());
-        master.addAll(List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
-                String.valueOf(masterPort), "--webui-port", String.valueOf(Processes.freePort())));
+        master.addAll(List.of(
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(masterPort),
+                "--webui-port",
+                String.valueOf(Processes.freePort())));
         Path masterLog = tmp.resolve("master.log");
         Process m = processes.launch(master, env, masterLog);
         Processes.awaitPort(masterPort, m, masterLog, 60_000);
@@ -63,9 +69,21 @@ class StandaloneClusterIT {
             int port = Processes.freePort();
             List<String> worker = new ArrayList<>(List.of(Processes.java(), "-Xmx512m", "-cp", classpath));
             worker.addAll(Processes.opens());
-            worker.addAll(List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--port",
-                    String.valueOf(port), "--webui-port", String.valueOf(Processes.freePort()), "--cores", "1",
-                    "--memory", "2g", "--work-dir", workDir.toString(), url));
+            worker.addAll(List.of(
+                    "org.apache.spark.deploy.worker.Worker",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    String.valueOf(port),
+                    "--webui-port",
+                    String.valueOf(Processes.freePort()),
+                    "--cores",
+                    "1",
+                    "--memory",
+                    "2g",
+                    "--work-dir",
+                    workDir.toString(),
+                    url));
             Path log = tmp.resolve("worker-" + w + ".log");
             Process p = processes.launch(worker, env, log);
             Processes.awaitPort(port, p, log, 60_000);
@@ -75,15 +93,41 @@ class StandaloneClusterIT {
         String opens = String.join(" ", Processes.opens());
         List<String> submit = new ArrayList<>(List.of(Processes.java(), "-Xmx2g", "-cp", classpath));
         submit.addAll(Processes.opens());
-        submit.addAll(List.of("-Dai.djl.offline=true", "org.apache.spark.deploy.SparkSubmit",
-                "--master", url, "--deploy-mode", "client", "--class", "dev.tokentm.job.cli.TokenTmJob",
-                "--conf", "spark.executor.memory=1500m", "--conf", "spark.executor.cores=1",
-                "--conf", "spark.cores.max=2", "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.executor.extraJavaOptions=" + opens + " -Dai.djl.offline=true",
+        submit.addAll(List.of(
+                "-Dai.djl.offline=true",
+                "org.apache.spark.deploy.SparkSubmit",
+                "--master",
+                url,
+                "--deploy-mode",
+                "client",
+                "--class",
+                "dev.tokentm.job.cli.TokenTmJob",
+                "--conf",
+                "spark.executor.memory=1500m",
+                "--conf",
+                "spark.executor.cores=1",
+                "--conf",
+                "spark.cores.max=2",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.executor.extraJavaOptions=" + opens + " -Dai.djl.offline=true",
                 Processes.JOB_JAR.toString(),
-                "explain", "--input", Processes.REPO.resolve("data/sample/manifest.csv").toString(), "--limit", "12",
-                "--partitions", "4", "--batch-size", "4", "--methods", "tokentm,gae", "--targets", "predicted",
-                "--output", out.toString()));
+                "explain",
+                "--input",
+                Processes.REPO.resolve("data/sample/manifest.csv").toString(),
+                "--limit",
+                "12",
+                "--partitions",
+                "4",
+                "--batch-size",
+                "4",
+                "--methods",
+                "tokentm,gae",
+                "--targets",
+                "predicted",
+                "--output",
+                out.toString()));
         Path submitLog = tmp.resolve("submit.log");
         Process job = processes.launch(submit, env, submitLog);
         assertTrue(job.waitFor(8, TimeUnit.MINUTES), "job timed out:\n" + Processes.tail(submitLog));
@@ -95,7 +139,8 @@ class StandaloneClusterIT {
         int executors = 0;
         for (Path dir : workDirs) {
             try (Stream<Path> apps = Files.list(dir)) {
-                for (Path app : apps.filter(p -> p.getFileName().toString().startsWith("app-")).toList()) {
+                for (Path app : apps.filter(p -> p.getFileName().toString().startsWith("app-"))
+                        .toList()) {
                     try (Stream<Path> e = Files.list(app)) {
                         executors += (int) e.filter(Files::isDirectory).count();
                     }
@@ -103,9 +148,17 @@ class StandaloneClusterIT {
             }
         }
         assertEquals(2, executors, "executor directories under the workers");
-        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = SparkSession.builder()
+                .master("local[1]")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate();
         try {
-            assertEquals(24, spark.read().parquet(out.resolve("images").toString()).where("error is null").count());
+            assertEquals(
+                    24,
+                    spark.read()
+                            .parquet(out.resolve("images").toString())
+                            .where("error is null")
+                            .count());
         } finally {
             spark.stop();
         }

@@ -41,6 +41,7 @@ class ReportTest {
 
     @TempDir
     static Path tmp;
+
     private static Path report;
 
     @BeforeAll
@@ -61,9 +62,19 @@ class ReportTest {
         }
         Files.write(corpus.resolve("manifest.csv"), manifest);
         Path out = tmp.resolve("out");
-        int code = TokenTmJob.commandLine().execute("explain", "--input", corpus.resolve("manifest.csv").toString(),
-                "--output", out.toString(), "--methods", String.join(",", METHODS), "--targets", "predicted",
-                "--master", "local[2]");
+        int code = TokenTmJob.commandLine()
+                .execute(
+                        "explain",
+                        "--input",
+                        corpus.resolve("manifest.csv").toString(),
+                        "--output",
+                        out.toString(),
+                        "--methods",
+                        String.join(",", METHODS),
+                        "--targets",
+                        "predicted",
+                        "--master",
+                        "local[2]");
         assertEquals(0, code);
         report = out.resolve("report.html");
     }
@@ -98,7 +109,8 @@ class ReportTest {
         for (Element img : images) {
             String src = img.attr("src");
             assertTrue(src.startsWith("data:image/png;base64,"), "embedded: " + src.substring(0, 30));
-            BufferedImage png = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(src.substring(22))));
+            BufferedImage png =
+                    ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(src.substring(22))));
             assertNotNull(png);
             assertEquals(Integer.parseInt(img.attr("width")), png.getWidth());
         }
@@ -165,12 +177,23 @@ class ReportTest {
     @Test
     void chromiumRendersTheTableAndHeatmaps() throws Exception {
         String chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
-                .filter(ReportTest::onPath).findFirst().orElse(null);
+                .filter(ReportTest::onPath)
+                .findFirst()
+                .orElse(null);
         assumeTrue(chromium != null, "headless Chromium is not installed (Debian: apt-get install chromium)");
         Path shot = tmp.resolve("shot.png");
-        Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                "--window-size=1300,1400", "--screenshot=" + shot, report.toUri().toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("chromium.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        chromium,
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--hide-scrollbars",
+                        "--window-size=1300,1400",
+                        "--screenshot=" + shot,
+                        report.toUri().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("chromium.log").toFile())
+                .start();
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium timed out");
         BufferedImage image = ImageIO.read(shot.toFile());
         assertNotNull(image, "no screenshot: " + Files.readString(tmp.resolve("chromium.log")));

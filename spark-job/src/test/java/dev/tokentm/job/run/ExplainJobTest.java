@@ -71,8 +71,12 @@ class ExplainJobTest {
     }
 
     private static Dataset<Row> read(Path dir) {
-        return SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate()
-                .read().parquet(dir.toString());
+        return SparkSession.builder()
+                .master("local[1]")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate()
+                .read()
+                .parquet(dir.toString());
     }
 
     @Test
@@ -80,15 +84,36 @@ class ExplainJobTest {
         Path root = imageFolder(tmp.resolve("corpus"), 5);
         Path bag = root.resolve("images/bag");
         Files.createDirectories(bag);
-        Files.write(bag.resolve("truncated.png"), Arrays.copyOf(Files.readAllBytes(SAMPLE.resolve(
-                Files.readAllLines(SAMPLE.resolve("manifest.csv")).get(1).split(",")[0])), 100));
+        Files.write(
+                bag.resolve("truncated.png"),
+                Arrays.copyOf(
+                        Files.readAllBytes(SAMPLE.resolve(Files.readAllLines(SAMPLE.resolve("manifest.csv"))
+                                .get(1)
+                                .split(",")[0])),
+                        100));
         Files.write(bag.resolve("empty.jpg"), new byte[0]);
         Files.writeString(bag.resolve("notes.png"), "not an image");
         Files.writeString(bag.resolve("readme.txt"), "ignored: not an image extension");
         Path out = tmp.resolve("out");
-        String[] args = {"explain", "--input", root.resolve("images").toString(), "--masks",
-            root.resolve("masks").toString(), "--output", out.toString(), "--methods", "tokentm,raw-attention",
-            "--targets", "predicted", "--batch-size", "2", "--master", "local[2]", "--partitions", "3"};
+        String[] args = {
+            "explain",
+            "--input",
+            root.resolve("images").toString(),
+            "--masks",
+            root.resolve("masks").toString(),
+            "--output",
+            out.toString(),
+            "--methods",
+            "tokentm,raw-attention",
+            "--targets",
+            "predicted",
+            "--batch-size",
+            "2",
+            "--master",
+            "local[2]",
+            "--partitions",
+            "3"
+        };
         String first = run(args);
         assertTrue(first.contains("8 images in"), first);
         assertTrue(first.contains("3 failed"), first);
@@ -96,8 +121,9 @@ class ExplainJobTest {
 
         Dataset<Row> rows = read(out.resolve("images"));
         assertEquals(5 * 2 + 3, rows.count());
-        Map<String, String> errors = rows.where(col("error").isNotNull()).collectAsList().stream().collect(
-                Collectors.toMap(r -> Path.of(r.<String>getAs("path")).getFileName().toString(), r -> r.getAs("error")));
+        Map<String, String> errors = rows.where(col("error").isNotNull()).collectAsList().stream()
+                .collect(Collectors.toMap(
+                        r -> Path.of(r.<String>getAs("path")).getFileName().toString(), r -> r.getAs("error")));
         assertEquals(3, errors.size());
         assertTrue(errors.get("empty.jpg").contains("empty file"), errors.toString());
         assertTrue(errors.get("notes.png").contains("not a known image format"), errors.toString());
@@ -105,11 +131,16 @@ class ExplainJobTest {
         // Labels come from the folder names, masks from the mirrored tree.
         List<Row> good = rows.where(col("error").isNull()).collectAsList();
         for (Row r : good) {
-            String folder = Path.of(r.<String>getAs("path").replace("file:", "")).getParent().getFileName().toString();
-            assertEquals(dev.tokentm.job.data.FashionMnist.CLASS_NAMES.indexOf(folder), (int) r.<Integer>getAs("label"));
+            String folder = Path.of(r.<String>getAs("path").replace("file:", ""))
+                    .getParent()
+                    .getFileName()
+                    .toString();
+            assertEquals(
+                    dev.tokentm.job.data.FashionMnist.CLASS_NAMES.indexOf(folder), (int) r.<Integer>getAs("label"));
             assertTrue(r.getAs("seg_ap") != null, "mask found for " + r.getAs("path"));
         }
-        JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("summary.json")))
+                .getAsJsonObject();
         assertEquals(8, summary.get("images_in_input").getAsLong());
         assertEquals(3, summary.get("images_failed").getAsLong());
         assertEquals(2, summary.getAsJsonArray("metrics").size());
@@ -139,35 +170,65 @@ class ExplainJobTest {
     @Test
     void manifestAndParquetBytesGiveTheSameHeatmaps() throws Exception {
         Path manifestOut = tmp.resolve("from-manifest");
-        run("explain", "--input", SAMPLE.resolve("manifest.csv").toString(), "--limit", "3", "--output",
-                manifestOut.toString(), "--methods", "gae", "--targets", "predicted,label", "--master", "local[1]");
+        run(
+                "explain",
+                "--input",
+                SAMPLE.resolve("manifest.csv").toString(),
+                "--limit",
+                "3",
+                "--output",
+                manifestOut.toString(),
+                "--methods",
+                "gae",
+                "--targets",
+                "predicted,label",
+                "--master",
+                "local[1]");
         List<Row> fromManifest = sorted(read(manifestOut.resolve("images")).collectAsList());
         assertEquals(6, fromManifest.size());
 
         // The same three images as a Hugging Face style Parquet: image struct<bytes, path>, label.
         StructType schema = new StructType()
-                .add("image", new StructType().add("bytes", DataTypes.BinaryType).add("path", DataTypes.StringType))
+                .add(
+                        "image",
+                        new StructType().add("bytes", DataTypes.BinaryType).add("path", DataTypes.StringType))
                 .add("label", DataTypes.LongType);
         List<Row> rows = new ArrayList<>();
         for (Row r : fromManifest) {
             if (r.<String>getAs("target").equals("label")) {
                 Path file = Path.of(java.net.URI.create(r.getAs("path")));
-                rows.add(RowFactory.create(RowFactory.create(Files.readAllBytes(file), file.getFileName().toString()),
+                rows.add(RowFactory.create(
+                        RowFactory.create(
+                                Files.readAllBytes(file), file.getFileName().toString()),
                         (long) r.<Integer>getAs("label")));
             }
         }
-        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = SparkSession.builder()
+                .master("local[1]")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate();
         Path parquet = tmp.resolve("hub.parquet");
         spark.createDataFrame(rows, schema).write().parquet(parquet.toString());
         Path parquetOut = tmp.resolve("from-parquet");
-        run("explain", "--input", parquet.toString(), "--output", parquetOut.toString(), "--methods", "gae",
-                "--targets", "predicted,label", "--master", "local[1]");
+        run(
+                "explain",
+                "--input",
+                parquet.toString(),
+                "--output",
+                parquetOut.toString(),
+                "--methods",
+                "gae",
+                "--targets",
+                "predicted,label",
+                "--master",
+                "local[1]");
         List<Row> fromParquet = sorted(read(parquetOut.resolve("images")).collectAsList());
         assertEquals(6, fromParquet.size());
         for (int i = 0; i < 6; i++) {
             Row a = fromManifest.get(i);
             Row b = fromParquet.get(i);
-            assertEquals(Path.of(java.net.URI.create(a.getAs("path"))).getFileName().toString(), b.getAs("path"));
+            assertEquals(
+                    Path.of(java.net.URI.create(a.getAs("path"))).getFileName().toString(), b.getAs("path"));
             assertEquals(a.<Integer>getAs("label"), b.<Integer>getAs("label"));
             assertEquals(a.<Integer>getAs("predicted"), b.<Integer>getAs("predicted"));
             assertEquals(a.getList(a.fieldIndex("heatmap")), b.getList(b.fieldIndex("heatmap")));
@@ -179,7 +240,8 @@ class ExplainJobTest {
     /** By file name, then target. */
     private static List<Row> sorted(List<Row> rows) {
         List<Row> copy = new ArrayList<>(rows);
-        copy.sort(java.util.Comparator.comparing((Row r) -> r.<String>getAs("path").replaceAll(".*/", ""))
+        copy.sort(java.util.Comparator.comparing(
+                        (Row r) -> r.<String>getAs("path").replaceAll(".*/", ""))
                 .thenComparing(r -> r.<String>getAs("target")));
         return copy;
     }
@@ -191,8 +253,16 @@ class ExplainJobTest {
         int code;
         try (PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setErr(e);
-            code = TokenTmJob.commandLine().setErr(new java.io.PrintWriter(e, true)).execute("explain", "--input",
-                    tmp.resolve("nothing-here").toString(), "--output", tmp.resolve("o").toString(), "--master", "local[1]");
+            code = TokenTmJob.commandLine()
+                    .setErr(new java.io.PrintWriter(e, true))
+                    .execute(
+                            "explain",
+                            "--input",
+                            tmp.resolve("nothing-here").toString(),
+                            "--output",
+                            tmp.resolve("o").toString(),
+                            "--master",
+                            "local[1]");
         } finally {
             System.setErr(previousErr);
         }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokentm.job.data.ClutterSettings;
 import dev.tokentm.job.data.ClutteredFashionMnist;
-import dev.tokentm.job.data.FashionMnist;
 import dev.tokentm.udfs.checkpoint.ModelLoader;
 import dev.tokentm.udfs.model.Preprocessing;
 import dev.tokentm.udfs.model.VitConfig;
@@ -24,19 +23,25 @@ class TrainerTest {
     void learnsToTellBarsApartAndWritesALoadableCheckpoint(@TempDir Path out) throws Exception {
         ClutterSettings clutter = new ClutterSettings(32, 20, 28, 2, 6, 10, 0.1, 0.03, 0.2);
         double[] half = {0.5, 0.5, 0.5};
-        VitConfig model = new VitConfig(32, 8, 3, 32, 2, 2, 2.0, true, 1e-6, 2, true, false, Preprocessing.exact(32, half, half));
+        VitConfig model =
+                new VitConfig(32, 8, 3, 32, 2, 2, 2.0, true, 1e-6, 2, true, false, Preprocessing.exact(32, half, half));
         TrainConfig config = new TrainConfig(model, 10, 32, 1e-3, 0.05, 0.5, 0.1, 1024, 256, 1, 7, null);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Trainer trainer = new Trainer(config, new ClutteredFashionMnist(TrainerTestData.bars(1024, 1), clutter),
-                new ClutteredFashionMnist(TrainerTestData.bars(256, 2), clutter), List.of("vertical", "horizontal"),
+        Trainer trainer = new Trainer(
+                config,
+                new ClutteredFashionMnist(TrainerTestData.bars(1024, 1), clutter),
+                new ClutteredFashionMnist(TrainerTestData.bars(256, 2), clutter),
+                List.of("vertical", "horizontal"),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         double accuracy = trainer.run(out);
         String progress = log.toString(StandardCharsets.UTF_8);
         assertTrue(accuracy > 0.9, "held-out accuracy " + accuracy + "\n" + progress);
         assertTrue(progress.lines().filter(l -> l.startsWith("epoch ")).count() == 10, progress);
-        try (ModelLoader.LoadedModel loaded = ModelLoader.load(out.resolve("model.safetensors").toString())) {
+        try (ModelLoader.LoadedModel loaded =
+                ModelLoader.load(out.resolve("model.safetensors").toString())) {
             assertTrue(loaded.classNames().equals(List.of("vertical", "horizontal")));
-            assertTrue(Math.abs(trainer.evaluate(loaded.model()) - accuracy) < 1e-9, "the checkpoint is the best epoch's");
+            assertTrue(
+                    Math.abs(trainer.evaluate(loaded.model()) - accuracy) < 1e-9, "the checkpoint is the best epoch's");
         }
         assertTrue(Files.size(out.resolve("model.safetensors")) > 0);
     }

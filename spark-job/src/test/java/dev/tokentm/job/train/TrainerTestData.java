@@ -19,7 +19,8 @@ public final class TrainerTestData {
             int offset = 4 + r.nextInt(14);
             for (int y = 0; y < 28; y++) {
                 for (int x = 0; x < 28; x++) {
-                    boolean on = label == 0 ? (x >= offset && x < offset + 8 && y >= 2 && y < 26)
+                    boolean on = label == 0
+                            ? (x >= offset && x < offset + 8 && y >= 2 && y < 26)
                             : (y >= offset && y < offset + 8 && x >= 2 && x < 26);
                     pixels[i * 784 + y * 28 + x] = (byte) (on ? 255 : 0);
                 }
@@ -27,5 +28,4 @@ public final class TrainerTestData {
         }
         return new FashionMnist(new IdxFile(new int[] {n, 28, 28}, pixels), new IdxFile(new int[] {n}, labels));
     }
-
 }

@@ -41,44 +41,48 @@ public enum CheckpointNaming {
                 if (m.matches()) {
                     String block = "blocks." + m.group(1) + ".";
                     String rest = m.group(2);
-                    Matcher part = Pattern.compile("attention\\.attention\\.(query|key|value)\\.(weight|bias)").matcher(rest);
+                    Matcher part = Pattern.compile("attention\\.attention\\.(query|key|value)\\.(weight|bias)")
+                            .matcher(rest);
                     if (part.matches()) {
                         String target = block + "attn.qkv." + part.group(2);
-                        int slot = switch (part.group(1)) {
-                            case "query" -> 0;
-                            case "key" -> 1;
-                            default -> 2;
-                        };
+                        int slot =
+                                switch (part.group(1)) {
+                                    case "query" -> 0;
+                                    case "key" -> 1;
+                                    default -> 2;
+                                };
                         qkv.computeIfAbsent(target, k -> new NDArray[3])[slot] = t;
                         continue;
                     }
-                    String mapped = switch (rest) {
-                        case "layernorm_before.weight" -> "norm1.weight";
-                        case "layernorm_before.bias" -> "norm1.bias";
-                        case "layernorm_after.weight" -> "norm2.weight";
-                        case "layernorm_after.bias" -> "norm2.bias";
-                        case "attention.output.dense.weight" -> "attn.proj.weight";
-                        case "attention.output.dense.bias" -> "attn.proj.bias";
-                        case "intermediate.dense.weight" -> "mlp.fc1.weight";
-                        case "intermediate.dense.bias" -> "mlp.fc1.bias";
-                        case "output.dense.weight" -> "mlp.fc2.weight";
-                        case "output.dense.bias" -> "mlp.fc2.bias";
-                        default -> null;
-                    };
+                    String mapped =
+                            switch (rest) {
+                                case "layernorm_before.weight" -> "norm1.weight";
+                                case "layernorm_before.bias" -> "norm1.bias";
+                                case "layernorm_after.weight" -> "norm2.weight";
+                                case "layernorm_after.bias" -> "norm2.bias";
+                                case "attention.output.dense.weight" -> "attn.proj.weight";
+                                case "attention.output.dense.bias" -> "attn.proj.bias";
+                                case "intermediate.dense.weight" -> "mlp.fc1.weight";
+                                case "intermediate.dense.bias" -> "mlp.fc1.bias";
+                                case "output.dense.weight" -> "mlp.fc2.weight";
+                                case "output.dense.bias" -> "mlp.fc2.bias";
+                                default -> null;
+                            };
                     out.put(mapped == null ? name : block + mapped, t);
                     continue;
                 }
-                String mapped = switch (name) {
-                    case "vit.embeddings.cls_token" -> "cls_token";
-                    case "vit.embeddings.position_embeddings" -> "pos_embed";
-                    case "vit.embeddings.patch_embeddings.projection.weight" -> "patch_embed.proj.weight";
-                    case "vit.embeddings.patch_embeddings.projection.bias" -> "patch_embed.proj.bias";
-                    case "vit.layernorm.weight" -> "norm.weight";
-                    case "vit.layernorm.bias" -> "norm.bias";
-                    case "classifier.weight" -> "head.weight";
-                    case "classifier.bias" -> "head.bias";
-                    default -> name;
-                };
+                String mapped =
+                        switch (name) {
+                            case "vit.embeddings.cls_token" -> "cls_token";
+                            case "vit.embeddings.position_embeddings" -> "pos_embed";
+                            case "vit.embeddings.patch_embeddings.projection.weight" -> "patch_embed.proj.weight";
+                            case "vit.embeddings.patch_embeddings.projection.bias" -> "patch_embed.proj.bias";
+                            case "vit.layernorm.weight" -> "norm.weight";
+                            case "vit.layernorm.bias" -> "norm.bias";
+                            case "classifier.weight" -> "head.weight";
+                            case "classifier.bias" -> "head.bias";
+                            default -> name;
+                        };
                 out.put(mapped, t);
             }
             for (Map.Entry<String, NDArray[]> e : qkv.entrySet()) {

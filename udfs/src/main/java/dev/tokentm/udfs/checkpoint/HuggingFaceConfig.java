@@ -24,7 +24,8 @@ final class HuggingFaceConfig {
 
     static VitConfig toConfig(JsonObject json, JsonObject preprocessor, String source) {
         List<String> missing = new ArrayList<>();
-        for (String key : List.of("hidden_size", "num_hidden_layers", "num_attention_heads", "image_size", "patch_size")) {
+        for (String key :
+                List.of("hidden_size", "num_hidden_layers", "num_attention_heads", "image_size", "patch_size")) {
             if (!json.has(key)) {
                 missing.add(key);
             }
@@ -38,7 +39,8 @@ final class HuggingFaceConfig {
                     + "'; only exact GELU ('gelu') is supported");
         }
         int hidden = json.get("hidden_size").getAsInt();
-        int intermediate = json.has("intermediate_size") ? json.get("intermediate_size").getAsInt() : 4 * hidden;
+        int intermediate =
+                json.has("intermediate_size") ? json.get("intermediate_size").getAsInt() : 4 * hidden;
         int imageSize = json.get("image_size").getAsInt();
         double[] mean = {0.5, 0.5, 0.5};
         double[] std = {0.5, 0.5, 0.5};

@@ -49,7 +49,8 @@ public final class ModelLoader {
     }
 
     /** A loaded model, its class names and where it came from. */
-    public record LoadedModel(VisionTransformer model, List<String> classNames, String location) implements AutoCloseable {
+    public record LoadedModel(VisionTransformer model, List<String> classNames, String location)
+            implements AutoCloseable {
         @Override
         public void close() {
             model.close();
@@ -103,8 +104,10 @@ public final class ModelLoader {
             return new Architecture(options.config(), names, "explicit settings");
         }
         if (TimmMetadata.describesArchitecture(metadata)) {
-            return new Architecture(TimmMetadata.toConfig(metadata, location + " metadata"),
-                    TimmMetadata.classNames(metadata), location + " metadata");
+            return new Architecture(
+                    TimmMetadata.toConfig(metadata, location + " metadata"),
+                    TimmMetadata.classNames(metadata),
+                    location + " metadata");
         }
         String beside = Storage.sibling(location, "config.json");
         if (Storage.exists(beside)) {
@@ -132,13 +135,17 @@ public final class ModelLoader {
             JsonObject preprocessor = null;
             String pre = Storage.sibling(configLocation, "preprocessor_config.json");
             if (Storage.exists(pre)) {
-                preprocessor = GSON.fromJson(new String(Storage.readAll(pre), StandardCharsets.UTF_8), JsonObject.class);
+                preprocessor =
+                        GSON.fromJson(new String(Storage.readAll(pre), StandardCharsets.UTF_8), JsonObject.class);
             }
-            return new Architecture(HuggingFaceConfig.toConfig(json, preprocessor, configLocation),
-                    HuggingFaceConfig.classNames(json), configLocation);
+            return new Architecture(
+                    HuggingFaceConfig.toConfig(json, preprocessor, configLocation),
+                    HuggingFaceConfig.classNames(json),
+                    configLocation);
         }
         Map<String, String> flat = TimmMetadata.fromJson(json);
-        return new Architecture(TimmMetadata.toConfig(flat, configLocation), TimmMetadata.classNames(flat), configLocation);
+        return new Architecture(
+                TimmMetadata.toConfig(flat, configLocation), TimmMetadata.classNames(flat), configLocation);
     }
 
     private static List<String> classNames(Architecture arch, Options options) {
@@ -150,8 +157,8 @@ public final class ModelLoader {
                 names.add("class_" + i);
             }
         } else if (names.size() != classes) {
-            throw new CheckpointException("The model has " + classes + " classes but " + names.size()
-                    + " class names were given");
+            throw new CheckpointException(
+                    "The model has " + classes + " classes but " + names.size() + " class names were given");
         }
         return List.copyOf(names);
     }

@@ -63,7 +63,8 @@ public final class Safetensors {
         if (bytes.length < 8) {
             throw new CheckpointException(name + " is too short to be a safetensors file (" + bytes.length + " bytes)");
         }
-        long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long headerLength =
+                ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (headerLength <= 0 || headerLength > MAX_HEADER || headerLength > bytes.length - 8) {
             throw new CheckpointException(name + " is not a safetensors file: its first 8 bytes give a header of "
                     + headerLength + " bytes in a file of " + bytes.length);
@@ -79,8 +80,11 @@ public final class Safetensors {
         JsonElement meta = header == null ? null : header.get("__metadata__");
         if (meta != null && meta.isJsonObject()) {
             for (Map.Entry<String, JsonElement> e : meta.getAsJsonObject().entrySet()) {
-                metadata.put(e.getKey(), e.getValue().isJsonPrimitive()
-                        ? e.getValue().getAsString() : e.getValue().toString());
+                metadata.put(
+                        e.getKey(),
+                        e.getValue().isJsonPrimitive()
+                                ? e.getValue().getAsString()
+                                : e.getValue().toString());
             }
         }
         return metadata;
@@ -114,7 +118,8 @@ public final class Safetensors {
         }
         byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
         int padding = (8 - json.length % 8) % 8;
-        ByteBuffer out = ByteBuffer.allocate(8 + json.length + padding + data.size()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out =
+                ByteBuffer.allocate(8 + json.length + padding + data.size()).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(json.length + padding);
         out.put(json);
         for (int i = 0; i < padding; i++) {

@@ -23,7 +23,8 @@ import java.util.Map;
 public final class TimmMetadata {
 
     private static final Gson GSON = new Gson();
-    static final List<String> REQUIRED = List.of("img_size", "patch_size", "embed_dim", "depth", "num_heads", "num_classes");
+    static final List<String> REQUIRED =
+            List.of("img_size", "patch_size", "embed_dim", "depth", "num_heads", "num_classes");
 
     private TimmMetadata() {}
 
@@ -70,7 +71,8 @@ public final class TimmMetadata {
                     meta.containsKey("distilled") && bool(meta.get("distilled")),
                     new Preprocessing(resize, imageSize, mode, interpolation, mean, std));
         } catch (NumberFormatException | JsonParseException e) {
-            throw new CheckpointException("The architecture in " + source + " has a malformed value: " + e.getMessage(), e);
+            throw new CheckpointException(
+                    "The architecture in " + source + " has a malformed value: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("The architecture in " + source + " is not valid: " + e.getMessage(), e);
         }

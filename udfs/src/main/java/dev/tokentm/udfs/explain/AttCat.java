@@ -27,8 +27,8 @@ public record AttCat() implements Explainer {
     public NDArray explain(ExplainContext context) {
         NDArray total = null;
         for (BlockTrace block : context.trace().blocks()) {
-            NDArray classActivation = block.output().mul(block.gradient(TracePoint.BLOCK_OUTPUT))
-                    .sum(new int[] {-1});
+            NDArray classActivation =
+                    block.output().mul(block.gradient(TracePoint.BLOCK_OUTPUT)).sum(new int[] {-1});
             NDArray clsAttention = block.attention().get(":, :, 0, :").mean(new int[] {1});
             NDArray layer = clsAttention.mul(classActivation);
             total = total == null ? layer : total.add(layer);

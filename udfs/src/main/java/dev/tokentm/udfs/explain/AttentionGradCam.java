@@ -1,8 +1,8 @@
 package dev.tokentm.udfs.explain;
 
 import ai.djl.ndarray.NDArray;
-import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.BlockTrace;
+import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.VitTrace;
 
 /**

@@ -1,8 +1,8 @@
 package dev.tokentm.udfs.explain;
 
 import ai.djl.ndarray.NDArray;
-import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.BlockTrace;
+import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.VitTrace;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,8 @@ public record AttentionRollout(int startLayer) implements Explainer {
         VitTrace trace = context.valuesTrace();
         Layers.checkStart(startLayer, trace.blocks().size(), name());
         List<NDArray> maps = new ArrayList<>();
-        for (BlockTrace block : trace.blocks().subList(startLayer, trace.blocks().size())) {
+        for (BlockTrace block :
+                trace.blocks().subList(startLayer, trace.blocks().size())) {
             NDArray withResidual = Layers.addIdentity(block.attention().mean(new int[] {1}));
             maps.add(withResidual.div(withResidual.sum(new int[] {-1}, true)));
         }

@@ -18,7 +18,8 @@ final class ClsRow {
 
     /** The one-hot [CLS] row {@code e_0}, {@code [B, 1, N]}. */
     static NDArray unit(NDManager manager, long batch, long tokens, NDArray like) {
-        return TargetClasses.oneHot(manager, new int[Math.toIntExact(batch)], tokens, like).expandDims(1);
+        return TargetClasses.oneHot(manager, new int[Math.toIntExact(batch)], tokens, like)
+                .expandDims(1);
     }
 
     /**
@@ -38,7 +39,8 @@ final class ClsRow {
     /** Patch columns of per-token scores {@code [B, N]} as a grid {@code [B, g, g]}. */
     static NDArray toGrid(NDArray tokenScores, VitConfig config) {
         long batch = tokenScores.getShape().get(0);
-        return tokenScores.get(":, " + config.numPrefixTokens() + ":")
+        return tokenScores
+                .get(":, " + config.numPrefixTokens() + ":")
                 .reshape(batch, config.gridSize(), config.gridSize());
     }
 

@@ -32,7 +32,8 @@ public record ConservativeLrp() implements Explainer {
         TraceRequest request = TraceRequest.conservative(EnumSet.of(TracePoint.BLOCK_INPUT), context.targetClasses());
         try (VitTrace trace = context.model().trace(context.images(), request)) {
             NDArray tokens = trace.block(0).input();
-            NDArray relevance = tokens.mul(trace.block(0).gradient(TracePoint.BLOCK_INPUT)).sum(new int[] {-1});
+            NDArray relevance =
+                    tokens.mul(trace.block(0).gradient(TracePoint.BLOCK_INPUT)).sum(new int[] {-1});
             NDArray grid = ClsRow.toGrid(relevance, context.config());
             grid.attach(context.manager());
             return grid;

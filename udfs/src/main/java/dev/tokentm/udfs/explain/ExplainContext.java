@@ -36,9 +36,16 @@ public final class ExplainContext implements AutoCloseable {
     }
 
     /** A context whose shared trace records what {@code explainers} read, and nothing more. */
-    public ExplainContext(VisionTransformer model, NDArray images, TargetClasses targets,
+    public ExplainContext(
+            VisionTransformer model,
+            NDArray images,
+            TargetClasses targets,
             Collection<? extends Explainer> explainers) {
-        this(model, images, targets, explainers.stream().map(Explainer::needs).reduce(TraceNeeds.none(), TraceNeeds::union));
+        this(
+                model,
+                images,
+                targets,
+                explainers.stream().map(Explainer::needs).reduce(TraceNeeds.none(), TraceNeeds::union));
     }
 
     private ExplainContext(VisionTransformer model, NDArray images, TargetClasses targets, TraceNeeds needs) {

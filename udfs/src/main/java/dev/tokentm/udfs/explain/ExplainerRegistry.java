@@ -36,8 +36,8 @@ public final class ExplainerRegistry {
     public static Explainer get(String name) {
         Supplier<Explainer> factory = METHODS.get(name);
         if (factory == null) {
-            throw new IllegalArgumentException("unknown explanation method '" + name + "'; known: "
-                    + String.join(", ", METHODS.keySet()));
+            throw new IllegalArgumentException(
+                    "unknown explanation method '" + name + "'; known: " + String.join(", ", METHODS.keySet()));
         }
         return factory.get();
     }

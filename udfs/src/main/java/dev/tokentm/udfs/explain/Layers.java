@@ -32,8 +32,8 @@ final class Layers {
 
     static void checkStart(int startLayer, int depth, String method) {
         if (startLayer >= depth) {
-            throw new IllegalArgumentException(method + ": start layer " + startLayer + " is beyond the model's "
-                    + depth + " blocks");
+            throw new IllegalArgumentException(
+                    method + ": start layer " + startLayer + " is beyond the model's " + depth + " blocks");
         }
     }
 }

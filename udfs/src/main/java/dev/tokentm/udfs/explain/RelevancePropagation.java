@@ -78,8 +78,8 @@ final class RelevancePropagation {
     }
 
     /** Relevance of the tokens after the final norm, from the one-hot target through the head(s). */
-    private static NDArray headRelevance(VitParameters weights, VitConfig config, NDArray normed, int[] targets,
-            NDManager manager) {
+    private static NDArray headRelevance(
+            VitParameters weights, VitConfig config, NDArray normed, int[] targets, NDManager manager) {
         long batch = normed.getShape().get(0);
         NDArray target = TargetClasses.oneHot(manager, targets, config.numClasses(), normed);
         // DeiT averages its two heads; each then carries half the target's relevance.
@@ -148,13 +148,15 @@ final class RelevancePropagation {
      */
     static NDArray safeDivide(NDArray a, NDArray b) {
         NDArray denominator = b.add(STABILIZER);
-        denominator = denominator.add(denominator.eq(0).toType(b.getDataType(), false).mul(STABILIZER));
+        denominator =
+                denominator.add(denominator.eq(0).toType(b.getDataType(), false).mul(STABILIZER));
         return a.div(denominator).mul(b.neq(0).toType(b.getDataType(), false));
     }
 
     private static NDArray splitHeads(NDArray x, VitConfig config) {
         Shape s = x.getShape();
-        return x.reshape(s.get(0), s.get(1), config.numHeads(), config.headDim()).transpose(0, 2, 1, 3);
+        return x.reshape(s.get(0), s.get(1), config.numHeads(), config.headDim())
+                .transpose(0, 2, 1, 3);
     }
 
     /** Inverse of the model's qkv split: three {@code [B,H,N,d]} into {@code [B,N,3D]}. */

@@ -1,9 +1,9 @@
 package dev.tokentm.udfs.explain;
 
 import ai.djl.ndarray.NDArray;
-import dev.tokentm.udfs.model.TracePoint;
 import ai.djl.ndarray.NDManager;
 import dev.tokentm.udfs.model.BlockTrace;
+import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.VitTrace;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +33,12 @@ public record TokenTm(TokenTmConfig config) implements Explainer {
 
     @Override
     public TraceNeeds needs() {
-        TraceNeeds values = TraceNeeds.values(TracePoint.BLOCK_INPUT, TracePoint.VALUE_PROJECTION, TracePoint.ATTENTION,
-                TracePoint.ATTENTION_RESIDUAL, TracePoint.MLP_OUTPUT);
+        TraceNeeds values = TraceNeeds.values(
+                TracePoint.BLOCK_INPUT,
+                TracePoint.VALUE_PROJECTION,
+                TracePoint.ATTENTION,
+                TracePoint.ATTENTION_RESIDUAL,
+                TracePoint.MLP_OUTPUT);
         return config.gradientWeighted() ? values.withGradients(TracePoint.ATTENTION) : values;
     }
 
@@ -53,8 +57,14 @@ public record TokenTm(TokenTmConfig config) implements Explainer {
             NDArray mlpOutput) {
 
         static Layer of(BlockTrace b, NDArray transformed, boolean withGradient) {
-            return new Layer(b.input(), transformed, b.valueProjection(), b.attention(),
-                    withGradient ? b.attentionGradient() : null, b.attentionResidual(), b.mlpOutput());
+            return new Layer(
+                    b.input(),
+                    transformed,
+                    b.valueProjection(),
+                    b.attention(),
+                    withGradient ? b.attentionGradient() : null,
+                    b.attentionResidual(),
+                    b.mlpOutput());
         }
     }
 
@@ -75,8 +85,8 @@ public record TokenTm(TokenTmConfig config) implements Explainer {
     NDArray clsRow(List<Layer> layers, NDManager manager) {
         int depth = layers.size();
         if (config.lastLayers() > depth) {
-            throw new IllegalArgumentException("TokenTM lastLayers " + config.lastLayers() + " exceeds the model's "
-                    + depth + " blocks");
+            throw new IllegalArgumentException(
+                    "TokenTM lastLayers " + config.lastLayers() + " exceeds the model's " + depth + " blocks");
         }
         int start = config.lastLayers() == 0 ? 0 : depth - config.lastLayers();
         List<NDArray> attentionMaps = new ArrayList<>();
@@ -135,8 +145,7 @@ public record TokenTm(TokenTmConfig config) implements Explainer {
             weight = Layers.divideOrZero(lengthAfter, lengthBefore);
         }
         if (config.useNecc()) {
-            NDArray cosine = Layers.divideOrZero(before.mul(after).sum(new int[] {-1}),
-                    lengthBefore.mul(lengthAfter));
+            NDArray cosine = Layers.divideOrZero(before.mul(after).sum(new int[] {-1}), lengthBefore.mul(lengthAfter));
             NDArray necc = cosine.softmax(-1);
             if (config.neccScaledByTokens()) {
                 necc = necc.mul(before.getShape().get(1));

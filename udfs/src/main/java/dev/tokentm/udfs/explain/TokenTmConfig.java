@@ -42,39 +42,119 @@ public record TokenTmConfig(
     }
 
     public TokenTmConfig withUseLength(boolean v) {
-        return new TokenTmConfig(v, useNecc, aggregate, lastLayers, includeMlp, lengthInit, gradientWeighted, neccScaledByTokens, normalizedInput);
+        return new TokenTmConfig(
+                v,
+                useNecc,
+                aggregate,
+                lastLayers,
+                includeMlp,
+                lengthInit,
+                gradientWeighted,
+                neccScaledByTokens,
+                normalizedInput);
     }
 
     public TokenTmConfig withUseNecc(boolean v) {
-        return new TokenTmConfig(useLength, v, aggregate, lastLayers, includeMlp, lengthInit, gradientWeighted, neccScaledByTokens, normalizedInput);
+        return new TokenTmConfig(
+                useLength,
+                v,
+                aggregate,
+                lastLayers,
+                includeMlp,
+                lengthInit,
+                gradientWeighted,
+                neccScaledByTokens,
+                normalizedInput);
     }
 
     public TokenTmConfig withAggregate(boolean v) {
-        return new TokenTmConfig(useLength, useNecc, v, lastLayers, includeMlp, lengthInit, gradientWeighted, neccScaledByTokens, normalizedInput);
+        return new TokenTmConfig(
+                useLength,
+                useNecc,
+                v,
+                lastLayers,
+                includeMlp,
+                lengthInit,
+                gradientWeighted,
+                neccScaledByTokens,
+                normalizedInput);
     }
 
     public TokenTmConfig withLastLayers(int k) {
-        return new TokenTmConfig(useLength, useNecc, aggregate, k, includeMlp, lengthInit, gradientWeighted, neccScaledByTokens, normalizedInput);
+        return new TokenTmConfig(
+                useLength,
+                useNecc,
+                aggregate,
+                k,
+                includeMlp,
+                lengthInit,
+                gradientWeighted,
+                neccScaledByTokens,
+                normalizedInput);
     }
 
     public TokenTmConfig withIncludeMlp(boolean v) {
-        return new TokenTmConfig(useLength, useNecc, aggregate, lastLayers, v, lengthInit, gradientWeighted, neccScaledByTokens, normalizedInput);
+        return new TokenTmConfig(
+                useLength,
+                useNecc,
+                aggregate,
+                lastLayers,
+                v,
+                lengthInit,
+                gradientWeighted,
+                neccScaledByTokens,
+                normalizedInput);
     }
 
     public TokenTmConfig withLengthInit(boolean v) {
-        return new TokenTmConfig(useLength, useNecc, aggregate, lastLayers, includeMlp, v, gradientWeighted, neccScaledByTokens, normalizedInput);
+        return new TokenTmConfig(
+                useLength,
+                useNecc,
+                aggregate,
+                lastLayers,
+                includeMlp,
+                v,
+                gradientWeighted,
+                neccScaledByTokens,
+                normalizedInput);
     }
 
     public TokenTmConfig withGradientWeighted(boolean v) {
-        return new TokenTmConfig(useLength, useNecc, aggregate, lastLayers, includeMlp, lengthInit, v, neccScaledByTokens, normalizedInput);
+        return new TokenTmConfig(
+                useLength,
+                useNecc,
+                aggregate,
+                lastLayers,
+                includeMlp,
+                lengthInit,
+                v,
+                neccScaledByTokens,
+                normalizedInput);
     }
 
     public TokenTmConfig withNeccScaledByTokens(boolean v) {
-        return new TokenTmConfig(useLength, useNecc, aggregate, lastLayers, includeMlp, lengthInit, gradientWeighted, v, normalizedInput);
+        return new TokenTmConfig(
+                useLength,
+                useNecc,
+                aggregate,
+                lastLayers,
+                includeMlp,
+                lengthInit,
+                gradientWeighted,
+                v,
+                normalizedInput);
     }
 
     public TokenTmConfig withNormalizedInput(boolean v) {
-        return new TokenTmConfig(useLength, useNecc, aggregate, lastLayers, includeMlp, lengthInit, gradientWeighted,
-                neccScaledByTokens, v);
+        return new TokenTmConfig(
+                useLength,
+                useNecc,
+                aggregate,
+                lastLayers,
+                includeMlp,
+                lengthInit,
+                gradientWeighted,
+                neccScaledByTokens,
+                v);
     }
 }

@@ -33,7 +33,8 @@ public record TransformerAttribution(int startLayer) implements Explainer {
 
     @Override
     public TraceNeeds needs() {
-        return TraceNeeds.values(TracePoint.BLOCK_INPUT, TracePoint.BLOCK_OUTPUT).withGradients(TracePoint.ATTENTION);
+        return TraceNeeds.values(TracePoint.BLOCK_INPUT, TracePoint.BLOCK_OUTPUT)
+                .withGradients(TracePoint.ATTENTION);
     }
 
     @Override

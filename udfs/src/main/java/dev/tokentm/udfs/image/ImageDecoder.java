@@ -32,14 +32,14 @@ public final class ImageDecoder {
             throw new BadImageException("empty file");
         }
         if (bytes.length > limits.maxBytes()) {
-            throw new BadImageException(String.format(Locale.ROOT, "file is %,d bytes, more than the %,d byte limit",
-                    bytes.length, limits.maxBytes()));
+            throw new BadImageException(String.format(
+                    Locale.ROOT, "file is %,d bytes, more than the %,d byte limit", bytes.length, limits.maxBytes()));
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new BadImageException("not a known image format (" + bytes.length + " bytes starting "
-                        + hex(bytes) + ")");
+                throw new BadImageException(
+                        "not a known image format (" + bytes.length + " bytes starting " + hex(bytes) + ")");
             }
             ImageReader reader = readers.next();
             try {
@@ -50,9 +50,13 @@ public final class ImageDecoder {
                     throw new BadImageException("image declares " + width + "x" + height + " pixels");
                 }
                 if (width * height > limits.maxPixels()) {
-                    throw new BadImageException(String.format(Locale.ROOT,
+                    throw new BadImageException(String.format(
+                            Locale.ROOT,
                             "image declares %dx%d = %,d pixels, more than the %,d pixel limit (decompression bomb?)",
-                            width, height, width * height, limits.maxPixels()));
+                            width,
+                            height,
+                            width * height,
+                            limits.maxPixels()));
                 }
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));

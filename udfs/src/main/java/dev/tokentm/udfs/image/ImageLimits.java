@@ -13,8 +13,8 @@ public record ImageLimits(long maxBytes, long maxPixels) implements Serializable
 
     public ImageLimits {
         if (maxBytes <= 0 || maxPixels <= 0) {
-            throw new IllegalArgumentException("image limits must be positive, got " + maxBytes + " bytes and "
-                    + maxPixels + " pixels");
+            throw new IllegalArgumentException(
+                    "image limits must be positive, got " + maxBytes + " bytes and " + maxPixels + " pixels");
         }
     }
 

@@ -24,7 +24,11 @@ public final class InputTransform {
 
     /** RGB in [0,1], {@code [3][side][side]} flattened. */
     public float[] image(BufferedImage image) {
-        float[] out = apply(RgbPixels.of(image), 3, image.getWidth(), image.getHeight(),
+        float[] out = apply(
+                RgbPixels.of(image),
+                3,
+                image.getWidth(),
+                image.getHeight(),
                 Resampler.Filter.of(preprocessing.interpolation()));
         for (int i = 0; i < out.length; i++) {
             out[i] = Math.min(1f, Math.max(0f, out[i]));
@@ -57,7 +61,8 @@ public final class InputTransform {
             resizedHeight = size;
             resizedWidth = Math.max(size, (int) ((long) size * width / height));
         }
-        float[] resized = resizedWidth == width && resizedHeight == height ? planes
+        float[] resized = resizedWidth == width && resizedHeight == height
+                ? planes
                 : Resampler.resize(planes, count, width, height, resizedWidth, resizedHeight, filter);
         int crop = preprocessing.cropSize();
         int top = (int) Math.round((resizedHeight - crop) / 2.0);
@@ -68,7 +73,8 @@ public final class InputTransform {
         float[] out = new float[count * crop * crop];
         for (int p = 0; p < count; p++) {
             for (int y = 0; y < crop; y++) {
-                System.arraycopy(resized, (p * resizedHeight + top + y) * resizedWidth + left, out, (p * crop + y) * crop, crop);
+                System.arraycopy(
+                        resized, (p * resizedHeight + top + y) * resizedWidth + left, out, (p * crop + y) * crop, crop);
             }
         }
         return out;

@@ -25,8 +25,7 @@ public final class Resampler {
             return switch (this) {
                 case NEAREST -> 0;
                 case BILINEAR -> t < 1 ? 1 - t : 0;
-                case BICUBIC -> t < 1 ? (1.5 * t - 2.5) * t * t + 1
-                        : t < 2 ? ((-0.5 * t + 2.5) * t - 4) * t + 2 : 0;
+                case BICUBIC -> t < 1 ? (1.5 * t - 2.5) * t * t + 1 : t < 2 ? ((-0.5 * t + 2.5) * t - 4) * t + 2 : 0;
             };
         }
 
@@ -45,9 +44,11 @@ public final class Resampler {
     /**
      * Resizes {@code planes} planes of {@code width × height} (plane-major) to {@code outWidth × outHeight}.
      */
-    public static float[] resize(float[] src, int planes, int width, int height, int outWidth, int outHeight, Filter filter) {
+    public static float[] resize(
+            float[] src, int planes, int width, int height, int outWidth, int outHeight, Filter filter) {
         if (src.length != planes * width * height) {
-            throw new IllegalArgumentException(src.length + " values are not " + planes + " planes of " + width + "x" + height);
+            throw new IllegalArgumentException(
+                    src.length + " values are not " + planes + " planes of " + width + "x" + height);
         }
         float[] horizontal = new float[planes * height * outWidth];
         Taps tx = Taps.of(width, outWidth, filter);

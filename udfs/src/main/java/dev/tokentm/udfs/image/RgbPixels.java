@@ -37,7 +37,9 @@ public final class RgbPixels {
                     out[(2 * h + y) * w + x] = v;
                 }
             }
-        } else if (direct && colorSpace == ColorSpace.TYPE_RGB && model.getColorSpace().isCS_sRGB()) {
+        } else if (direct
+                && colorSpace == ColorSpace.TYPE_RGB
+                && model.getColorSpace().isCS_sRGB()) {
             int[] row = new int[w];
             for (int c = 0; c < 3; c++) {
                 float max = (1L << model.getComponentSize(c)) - 1;

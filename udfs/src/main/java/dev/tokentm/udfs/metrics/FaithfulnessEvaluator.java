@@ -28,7 +28,8 @@ public final class FaithfulnessEvaluator {
     public record Mask(boolean[] foreground, int height, int width) {
         public Mask {
             if (foreground.length != height * width) {
-                throw new IllegalArgumentException("mask has " + foreground.length + " pixels, not " + height + "x" + width);
+                throw new IllegalArgumentException(
+                        "mask has " + foreground.length + " pixels, not " + height + "x" + width);
             }
         }
     }
@@ -39,8 +40,13 @@ public final class FaithfulnessEvaluator {
      * @param masks one per image, null entries for images without a mask
      * @return one result per image and method, methods in the given order
      */
-    public List<ImageResult> evaluate(VisionTransformer model, NDArray rawImages, int[] labels, List<Mask> masks,
-            List<Explainer> explainers, TargetMode mode) {
+    public List<ImageResult> evaluate(
+            VisionTransformer model,
+            NDArray rawImages,
+            int[] labels,
+            List<Mask> masks,
+            List<Explainer> explainers,
+            TargetMode mode) {
         int batch = Math.toIntExact(rawImages.getShape().get(0));
         if (labels.length != batch || masks.size() != batch) {
             throw new IllegalArgumentException(batch + " images need as many labels and masks, got " + labels.length
@@ -56,23 +62,38 @@ public final class FaithfulnessEvaluator {
             try (ExplainContext context = new ExplainContext(model, normalized, targets, explainers)) {
                 int[] explained = context.targets();
                 NDArray unperturbed = context.trace().logits();
-                float[][] logits = rows(unperturbed.toType(DataType.FLOAT32, false).toFloatArray(), batch);
+                float[][] logits =
+                        rows(unperturbed.toType(DataType.FLOAT32, false).toFloatArray(), batch);
                 int[] predicted = TargetClasses.predicted().select(unperturbed);
                 for (Explainer explainer : explainers) {
                     long start = System.nanoTime();
                     NDArray heatmaps = explainer.explain(context).toType(DataType.FLOAT32, false);
                     float[] maps = heatmaps.toFloatArray();
-                    List<PerturbationCurve> positive = perturbation.run(model, raw, heatmaps, labels, explained, PixelOrder.POSITIVE, logits);
-                    List<PerturbationCurve> negative = perturbation.run(model, raw, heatmaps, labels, explained, PixelOrder.NEGATIVE, logits);
+                    List<PerturbationCurve> positive =
+                            perturbation.run(model, raw, heatmaps, labels, explained, PixelOrder.POSITIVE, logits);
+                    List<PerturbationCurve> negative =
+                            perturbation.run(model, raw, heatmaps, labels, explained, PixelOrder.NEGATIVE, logits);
                     double seconds = (System.nanoTime() - start) / 1e9 / batch;
                     for (int b = 0; b < batch; b++) {
                         float[] map = Arrays.copyOfRange(maps, b * grid * grid, (b + 1) * grid * grid);
                         Mask mask = masks.get(b);
-                        SegmentationCounts segmentation = mask == null ? null
-                                : SegmentationTest.evaluate(map, grid, grid, mask.foreground(), mask.height(), mask.width());
-                        results.add(new ImageResult(b, explainer.name(), mode, map, grid, positive.get(b), negative.get(b),
+                        SegmentationCounts segmentation = mask == null
+                                ? null
+                                : SegmentationTest.evaluate(
+                                        map, grid, grid, mask.foreground(), mask.height(), mask.width());
+                        results.add(new ImageResult(
+                                b,
+                                explainer.name(),
+                                mode,
+                                map,
+                                grid,
+                                positive.get(b),
+                                negative.get(b),
                                 // Step 0 of a curve is the unperturbed image: its top probability is the prediction's.
-                                segmentation, predicted[b], positive.get(b).topProbability()[0], seconds));
+                                segmentation,
+                                predicted[b],
+                                positive.get(b).topProbability()[0],
+                                seconds));
                     }
                 }
             }
@@ -102,5 +123,4 @@ public final class FaithfulnessEvaluator {
             return TargetClasses.of(predicted).select(logits);
         };
     }
-
 }

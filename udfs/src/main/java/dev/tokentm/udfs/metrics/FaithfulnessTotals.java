@@ -49,8 +49,20 @@ public record FaithfulnessTotals(
 
     /** Nothing counted yet. */
     public static FaithfulnessTotals empty(double[] fractions) {
-        return new FaithfulnessTotals(fractions.clone(), 0, 0, new long[fractions.length], new long[fractions.length], 0, 0,
-                0, 0, 0, new long[2], new long[2], 0);
+        return new FaithfulnessTotals(
+                fractions.clone(),
+                0,
+                0,
+                new long[fractions.length],
+                new long[fractions.length],
+                0,
+                0,
+                0,
+                0,
+                0,
+                new long[2],
+                new long[2],
+                0);
     }
 
     /**
@@ -58,7 +70,8 @@ public record FaithfulnessTotals(
      *
      * @param segmentation null when the image has no mask
      */
-    public FaithfulnessTotals add(PerturbationCurve positive, PerturbationCurve negative, SegmentationCounts segmentation) {
+    public FaithfulnessTotals add(
+            PerturbationCurve positive, PerturbationCurve negative, SegmentationCounts segmentation) {
         if (!Arrays.equals(positive.fractions(), fractions) || !Arrays.equals(negative.fractions(), fractions)) {
             throw new IllegalArgumentException("curves with steps " + Arrays.toString(positive.fractions())
                     + " do not match the totals' " + Arrays.toString(fractions));
@@ -86,7 +99,19 @@ public record FaithfulnessTotals(
             uni[1] += segmentation.unionForeground();
             ap += segmentation.averagePrecision();
         }
-        return new FaithfulnessTotals(fractions, images + 1, labeledImages + (labeled ? 1 : 0), pos, neg,
-                aopcSum + positive.aopc(), logOddsSum + positive.logOdds(), segmented, correct, labeledPx, inter, uni, ap);
+        return new FaithfulnessTotals(
+                fractions,
+                images + 1,
+                labeledImages + (labeled ? 1 : 0),
+                pos,
+                neg,
+                aopcSum + positive.aopc(),
+                logOddsSum + positive.logOdds(),
+                segmented,
+                correct,
+                labeledPx,
+                inter,
+                uni,
+                ap);
     }
 }

@@ -35,8 +35,8 @@ public record PerturbationTest(double[] fractions, int maxBatch) {
         double previous = 0;
         for (double f : fractions) {
             if (!(f > previous) || f > 1) {
-                throw new IllegalArgumentException("perturbation steps must increase within (0, 1], got "
-                        + java.util.Arrays.toString(fractions));
+                throw new IllegalArgumentException(
+                        "perturbation steps must increase within (0, 1], got " + java.util.Arrays.toString(fractions));
             }
             previous = f;
         }
@@ -62,8 +62,13 @@ public record PerturbationTest(double[] fractions, int maxBatch) {
      * @param labels true class per image, -1 when unknown
      * @param explained the class each heatmap explains
      */
-    public List<PerturbationCurve> run(VisionTransformer model, NDArray images, NDArray heatmaps, int[] labels,
-            int[] explained, PixelOrder order) {
+    public List<PerturbationCurve> run(
+            VisionTransformer model,
+            NDArray images,
+            NDArray heatmaps,
+            int[] labels,
+            int[] explained,
+            PixelOrder order) {
         return run(model, images, heatmaps, labels, explained, order, null);
     }
 
@@ -74,14 +79,22 @@ public record PerturbationTest(double[] fractions, int maxBatch) {
      *
      * @param unperturbed logits per image of the unperturbed batch, or null to compute them
      */
-    public List<PerturbationCurve> run(VisionTransformer model, NDArray images, NDArray heatmaps, int[] labels,
-            int[] explained, PixelOrder order, float[][] unperturbed) {
+    public List<PerturbationCurve> run(
+            VisionTransformer model,
+            NDArray images,
+            NDArray heatmaps,
+            int[] labels,
+            int[] explained,
+            PixelOrder order,
+            float[][] unperturbed) {
         VitConfig config = model.config();
         Shape s = images.getShape();
         int batch = Math.toIntExact(s.get(0));
         int height = Math.toIntExact(s.get(2));
         int width = Math.toIntExact(s.get(3));
-        if (labels.length != batch || explained.length != batch || heatmaps.getShape().get(0) != batch) {
+        if (labels.length != batch
+                || explained.length != batch
+                || heatmaps.getShape().get(0) != batch) {
             throw new IllegalArgumentException("need one heatmap, label and explained class per image: " + batch
                     + " images, " + heatmaps.getShape().get(0) + " heatmaps, " + labels.length + " labels, "
                     + explained.length + " explained classes");
@@ -111,7 +124,8 @@ public record PerturbationTest(double[] fractions, int maxBatch) {
             int firstStep = 0;
             if (unperturbed != null) {
                 if (unperturbed.length != batch) {
-                    throw new IllegalArgumentException(unperturbed.length + " unperturbed logits for " + batch + " images");
+                    throw new IllegalArgumentException(
+                            unperturbed.length + " unperturbed logits for " + batch + " images");
                 }
                 System.arraycopy(unperturbed, 0, logits, 0, batch);
                 firstStep = 1;
@@ -140,8 +154,8 @@ public record PerturbationTest(double[] fractions, int maxBatch) {
         }
     }
 
-    private static PerturbationCurve curve(PixelOrder order, double[] steps, int label, int explained, float[][] logits,
-            int image, int batch) {
+    private static PerturbationCurve curve(
+            PixelOrder order, double[] steps, int label, int explained, float[][] logits, int image, int batch) {
         int n = steps.length;
         boolean[] correct = new boolean[n];
         float[] topProbability = new float[n];
@@ -170,8 +184,17 @@ public record PerturbationTest(double[] fractions, int maxBatch) {
             // log(p_label / p_second) = z_label − z_second: softmax ratios are logit differences.
             labelLogOdds[k] = label >= 0 && second >= 0 ? z[label] - z[second] : Float.NaN;
         }
-        return new PerturbationCurve(order, steps.clone(), label, explained, correct, topProbability, topLogit,
-                explainedLogProbability, explainedLogit, labelLogOdds);
+        return new PerturbationCurve(
+                order,
+                steps.clone(),
+                label,
+                explained,
+                correct,
+                topProbability,
+                topLogit,
+                explainedLogProbability,
+                explainedLogit,
+                labelLogOdds);
     }
 
     private static double logSumExp(float[] z, float max) {

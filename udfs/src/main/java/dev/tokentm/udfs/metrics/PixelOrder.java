@@ -23,7 +23,8 @@ public enum PixelOrder {
         }
         boolean mostFirst = this == POSITIVE;
         Arrays.sort(order, (a, b) -> {
-            int byValue = mostFirst ? Double.compare(relevance[b], relevance[a]) : Double.compare(relevance[a], relevance[b]);
+            int byValue =
+                    mostFirst ? Double.compare(relevance[b], relevance[a]) : Double.compare(relevance[a], relevance[b]);
             return byValue != 0 ? byValue : Integer.compare(a, b);
         });
         int[] rank = new int[relevance.length];

@@ -15,10 +15,11 @@ public final class SegmentationTest {
      * @param heatmap row-major {@code gridHeight × gridWidth}
      * @param foreground the object mask, row-major {@code maskHeight × maskWidth}
      */
-    public static SegmentationCounts evaluate(float[] heatmap, int gridHeight, int gridWidth,
-            boolean[] foreground, int maskHeight, int maskWidth) {
+    public static SegmentationCounts evaluate(
+            float[] heatmap, int gridHeight, int gridWidth, boolean[] foreground, int maskHeight, int maskWidth) {
         if (foreground.length != maskHeight * maskWidth) {
-            throw new IllegalArgumentException("mask has " + foreground.length + " pixels, not " + maskHeight + "x" + maskWidth);
+            throw new IllegalArgumentException(
+                    "mask has " + foreground.length + " pixels, not " + maskHeight + "x" + maskWidth);
         }
         double[] map = BilinearUpsampler.resize(heatmap, gridHeight, gridWidth, maskHeight, maskWidth);
         double min = Double.POSITIVE_INFINITY;

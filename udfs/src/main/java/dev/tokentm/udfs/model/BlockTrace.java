@@ -31,8 +31,8 @@ public final class BlockTrace {
     public NDArray value(TracePoint point) {
         NDArray v = values.get(point);
         if (v == null) {
-            throw new IllegalStateException(point + " was not recorded in block " + index
-                    + "; ask for it in the TraceRequest");
+            throw new IllegalStateException(
+                    point + " was not recorded in block " + index + "; ask for it in the TraceRequest");
         }
         return v;
     }

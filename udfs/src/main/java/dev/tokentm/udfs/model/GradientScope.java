@@ -38,8 +38,8 @@ final class GradientScope implements AutoCloseable {
     /** Back-propagates from a scalar; gradients land on arrays marked as requiring them. */
     void backward(NDArray scalar) {
         if (!(scalar instanceof PtNDArray pt)) {
-            throw new UnsupportedOperationException(
-                    "gradients need DJL's PyTorch engine, got " + scalar.getManager().getEngine().getEngineName());
+            throw new UnsupportedOperationException("gradients need DJL's PyTorch engine, got "
+                    + scalar.getManager().getEngine().getEngineName());
         }
         if (scalar.getShape().size() != 1) {
             throw new IllegalArgumentException("backward needs a scalar, got shape " + scalar.getShape());

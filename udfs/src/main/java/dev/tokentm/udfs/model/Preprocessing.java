@@ -21,12 +21,7 @@ import java.util.Objects;
  * @param std per-channel standard deviation, one value per input channel
  */
 public record Preprocessing(
-        int resizeSize,
-        int cropSize,
-        ResizeMode resizeMode,
-        String interpolation,
-        double[] mean,
-        double[] std) {
+        int resizeSize, int cropSize, ResizeMode resizeMode, String interpolation, double[] mean, double[] std) {
 
     /** How the resize step treats the aspect ratio. */
     public enum ResizeMode {
@@ -47,13 +42,10 @@ public record Preprocessing(
         Objects.requireNonNull(mean, "mean");
         Objects.requireNonNull(std, "std");
         if (cropSize <= 0 || resizeSize < cropSize) {
-            throw new IllegalArgumentException(
-                    "preprocessing needs 0 < crop size <= resize size, got crop " + cropSize
-                            + " and resize " + resizeSize);
+            throw new IllegalArgumentException("preprocessing needs 0 < crop size <= resize size, got crop " + cropSize
+                    + " and resize " + resizeSize);
         }
-        if (!interpolation.equals("bicubic")
-                && !interpolation.equals("bilinear")
-                && !interpolation.equals("nearest")) {
+        if (!interpolation.equals("bicubic") && !interpolation.equals("bilinear") && !interpolation.equals("nearest")) {
             throw new IllegalArgumentException(
                     "interpolation must be bicubic, bilinear or nearest, got '" + interpolation + "'");
         }
@@ -73,8 +65,12 @@ public record Preprocessing(
     /** timm's default: resize the shorter side to {@code imageSize / 0.875}, bicubic, ImageNet statistics. */
     public static Preprocessing timmDefault(int imageSize) {
         return new Preprocessing(
-                (int) Math.floor(imageSize / 0.875), imageSize, ResizeMode.SHORTER_SIDE, "bicubic",
-                IMAGENET_MEAN, IMAGENET_STD);
+                (int) Math.floor(imageSize / 0.875),
+                imageSize,
+                ResizeMode.SHORTER_SIDE,
+                "bicubic",
+                IMAGENET_MEAN,
+                IMAGENET_STD);
     }
 
     /** Resize straight to the image size with the given statistics (Hugging Face's ViT processor). */
@@ -127,12 +123,13 @@ public record Preprocessing(
 
     @Override
     public int hashCode() {
-        return Objects.hash(resizeSize, cropSize, resizeMode, interpolation, Arrays.hashCode(mean), Arrays.hashCode(std));
+        return Objects.hash(
+                resizeSize, cropSize, resizeMode, interpolation, Arrays.hashCode(mean), Arrays.hashCode(std));
     }
 
     @Override
     public String toString() {
-        return "Preprocessing[resize=" + resizeSize + " (" + resizeMode + ", " + interpolation + "), crop="
-                + cropSize + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
+        return "Preprocessing[resize=" + resizeSize + " (" + resizeMode + ", " + interpolation + "), crop=" + cropSize
+                + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
     }
 }

@@ -35,8 +35,8 @@ public interface TargetClasses {
             long numClasses = logits.getShape().get(1);
             for (int c : copy) {
                 if (c < 0 || c >= numClasses) {
-                    throw new IllegalArgumentException(
-                            "target class " + c + " is outside 0.." + (numClasses - 1) + " in " + Arrays.toString(copy));
+                    throw new IllegalArgumentException("target class " + c + " is outside 0.." + (numClasses - 1)
+                            + " in " + Arrays.toString(copy));
                 }
             }
             return copy.clone();

@@ -15,8 +15,8 @@ import java.util.Set;
  * @param conservative gradients treat attention probabilities and LayerNorm scales as constants
  *     (Ali et al., ICML 2022); values are unaffected
  */
-public record TraceRequest(Set<TracePoint> points, Set<TracePoint> gradientPoints, TargetClasses targets,
-        boolean conservative) {
+public record TraceRequest(
+        Set<TracePoint> points, Set<TracePoint> gradientPoints, TargetClasses targets, boolean conservative) {
 
     public TraceRequest {
         points = copy(Objects.requireNonNull(points, "points"));

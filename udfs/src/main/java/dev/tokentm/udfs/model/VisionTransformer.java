@@ -75,11 +75,13 @@ public final class VisionTransformer implements AutoCloseable {
     /** An independent copy of this model on another device. */
     public VisionTransformer toDevice(Device device) {
         NDManager copyManager = NDManager.newBaseManager(device);
-        return new VisionTransformer(parameters.map(t -> {
-            NDArray c = t.toDevice(device, true);
-            c.attach(copyManager);
-            return c;
-        }), copyManager);
+        return new VisionTransformer(
+                parameters.map(t -> {
+                    NDArray c = t.toDevice(device, true);
+                    c.attach(copyManager);
+                    return c;
+                }),
+                copyManager);
     }
 
     /**
@@ -140,7 +142,8 @@ public final class VisionTransformer implements AutoCloseable {
                 NDArray liveLogits = run(images, recorder, graph, false, request.conservative());
                 targets = request.targets().select(liveLogits);
                 NDArray score = liveLogits
-                        .mul(TargetClasses.oneHot(graph, targets, liveLogits.getShape().get(1), liveLogits))
+                        .mul(TargetClasses.oneHot(
+                                graph, targets, liveLogits.getShape().get(1), liveLogits))
                         .sum();
                 autograd.backward(score);
                 logits = liveLogits.stopGradient();
@@ -168,7 +171,8 @@ public final class VisionTransformer implements AutoCloseable {
      * intermediates are freed as soon as the block is done (only safe when no backward pass
      * follows); otherwise they live until {@code scope} closes.
      */
-    private NDArray run(NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, boolean conservative) {
+    private NDArray run(
+            NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, boolean conservative) {
         checkInput(images);
         NDArray x = images.toDevice(device(), true);
         x.attach(scope);
@@ -193,10 +197,13 @@ public final class VisionTransformer implements AutoCloseable {
     private void checkInput(NDArray images) {
         Shape s = images.getShape();
         Shape expected = new Shape(-1, config.channels(), config.imageSize(), config.imageSize());
-        if (s.dimension() != 4 || s.get(1) != config.channels() || s.get(2) != config.imageSize()
-                || s.get(3) != config.imageSize() || s.get(0) < 1) {
-            throw new IllegalArgumentException("images must have shape " + expected + " (batch, channels, height, "
-                    + "width), got " + s);
+        if (s.dimension() != 4
+                || s.get(1) != config.channels()
+                || s.get(2) != config.imageSize()
+                || s.get(3) != config.imageSize()
+                || s.get(0) < 1) {
+            throw new IllegalArgumentException(
+                    "images must have shape " + expected + " (batch, channels, height, " + "width), got " + s);
         }
     }
 
@@ -266,8 +273,8 @@ public final class VisionTransformer implements AutoCloseable {
         NDArray hidden = Activation.gelu(linear(norm2, p + "mlp.fc1"));
         NDArray mlp = hook.onTensor(i, TracePoint.MLP_OUTPUT, linear(hidden, p + "mlp.fc2"));
         NDArray output = hook.onTensor(i, TracePoint.BLOCK_OUTPUT, afterAttention.add(mlp));
-        return new BlockActivations(x, norm1, q, k, v, attention, mixed, attentionOutput, afterAttention, norm2,
-                hidden, mlp, output);
+        return new BlockActivations(
+                x, norm1, q, k, v, attention, mixed, attentionOutput, afterAttention, norm2, hidden, mlp, output);
     }
 
     /**
@@ -319,7 +326,10 @@ public final class VisionTransformer implements AutoCloseable {
     private NDArray layerNorm(NDArray x, String name, boolean detachScale) {
         if (detachScale) {
             NDArray centered = x.sub(x.mean(new int[] {-1}, true));
-            NDArray std = centered.square().mean(new int[] {-1}, true).add(scalarLike(x, config.layerNormEps())).sqrt();
+            NDArray std = centered.square()
+                    .mean(new int[] {-1}, true)
+                    .add(scalarLike(x, config.layerNormEps()))
+                    .sqrt();
             return centered.div(std.stopGradient())
                     .mul(parameters.get(name + ".weight"))
                     .add(parameters.get(name + ".bias"));

@@ -66,8 +66,8 @@ public record VitConfig(
             problems.add("preprocessing crops to " + preprocessing.cropSize() + " but the model takes " + imageSize);
         }
         if (preprocessing.mean().length != channels) {
-            problems.add("preprocessing has " + preprocessing.mean().length + " channel statistics for "
-                    + channels + " channels");
+            problems.add("preprocessing has " + preprocessing.mean().length + " channel statistics for " + channels
+                    + " channels");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid ViT config: " + String.join("; ", problems));
@@ -85,14 +85,38 @@ public record VitConfig(
      * preprocessing; the common case, for tests and benchmarks.
      */
     public static VitConfig timm(int imageSize, int patchSize, int embedDim, int depth, int numHeads, int numClasses) {
-        return new VitConfig(imageSize, patchSize, 3, embedDim, depth, numHeads, 4.0, true, 1e-6, numClasses,
-                true, false, Preprocessing.timmDefault(imageSize));
+        return new VitConfig(
+                imageSize,
+                patchSize,
+                3,
+                embedDim,
+                depth,
+                numHeads,
+                4.0,
+                true,
+                1e-6,
+                numClasses,
+                true,
+                false,
+                Preprocessing.timmDefault(imageSize));
     }
 
     /** This config with another preprocessing. */
     public VitConfig withPreprocessing(Preprocessing other) {
-        return new VitConfig(imageSize, patchSize, channels, embedDim, depth, numHeads, mlpRatio, qkvBias,
-                layerNormEps, numClasses, classToken, distillationToken, other);
+        return new VitConfig(
+                imageSize,
+                patchSize,
+                channels,
+                embedDim,
+                depth,
+                numHeads,
+                mlpRatio,
+                qkvBias,
+                layerNormEps,
+                numClasses,
+                classToken,
+                distillationToken,
+                other);
     }
 
     /** Patches per side. */

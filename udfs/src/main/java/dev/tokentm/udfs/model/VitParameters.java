@@ -33,9 +33,8 @@ public final class VitParameters {
     public static VitParameters of(VitConfig config, Map<String, NDArray> timmTensors) {
         List<String> problems = validate(config, timmTensors);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "Tensors do not fit the architecture " + describe(config) + ":\n  - "
-                            + String.join("\n  - ", problems));
+            throw new IllegalArgumentException("Tensors do not fit the architecture " + describe(config) + ":\n  - "
+                    + String.join("\n  - ", problems));
         }
         Map<String, NDArray> ordered = new LinkedHashMap<>();
         for (String name : expectedShapes(config).keySet()) {

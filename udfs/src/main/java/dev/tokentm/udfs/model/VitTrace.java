@@ -47,7 +47,8 @@ public final class VitTrace implements AutoCloseable {
 
     /** Whether any gradient was recorded. */
     public boolean hasGradients() {
-        return blocks.stream().anyMatch(b -> java.util.Arrays.stream(TracePoint.values()).anyMatch(b::hasGradient));
+        return blocks.stream()
+                .anyMatch(b -> java.util.Arrays.stream(TracePoint.values()).anyMatch(b::hasGradient));
     }
 
     /** Blocks in forward order. */

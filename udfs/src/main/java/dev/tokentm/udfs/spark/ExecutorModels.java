@@ -22,8 +22,10 @@ public final class ExecutorModels {
     /** The model for these settings on this device, loaded on first use. */
     public static ModelLoader.LoadedModel get(ExplainSettings settings, Device device) {
         Key key = new Key(settings.modelLocation(), settings.modelConfig(), settings.classNames(), device);
-        return MODELS.computeIfAbsent(key, k -> ModelLoader.load(k.location(),
-                new ModelLoader.Options(null, k.config(), k.classNames(), k.device())));
+        return MODELS.computeIfAbsent(
+                key,
+                k -> ModelLoader.load(
+                        k.location(), new ModelLoader.Options(null, k.config(), k.classNames(), k.device())));
     }
 
     /** How many models this JVM holds (for tests of the once-per-executor promise). */

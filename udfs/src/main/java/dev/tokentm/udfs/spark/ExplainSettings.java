@@ -28,7 +28,8 @@ public record ExplainSettings(
         List<TargetMode> targets,
         int batchSize,
         int threads,
-        ImageLimits limits) implements Serializable {
+        ImageLimits limits)
+        implements Serializable {
 
     public ExplainSettings {
         methods = List.copyOf(methods);
@@ -53,7 +54,14 @@ public record ExplainSettings(
 
     /** The embedded model, every method, predicted class, batch 16. */
     public static ExplainSettings defaults() {
-        return new ExplainSettings(null, null, null, ExplainerRegistry.names(), List.of(TargetMode.PREDICTED), 16, 0,
+        return new ExplainSettings(
+                null,
+                null,
+                null,
+                ExplainerRegistry.names(),
+                List.of(TargetMode.PREDICTED),
+                16,
+                0,
                 ImageLimits.defaults());
     }
 

@@ -40,8 +40,14 @@ final class ExplainingIterator implements Iterator<Row> {
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
     private final Storage.Reader files = Storage.reader();
 
-    ExplainingIterator(Iterator<Row> input, InputColumns columns, ExplainSettings settings, ModelLoader.LoadedModel model,
-            List<Explainer> explainers, FaithfulnessEvaluator evaluator, LongConsumer imagesDone) {
+    ExplainingIterator(
+            Iterator<Row> input,
+            InputColumns columns,
+            ExplainSettings settings,
+            ModelLoader.LoadedModel model,
+            List<Explainer> explainers,
+            FaithfulnessEvaluator evaluator,
+            LongConsumer imagesDone) {
         this.input = input;
         this.columns = columns;
         this.settings = settings;

@@ -21,7 +21,8 @@ import org.apache.spark.sql.types.StructType;
 public final class ExplanationRows {
 
     private static final String[] CURVE_FIELDS = {
-        "correct", "top_probability", "top_logit", "explained_log_probability", "explained_logit", "label_log_odds"};
+        "correct", "top_probability", "top_logit", "explained_log_probability", "explained_logit", "label_log_odds"
+    };
 
     private ExplanationRows() {}
 

@@ -49,7 +49,9 @@ public record InputColumns(int id, int path, int content, int label, int maskPat
 
     @SafeVarargs
     private static int optional(StructType schema, String name, Class<? extends DataType>... types) {
-        if (name == null || name.isEmpty() || !java.util.Arrays.asList(schema.fieldNames()).contains(name)) {
+        if (name == null
+                || name.isEmpty()
+                || !java.util.Arrays.asList(schema.fieldNames()).contains(name)) {
             return -1;
         }
         int index = schema.fieldIndex(name);
@@ -59,7 +61,7 @@ public record InputColumns(int id, int path, int content, int label, int maskPat
                 return index;
             }
         }
-        throw new IllegalArgumentException("input column '" + name + "' has type " + type.simpleString()
-                + ", expected " + types[0].getSimpleName().replace("Type", "").toLowerCase(java.util.Locale.ROOT));
+        throw new IllegalArgumentException("input column '" + name + "' has type " + type.simpleString() + ", expected "
+                + types[0].getSimpleName().replace("Type", "").toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -23,7 +23,8 @@ record InputImage(ExplanationRows.Source source, float[] pixels, int label, Fait
         String path = columns.path() >= 0 && !row.isNullAt(columns.path()) ? row.getString(columns.path()) : null;
         String id = columns.id() >= 0 && !row.isNullAt(columns.id()) ? row.getString(columns.id()) : path;
         Integer label = columns.label() >= 0 && !row.isNullAt(columns.label())
-                ? Math.toIntExact(((Number) row.get(columns.label())).longValue()) : null;
+                ? Math.toIntExact(((Number) row.get(columns.label())).longValue())
+                : null;
         return new ExplanationRows.Source(id == null ? "" : id, path, label);
     }
 
@@ -32,8 +33,15 @@ record InputImage(ExplanationRows.Source source, float[] pixels, int label, Fait
      *
      * @throws BadImageException with the reason for the row's error column
      */
-    static InputImage read(Row row, InputColumns columns, ExplanationRows.Source source, Storage.Reader files,
-            ImageDecoder decoder, InputTransform transform, int classes) throws BadImageException {
+    static InputImage read(
+            Row row,
+            InputColumns columns,
+            ExplanationRows.Source source,
+            Storage.Reader files,
+            ImageDecoder decoder,
+            InputTransform transform,
+            int classes)
+            throws BadImageException {
         if (source.imageId().isEmpty()) {
             throw new BadImageException("row has neither an image id nor a path");
         }

@@ -47,13 +47,13 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
             // Applies to this task's thread: concurrent tasks each get their own threads.
             JniUtils.setNumThreads(threads);
         }
-        List<Explainer> explainers = settings.methods().stream().map(ExplainerRegistry::get).toList();
+        List<Explainer> explainers =
+                settings.methods().stream().map(ExplainerRegistry::get).toList();
         FaithfulnessEvaluator evaluator = new FaithfulnessEvaluator(PerturbationTest.published());
-        return new ExplainingIterator(rows, columns, settings, model, explainers, evaluator,
-                n -> {
-                    if (imagesDone != null) {
-                        imagesDone.add(n);
-                    }
-                });
+        return new ExplainingIterator(rows, columns, settings, model, explainers, evaluator, n -> {
+            if (imagesDone != null) {
+                imagesDone.add(n);
+            }
+        });
     }
 }

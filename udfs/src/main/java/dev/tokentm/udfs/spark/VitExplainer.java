@@ -66,12 +66,14 @@ public final class VitExplainer extends Transformer {
         labelCol = new Param<>(this, "labelCol", "integer class label column (optional)");
         maskPathCol = new Param<>(this, "maskPathCol", "column of object-mask image paths (optional)");
         modelUrl = new Param<>(this, "modelUrl", "safetensors checkpoint; empty for the embedded model");
-        modelConfigUrl = new Param<>(this, "modelConfigUrl", "sidecar architecture JSON; empty to read the checkpoint's");
+        modelConfigUrl =
+                new Param<>(this, "modelConfigUrl", "sidecar architecture JSON; empty to read the checkpoint's");
         classNames = new StringArrayParam(this, "classNames", "class names overriding the checkpoint's");
         methods = new StringArrayParam(this, "methods", "explainers: " + String.join(", ", ExplainerRegistry.names()));
         targets = new StringArrayParam(this, "targets", "explained class: predicted and/or label");
         batchSize = new IntParam(this, "batchSize", "images per forward/backward pass", ParamValidators.gtEq(1));
-        threads = new IntParam(this, "threads", "PyTorch threads per task; 0 = spark.task.cpus", ParamValidators.gtEq(0));
+        threads =
+                new IntParam(this, "threads", "PyTorch threads per task; 0 = spark.task.cpus", ParamValidators.gtEq(0));
         maxMegapixels = new IntParam(this, "maxMegapixels", "largest image accepted", ParamValidators.gtEq(1));
         setDefault(inputCol, "content");
         setDefault(pathCol, "path");
@@ -93,33 +95,122 @@ public final class VitExplainer extends Transformer {
         return uid;
     }
 
-    public Param<String> inputCol() { return inputCol; }
-    public Param<String> pathCol() { return pathCol; }
-    public Param<String> idCol() { return idCol; }
-    public Param<String> labelCol() { return labelCol; }
-    public Param<String> maskPathCol() { return maskPathCol; }
-    public Param<String> modelUrl() { return modelUrl; }
-    public Param<String> modelConfigUrl() { return modelConfigUrl; }
-    public StringArrayParam classNames() { return classNames; }
-    public StringArrayParam methods() { return methods; }
-    public StringArrayParam targets() { return targets; }
-    public IntParam batchSize() { return batchSize; }
-    public IntParam threads() { return threads; }
-    public IntParam maxMegapixels() { return maxMegapixels; }
+    public Param<String> inputCol() {
+        return inputCol;
+    }
 
-    public VitExplainer setInputCol(String v) { set(inputCol, v); return this; }
-    public VitExplainer setPathCol(String v) { set(pathCol, v); return this; }
-    public VitExplainer setIdCol(String v) { set(idCol, v); return this; }
-    public VitExplainer setLabelCol(String v) { set(labelCol, v); return this; }
-    public VitExplainer setMaskPathCol(String v) { set(maskPathCol, v); return this; }
-    public VitExplainer setModelUrl(String v) { set(modelUrl, v == null ? "" : v); return this; }
-    public VitExplainer setModelConfigUrl(String v) { set(modelConfigUrl, v == null ? "" : v); return this; }
-    public VitExplainer setClassNames(String... v) { set(classNames, v); return this; }
-    public VitExplainer setMethods(String... v) { set(methods, v); return this; }
-    public VitExplainer setTargets(String... v) { set(targets, v); return this; }
-    public VitExplainer setBatchSize(int v) { set(batchSize, v); return this; }
-    public VitExplainer setThreads(int v) { set(threads, v); return this; }
-    public VitExplainer setMaxMegapixels(int v) { set(maxMegapixels, v); return this; }
+    public Param<String> pathCol() {
+        return pathCol;
+    }
+
+    public Param<String> idCol() {
+        return idCol;
+    }
+
+    public Param<String> labelCol() {
+        return labelCol;
+    }
+
+    public Param<String> maskPathCol() {
+        return maskPathCol;
+    }
+
+    public Param<String> modelUrl() {
+        return modelUrl;
+    }
+
+    public Param<String> modelConfigUrl() {
+        return modelConfigUrl;
+    }
+
+    public StringArrayParam classNames() {
+        return classNames;
+    }
+
+    public StringArrayParam methods() {
+        return methods;
+    }
+
+    public StringArrayParam targets() {
+        return targets;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    public IntParam threads() {
+        return threads;
+    }
+
+    public IntParam maxMegapixels() {
+        return maxMegapixels;
+    }
+
+    public VitExplainer setInputCol(String v) {
+        set(inputCol, v);
+        return this;
+    }
+
+    public VitExplainer setPathCol(String v) {
+        set(pathCol, v);
+        return this;
+    }
+
+    public VitExplainer setIdCol(String v) {
+        set(idCol, v);
+        return this;
+    }
+
+    public VitExplainer setLabelCol(String v) {
+        set(labelCol, v);
+        return this;
+    }
+
+    public VitExplainer setMaskPathCol(String v) {
+        set(maskPathCol, v);
+        return this;
+    }
+
+    public VitExplainer setModelUrl(String v) {
+        set(modelUrl, v == null ? "" : v);
+        return this;
+    }
+
+    public VitExplainer setModelConfigUrl(String v) {
+        set(modelConfigUrl, v == null ? "" : v);
+        return this;
+    }
+
+    public VitExplainer setClassNames(String... v) {
+        set(classNames, v);
+        return this;
+    }
+
+    public VitExplainer setMethods(String... v) {
+        set(methods, v);
+        return this;
+    }
+
+    public VitExplainer setTargets(String... v) {
+        set(targets, v);
+        return this;
+    }
+
+    public VitExplainer setBatchSize(int v) {
+        set(batchSize, v);
+        return this;
+    }
+
+    public VitExplainer setThreads(int v) {
+        set(threads, v);
+        return this;
+    }
+
+    public VitExplainer setMaxMegapixels(int v) {
+        set(maxMegapixels, v);
+        return this;
+    }
 
     /** Counts finished images into this accumulator (the job's progress line); not a model parameter. */
     public VitExplainer setProgress(LongAccumulator accumulator) {
@@ -138,14 +229,20 @@ public final class VitExplainer extends Transformer {
             }
         }
         String[] names = $(classNames);
-        return new ExplainSettings(blankToNull($(modelUrl)), blankToNull($(modelConfigUrl)),
-                names.length == 0 ? null : Arrays.asList(names), Arrays.asList($(methods)), modes, (Integer) $(batchSize),
-                (Integer) $(threads), new ImageLimits(ImageLimits.defaults().maxBytes(), (long) (Integer) $(maxMegapixels) * 1_000_000L));
+        return new ExplainSettings(
+                blankToNull($(modelUrl)),
+                blankToNull($(modelConfigUrl)),
+                names.length == 0 ? null : Arrays.asList(names),
+                Arrays.asList($(methods)),
+                modes,
+                (Integer) $(batchSize),
+                (Integer) $(threads),
+                new ImageLimits(ImageLimits.defaults().maxBytes(), (long) (Integer) $(maxMegapixels) * 1_000_000L));
     }
 
     private InputColumns columns(StructType schema) {
-        return InputColumns.resolve(schema, new InputColumns.Names($(idCol), $(pathCol), $(inputCol), $(labelCol),
-                $(maskPathCol)));
+        return InputColumns.resolve(
+                schema, new InputColumns.Names($(idCol), $(pathCol), $(inputCol), $(labelCol), $(maskPathCol)));
     }
 
     @Override

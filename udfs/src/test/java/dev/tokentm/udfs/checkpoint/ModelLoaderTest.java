@@ -91,8 +91,12 @@ class ModelLoaderTest {
             String[] parts = {"query", "key", "value"};
             for (int k = 0; k < 3; k++) {
                 String rows = (k * 48) + ":" + ((k + 1) * 48);
-                hf.put(h + "attention.attention." + parts[k] + ".weight", qkvW.get(rows).duplicate());
-                hf.put(h + "attention.attention." + parts[k] + ".bias", qkvB.get(rows).duplicate());
+                hf.put(
+                        h + "attention.attention." + parts[k] + ".weight",
+                        qkvW.get(rows).duplicate());
+                hf.put(
+                        h + "attention.attention." + parts[k] + ".bias",
+                        qkvB.get(rows).duplicate());
             }
             hf.put(h + "attention.output.dense.weight", t.get(p + "attn.proj.weight"));
             hf.put(h + "attention.output.dense.bias", t.get(p + "attn.proj.bias"));
@@ -110,7 +114,9 @@ class ModelLoaderTest {
         hf.put("classifier.weight", t.get("head.weight"));
         hf.put("classifier.bias", t.get("head.bias"));
         Path file = writeTimm("model.safetensors", hf, Map.of());
-        Files.writeString(dir.resolve("config.json"), """
+        Files.writeString(
+                dir.resolve("config.json"),
+                """
                 {"model_type": "vit", "architectures": ["ViTForImageClassification"], "hidden_size": 48,
                  "num_hidden_layers": 3, "num_attention_heads": 3, "intermediate_size": 192, "image_size": 32,
                  "patch_size": 8, "num_channels": 3, "qkv_bias": true, "layer_norm_eps": 1e-6, "hidden_act": "gelu",
@@ -160,13 +166,15 @@ class ModelLoaderTest {
         assertTrue(byName.getMessage().contains("save_file"), byName.getMessage());
         Path disguised = dir.resolve("model.safetensors");
         Files.write(disguised, new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0});
-        CheckpointException byContent = assertThrows(CheckpointException.class, () -> ModelLoader.load(disguised.toString()));
+        CheckpointException byContent =
+                assertThrows(CheckpointException.class, () -> ModelLoader.load(disguised.toString()));
         assertTrue(byContent.getMessage().contains("pickle"), byContent.getMessage());
     }
 
     @Test
     void explainsMissingFilesAndMissingArchitecture() throws Exception {
-        CheckpointException none = assertThrows(CheckpointException.class,
+        CheckpointException none = assertThrows(
+                CheckpointException.class,
                 () -> ModelLoader.load(dir.resolve("nothing.safetensors").toString()));
         assertTrue(none.getMessage().contains("No model file"), none.getMessage());
         Path bare = writeTimm("bare.safetensors", timmTensors(), Map.of());
@@ -182,28 +190,35 @@ class ModelLoaderTest {
     void architectureFromAnExplicitSidecarOrConfigWins() throws Exception {
         Path bare = writeTimm("bare.safetensors", timmTensors(), Map.of());
         Path sidecar = dir.resolve("arch.json");
-        Files.writeString(sidecar, """
+        Files.writeString(
+                sidecar,
+                """
                 {"img_size": 32, "patch_size": 8, "embed_dim": 48, "depth": 3, "num_heads": 3, "num_classes": 4,
                  "class_names": ["cat", "dog", "bird", "fish"]}
-                """, StandardCharsets.UTF_8);
-        try (ModelLoader.LoadedModel fromSidecar = ModelLoader.load(bare.toString(),
-                new ModelLoader.Options(null, sidecar.toString(), null, ai.djl.Device.cpu()))) {
+                """,
+                StandardCharsets.UTF_8);
+        try (ModelLoader.LoadedModel fromSidecar = ModelLoader.load(
+                bare.toString(), new ModelLoader.Options(null, sidecar.toString(), null, ai.djl.Device.cpu()))) {
             assertEquals(NAMES, fromSidecar.classNames());
             assertClose(fromSidecar.model().logits(images), original.logits(images), 1e-6, "sidecar logits");
         }
-        try (ModelLoader.LoadedModel explicit = ModelLoader.load(bare.toString(),
+        try (ModelLoader.LoadedModel explicit = ModelLoader.load(
+                bare.toString(),
                 new ModelLoader.Options(CONFIG, null, List.of("a", "b", "c", "d"), ai.djl.Device.cpu()))) {
             assertEquals(List.of("a", "b", "c", "d"), explicit.classNames());
         }
-        CheckpointException wrongNames = assertThrows(CheckpointException.class, () -> ModelLoader.load(bare.toString(),
-                new ModelLoader.Options(CONFIG, null, List.of("a"), ai.djl.Device.cpu())));
+        CheckpointException wrongNames = assertThrows(
+                CheckpointException.class,
+                () -> ModelLoader.load(
+                        bare.toString(), new ModelLoader.Options(CONFIG, null, List.of("a"), ai.djl.Device.cpu())));
         assertTrue(wrongNames.getMessage().contains("4 classes but 1 class names"), wrongNames.getMessage());
     }
 
     @Test
     void loadsFromTheClasspathAndThroughHadoopFileSystems() throws Exception {
         Path models = Files.createDirectories(dir.resolve("models"));
-        Files.write(models.resolve("tiny.safetensors"),
+        Files.write(
+                models.resolve("tiny.safetensors"),
                 Safetensors.write(timmTensors(), TimmMetadata.fromConfig(CONFIG, NAMES)));
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         try (URLClassLoader jar = new URLClassLoader(new URL[] {dir.toUri().toURL()}, previous)) {
@@ -219,7 +234,8 @@ class ModelLoaderTest {
             assertEquals(NAMES, loaded.classNames());
             assertClose(loaded.model().logits(images), original.logits(images), 1e-6, "Hadoop FileSystem logits");
         }
-        CheckpointException missing = assertThrows(CheckpointException.class,
+        CheckpointException missing = assertThrows(
+                CheckpointException.class,
                 () -> ModelLoader.load("loopfs://" + dir.toAbsolutePath() + "/absent.safetensors"));
         assertTrue(missing.getMessage().contains("No model file"), missing.getMessage());
     }

@@ -89,7 +89,19 @@ class ExplainersTest {
     @ParameterizedTest
     @MethodSource("methods")
     void deitModelsWithADistillationTokenGetPatchOnlyHeatmaps(String name) {
-        VitConfig deit = new VitConfig(16, 4, 3, 12, 2, 2, 4.0, true, 1e-6, 3, true, true,
+        VitConfig deit = new VitConfig(
+                16,
+                4,
+                3,
+                12,
+                2,
+                2,
+                4.0,
+                true,
+                1e-6,
+                3,
+                true,
+                true,
                 dev.tokentm.udfs.model.Preprocessing.timmDefault(16));
         try (VisionTransformer distilled = TestVits.random(deit, 5, 0.3, DataType.FLOAT64)) {
             Explainer explainer = ExplainerRegistry.get(name);
@@ -130,27 +142,39 @@ class ExplainersTest {
         NDArray conservative = new ConservativeLrp().explain(model, images, TargetClasses.of(TARGETS));
         try (VitTrace plain = model.trace(images, TraceRequest.withGradients(TargetClasses.of(TARGETS)))) {
             NDArray x = plain.block(0).input();
-            NDArray gradientTimesInput = ClsRow.toGrid(x.mul(plain.block(0).gradient(TracePoint.BLOCK_INPUT))
-                    .sum(new int[] {-1}), model.config());
+            NDArray gradientTimesInput = ClsRow.toGrid(
+                    x.mul(plain.block(0).gradient(TracePoint.BLOCK_INPUT)).sum(new int[] {-1}), model.config());
             double diff = Compare.relativeL2(conservative, gradientTimesInput);
             assertTrue(diff > 1e-3, "detaching attention and LayerNorm scale changed nothing: " + diff);
         }
         try (VitTrace plain = model.trace(images, TraceRequest.values());
-                VitTrace rules = model.trace(images, TraceRequest.conservative(
-                        java.util.EnumSet.allOf(TracePoint.class), TargetClasses.of(TARGETS)))) {
+                VitTrace rules = model.trace(
+                        images,
+                        TraceRequest.conservative(
+                                java.util.EnumSet.allOf(TracePoint.class), TargetClasses.of(TARGETS)))) {
             assertClose(rules.logits(), plain.logits(), 1e-12, "conservative rules leave the forward values alone");
         }
     }
 
     @Test
     void registryNamesEveryMethodAndRejectsUnknownOnes() {
-        assertEquals(List.of("tokentm", "raw-attention", "rollout", "gae", "attention-gradcam",
-                "transformer-attribution", "lrp", "attcat"), ExplainerRegistry.names());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam++"));
+        assertEquals(
+                List.of(
+                        "tokentm",
+                        "raw-attention",
+                        "rollout",
+                        "gae",
+                        "attention-gradcam",
+                        "transformer-attribution",
+                        "lrp",
+                        "attcat"),
+                ExplainerRegistry.names());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam++"));
         assertTrue(e.getMessage().contains("tokentm, raw-attention"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new AttentionRollout(-1));
-        IllegalArgumentException late = assertThrows(IllegalArgumentException.class,
-                () -> new AttentionRollout(5).explain(model, images, TargetClasses.of(TARGETS)));
+        IllegalArgumentException late = assertThrows(IllegalArgumentException.class, () -> new AttentionRollout(5)
+                .explain(model, images, TargetClasses.of(TARGETS)));
         assertTrue(late.getMessage().contains("beyond the model's 3 blocks"), late.getMessage());
     }
 }

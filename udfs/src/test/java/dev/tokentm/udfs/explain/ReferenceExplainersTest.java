@@ -27,7 +27,8 @@ class ReferenceExplainersTest {
     }
 
     private static void check(Explainer explainer, String key, double tolerance) {
-        NDArray heatmaps = explainer.explain(reference.model(), reference.expected("images"), TargetClasses.predicted());
+        NDArray heatmaps =
+                explainer.explain(reference.model(), reference.expected("images"), TargetClasses.predicted());
         assertClose(heatmaps.reshape(4, 16), reference.expected(key), tolerance, explainer.name());
     }
 

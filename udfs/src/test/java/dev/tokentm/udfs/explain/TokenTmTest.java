@@ -80,7 +80,8 @@ class TokenTmTest {
         double[][] g = {{1.0, 2.0, -1.0}, {0.5, 0.5, 0.5}, {-2.0, 1.0, 3.0}};
         double[][] mid = {{1, 1}, {2, 0}, {0, 3}};
         double[][] mlp = {{1, 1}, {0, 1}, {0, -6}};
-        TokenTm.Layer layer = new TokenTm.Layer(tokens(x), tokens(x), tokens(vp), map(a), map(g), tokens(mid), tokens(mlp));
+        TokenTm.Layer layer =
+                new TokenTm.Layer(tokens(x), tokens(x), tokens(vp), map(a), map(g), tokens(mid), tokens(mlp));
         double[] row = new TokenTm().clsRow(List.of(layer), manager).toDoubleArray();
 
         double[] wAttention = weightsByHand(x, vp);
@@ -105,15 +106,18 @@ class TokenTmTest {
         double[][] a = {{0.4, 0.3, 0.3}, {0.2, 0.4, 0.4}, {0.3, 0.3, 0.4}};
         double[][] g = {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}};
         double[][] mlp = {{1, 0}, {0, 1}, {1, 1}};
-        TokenTm.Layer layer = new TokenTm.Layer(tokens(x), tokens(x), tokens(vp), map(a), map(g), tokens(x), tokens(mlp));
-        double[] row = new TokenTm().clsRow(List.of(layer, layer, layer), manager).toDoubleArray();
+        TokenTm.Layer layer =
+                new TokenTm.Layer(tokens(x), tokens(x), tokens(vp), map(a), map(g), tokens(x), tokens(mlp));
+        double[] row =
+                new TokenTm().clsRow(List.of(layer, layer, layer), manager).toDoubleArray();
         assertEquals(0.0, row[2], 0.0, "token 2 is transformed to length 0 in every layer");
         assertTrue(row[1] > 0, "token 1 still contributes: " + row[1]);
     }
 
     @Test
     void withEqualTransformationWeightsItReducesToAttentionOnlyAggregation() {
-        TokenTm equal = new TokenTm(TokenTmConfig.defaults().withUseLength(false).withUseNecc(false));
+        TokenTm equal =
+                new TokenTm(TokenTmConfig.defaults().withUseLength(false).withUseNecc(false));
         NDArray tokenTm = equal.explain(model, images, TargetClasses.predicted());
         NDArray gae = new Gae().explain(model, images, TargetClasses.predicted());
         // W = 1: M_l is GAE's map, each MLP factor is 2·I, and the result is scaled by L(x_1).
@@ -140,18 +144,28 @@ class TokenTmTest {
     void ablationSwitchesChangeTheResultAndLastLayersCoversAllAtDepth() {
         TokenTmConfig full = TokenTmConfig.defaults();
         NDArray reference = new TokenTm(full).explain(model, images, TargetClasses.predicted());
-        List<TokenTmConfig> variants = List.of(full.withUseLength(false), full.withUseNecc(false), full.withAggregate(false),
-                full.withLastLayers(1), full.withIncludeMlp(false), full.withLengthInit(false),
-                full.withGradientWeighted(false), full.withNeccScaledByTokens(true), full.withNormalizedInput(true));
+        List<TokenTmConfig> variants = List.of(
+                full.withUseLength(false),
+                full.withUseNecc(false),
+                full.withAggregate(false),
+                full.withLastLayers(1),
+                full.withIncludeMlp(false),
+                full.withLengthInit(false),
+                full.withGradientWeighted(false),
+                full.withNeccScaledByTokens(true),
+                full.withNormalizedInput(true));
         for (TokenTmConfig variant : variants) {
             NDArray other = new TokenTm(variant).explain(model, images, TargetClasses.predicted());
-            double diff = dev.tokentm.udfs.testing.Compare.relativeL2(other.div(other.sum()), reference.div(reference.sum()));
+            double diff =
+                    dev.tokentm.udfs.testing.Compare.relativeL2(other.div(other.sum()), reference.div(reference.sum()));
             assertTrue(diff > 1e-6, variant + " gave the same heatmap as the default");
         }
-        NDArray allByK = new TokenTm(full.withLastLayers(model.config().depth())).explain(model, images, TargetClasses.predicted());
+        NDArray allByK = new TokenTm(full.withLastLayers(model.config().depth()))
+                .explain(model, images, TargetClasses.predicted());
         assertClose(allByK, reference, 1e-12, "lastLayers = depth");
-        IllegalArgumentException tooDeep = assertThrows(IllegalArgumentException.class,
-                () -> new TokenTm(full.withLastLayers(9)).explain(model, images, TargetClasses.predicted()));
+        IllegalArgumentException tooDeep =
+                assertThrows(IllegalArgumentException.class, () -> new TokenTm(full.withLastLayers(9))
+                        .explain(model, images, TargetClasses.predicted()));
         assertTrue(tooDeep.getMessage().contains("exceeds"), tooDeep.getMessage());
         assertThrows(IllegalArgumentException.class, () -> full.withLastLayers(-1));
     }

@@ -29,8 +29,8 @@ class StorageReaderTest {
             assertArrayEquals(Storage.readAll("loopfs://" + file), reader.readAll("loopfs://" + file));
         }
         assertTrue(reader.readAll("classpath:core-site.xml").length > 0);
-        UncheckedIOException missing = assertThrows(UncheckedIOException.class,
-                () -> reader.readAll("loopfs://" + tmp.resolve("missing.bin")));
+        UncheckedIOException missing = assertThrows(
+                UncheckedIOException.class, () -> reader.readAll("loopfs://" + tmp.resolve("missing.bin")));
         assertTrue(missing.getMessage().contains("missing.bin"), missing.getMessage());
     }
 }

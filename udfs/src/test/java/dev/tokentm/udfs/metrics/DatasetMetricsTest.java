@@ -29,13 +29,16 @@ class DatasetMetricsTest {
     @Test
     void aggregatesAccuracyCurvesAreasAndSegmentation() {
         FaithfulnessTotals t = FaithfulnessTotals.empty(STEPS);
-        t = t.add(curve(PixelOrder.POSITIVE, 0, new boolean[] {true, true, false}, 0.9, 0.5, 0.1),
+        t = t.add(
+                curve(PixelOrder.POSITIVE, 0, new boolean[] {true, true, false}, 0.9, 0.5, 0.1),
                 curve(PixelOrder.NEGATIVE, 0, new boolean[] {true, true, true}, 0.9, 0.9, 0.8),
                 new SegmentationCounts(3, 4, 1, 2, 2, 3, 0.8, 1, 1, 0.1));
-        t = t.add(curve(PixelOrder.POSITIVE, 2, new boolean[] {true, false, false}, 0.6, 0.3, 0.3),
+        t = t.add(
+                curve(PixelOrder.POSITIVE, 2, new boolean[] {true, false, false}, 0.6, 0.3, 0.3),
                 curve(PixelOrder.NEGATIVE, 2, new boolean[] {true, false, true}, 0.6, 0.5, 0.5),
                 null);
-        t = t.add(curve(PixelOrder.POSITIVE, -1, new boolean[] {false, false, false}, 0.5, 0.5, 0.5),
+        t = t.add(
+                curve(PixelOrder.POSITIVE, -1, new boolean[] {false, false, false}, 0.5, 0.5, 0.5),
                 curve(PixelOrder.NEGATIVE, -1, new boolean[] {false, false, false}, 0.5, 0.5, 0.5),
                 new SegmentationCounts(1, 4, 1, 4, 0, 3, 0.5, 0.25, 0.75, 0.9));
         DatasetMetrics m = DatasetMetrics.of(t);
@@ -59,9 +62,18 @@ class DatasetMetricsTest {
         DatasetMetrics m = DatasetMetrics.of(FaithfulnessTotals.empty(STEPS));
         assertEquals(Double.NaN, m.pixelAccuracy());
         assertEquals(Double.NaN, m.aucPositive());
-        PerturbationCurve other = new PerturbationCurve(PixelOrder.POSITIVE, new double[] {0, 1}, 0, 0,
-                new boolean[2], new float[2], new float[2], new float[2], new float[2], new float[2]);
-        assertThrows(IllegalArgumentException.class,
-                () -> FaithfulnessTotals.empty(STEPS).add(other, other, null));
+        PerturbationCurve other = new PerturbationCurve(
+                PixelOrder.POSITIVE,
+                new double[] {0, 1},
+                0,
+                0,
+                new boolean[2],
+                new float[2],
+                new float[2],
+                new float[2],
+                new float[2],
+                new float[2]);
+        assertThrows(IllegalArgumentException.class, () -> FaithfulnessTotals.empty(STEPS)
+                .add(other, other, null));
     }
 }

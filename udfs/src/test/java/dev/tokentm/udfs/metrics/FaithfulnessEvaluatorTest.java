@@ -37,14 +37,17 @@ class FaithfulnessEvaluatorTest {
             int[] labels = {2, -1, 0};
             boolean[] object = new boolean[16 * 16];
             Arrays.fill(object, 0, 64, true);
-            List<FaithfulnessEvaluator.Mask> masks =
-                    Arrays.asList(new FaithfulnessEvaluator.Mask(object, 16, 16), null, new FaithfulnessEvaluator.Mask(object, 16, 16));
+            List<FaithfulnessEvaluator.Mask> masks = Arrays.asList(
+                    new FaithfulnessEvaluator.Mask(object, 16, 16),
+                    null,
+                    new FaithfulnessEvaluator.Mask(object, 16, 16));
             List<Explainer> methods = List.of(new TokenTm(), new Gae());
             FaithfulnessEvaluator evaluator = new FaithfulnessEvaluator(PerturbationTest.published());
 
             List<ImageResult> byLabel = evaluator.evaluate(model, raw, labels, masks, methods, TargetMode.LABEL);
             assertEquals(6, byLabel.size());
-            int[] predicted = TargetClasses.predicted().select(model.logits(config.preprocessing().normalize(raw)));
+            int[] predicted = TargetClasses.predicted()
+                    .select(model.logits(config.preprocessing().normalize(raw)));
             for (ImageResult result : byLabel) {
                 int b = result.index();
                 int expectedClass = labels[b] >= 0 ? labels[b] : predicted[b];
@@ -60,13 +63,20 @@ class FaithfulnessEvaluatorTest {
                 }
             }
             // The heatmaps are the explainers' own, for the same classes.
-            NDArray direct = new Gae().explain(model, config.preprocessing().normalize(raw),
-                    TargetClasses.of(labels[0], predicted[1], labels[2]));
-            ImageResult gae0 = byLabel.stream().filter(x -> x.method().equals("gae") && x.index() == 0).findFirst().orElseThrow();
+            NDArray direct = new Gae()
+                    .explain(
+                            model,
+                            config.preprocessing().normalize(raw),
+                            TargetClasses.of(labels[0], predicted[1], labels[2]));
+            ImageResult gae0 = byLabel.stream()
+                    .filter(x -> x.method().equals("gae") && x.index() == 0)
+                    .findFirst()
+                    .orElseThrow();
             assertArrayEquals(direct.get(0).toFloatArray(), gae0.heatmap(), 1e-6f);
 
             int callerArrays = manager.getManagedArrays().size();
-            List<ImageResult> byPrediction = evaluator.evaluate(model, raw, labels, masks, methods, TargetMode.PREDICTED);
+            List<ImageResult> byPrediction =
+                    evaluator.evaluate(model, raw, labels, masks, methods, TargetMode.PREDICTED);
             assertEquals(callerArrays, manager.getManagedArrays().size(), "arrays left in the caller's manager");
             for (ImageResult result : byPrediction) {
                 assertEquals(predicted[result.index()], result.positive().explainedClass());

@@ -16,7 +16,8 @@ class MetricPrimitivesTest {
             0.0, 0.25, 0.75, 1.0,
             0.5, 0.75, 1.25, 1.5,
             1.5, 1.75, 2.25, 2.5,
-            2.0, 2.25, 2.75, 3.0};
+            2.0, 2.25, 2.75, 3.0
+        };
         assertArrayEquals(expected, BilinearUpsampler.resize(new float[] {0, 1, 2, 3}, 2, 2, 4, 4), 1e-12);
     }
 
@@ -34,13 +35,18 @@ class MetricPrimitivesTest {
     @Test
     void averagePrecisionByHand() {
         // thresholds .9 (P=1, R=.5), .8 (P=.5, R=.5), .7 (P=2/3, R=1), .6: AP = .5·1 + .5·2/3
-        assertEquals(0.5 + 0.5 * 2 / 3.0,
-                AveragePrecision.of(new double[] {0.9, 0.8, 0.7, 0.6}, new boolean[] {true, false, true, false}), 1e-12);
+        assertEquals(
+                0.5 + 0.5 * 2 / 3.0,
+                AveragePrecision.of(new double[] {0.9, 0.8, 0.7, 0.6}, new boolean[] {true, false, true, false}),
+                1e-12);
         // all scores tied: one threshold, precision = share of positives
-        assertEquals(1 / 3.0, AveragePrecision.of(new double[] {0.5, 0.5, 0.5}, new boolean[] {true, false, false}), 1e-12);
+        assertEquals(
+                1 / 3.0, AveragePrecision.of(new double[] {0.5, 0.5, 0.5}, new boolean[] {true, false, false}), 1e-12);
         // a tie across a positive and a negative at the top
-        assertEquals(0.5 * 0.5 + 0.5 * (2 / 3.0),
-                AveragePrecision.of(new double[] {1, 1, 0.2}, new boolean[] {true, false, true}), 1e-12);
+        assertEquals(
+                0.5 * 0.5 + 0.5 * (2 / 3.0),
+                AveragePrecision.of(new double[] {1, 1, 0.2}, new boolean[] {true, false, true}),
+                1e-12);
         assertEquals(0.0, AveragePrecision.of(new double[] {0.3, 0.1}, new boolean[] {false, false}));
         assertEquals(1.0, AveragePrecision.of(new double[] {0.3, 0.1}, new boolean[] {true, false}));
     }

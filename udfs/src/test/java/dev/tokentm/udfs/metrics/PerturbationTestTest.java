@@ -82,8 +82,10 @@ class PerturbationTestTest {
         PerturbationTest test = new PerturbationTest(new double[] {0.25, 0.5}, 64);
         int[] labels = {1, -1};
         int[] explained = {2, 0};
-        List<PerturbationCurve> positive = test.run(model, images, indexHeatmaps(), labels, explained, PixelOrder.POSITIVE);
-        List<PerturbationCurve> negative = test.run(model, images, indexHeatmaps(), labels, explained, PixelOrder.NEGATIVE);
+        List<PerturbationCurve> positive =
+                test.run(model, images, indexHeatmaps(), labels, explained, PixelOrder.POSITIVE);
+        List<PerturbationCurve> negative =
+                test.run(model, images, indexHeatmaps(), labels, explained, PixelOrder.NEGATIVE);
         for (int b = 0; b < 2; b++) {
             float[] z0 = logitsWithout(b, 0, 0);
             float[] zPos = logitsWithout(b, PIXELS - 64, PIXELS); // 25%: the 64 highest-index pixels
@@ -103,8 +105,9 @@ class PerturbationTestTest {
     @Test
     void labelLogOddsAreAgainstTheSecondHighestProbability() {
         PerturbationTest test = new PerturbationTest(new double[] {0.5}, 64);
-        PerturbationCurve c = test.run(model, images, indexHeatmaps(), new int[] {0, 1}, new int[] {0, 1},
-                PixelOrder.POSITIVE).get(0);
+        PerturbationCurve c = test.run(
+                        model, images, indexHeatmaps(), new int[] {0, 1}, new int[] {0, 1}, PixelOrder.POSITIVE)
+                .get(0);
         float[] z = logitsWithout(0, 0, 0);
         float[] sorted = z.clone();
         java.util.Arrays.sort(sorted);
@@ -121,8 +124,10 @@ class PerturbationTestTest {
     void constantHeatmapsRemovePixelsInIndexOrderForBothOrders() {
         PerturbationTest test = new PerturbationTest(PerturbationTest.PUBLISHED_STEPS, 64);
         NDArray constant = manager.ones(new Shape(2, 2, 2));
-        List<PerturbationCurve> pos = test.run(model, images, constant, new int[] {0, 1}, new int[] {0, 1}, PixelOrder.POSITIVE);
-        List<PerturbationCurve> neg = test.run(model, images, constant, new int[] {0, 1}, new int[] {0, 1}, PixelOrder.NEGATIVE);
+        List<PerturbationCurve> pos =
+                test.run(model, images, constant, new int[] {0, 1}, new int[] {0, 1}, PixelOrder.POSITIVE);
+        List<PerturbationCurve> neg =
+                test.run(model, images, constant, new int[] {0, 1}, new int[] {0, 1}, PixelOrder.NEGATIVE);
         for (int b = 0; b < 2; b++) {
             assertArrayEquals(pos.get(b).explainedLogit(), neg.get(b).explainedLogit());
         }
@@ -144,21 +149,31 @@ class PerturbationTestTest {
     @Test
     void knownUnperturbedLogitsReplaceStepZeroOnly() {
         PerturbationTest test = PerturbationTest.published();
-        List<PerturbationCurve> computed = test.run(model, images, indexHeatmaps(), new int[] {1, 2}, new int[] {1, 2},
-                PixelOrder.NEGATIVE);
+        List<PerturbationCurve> computed =
+                test.run(model, images, indexHeatmaps(), new int[] {1, 2}, new int[] {1, 2}, PixelOrder.NEGATIVE);
         // Marker logits: step 0 must come from them, every later step from the model as before.
         float[][] given = {{5f, -1f, 0f}, {0f, 0f, 7f}};
-        List<PerturbationCurve> reused = test.run(model, images, indexHeatmaps(), new int[] {1, 2}, new int[] {1, 2},
-                PixelOrder.NEGATIVE, given);
+        List<PerturbationCurve> reused = test.run(
+                model, images, indexHeatmaps(), new int[] {1, 2}, new int[] {1, 2}, PixelOrder.NEGATIVE, given);
         for (int b = 0; b < 2; b++) {
             assertEquals(b == 0 ? -1f : 7f, reused.get(b).explainedLogit()[0], 0f);
             float[] expected = computed.get(b).explainedLogit();
             float[] actual = reused.get(b).explainedLogit();
-            assertArrayEquals(java.util.Arrays.copyOfRange(expected, 1, expected.length),
-                    java.util.Arrays.copyOfRange(actual, 1, actual.length), 0f);
+            assertArrayEquals(
+                    java.util.Arrays.copyOfRange(expected, 1, expected.length),
+                    java.util.Arrays.copyOfRange(actual, 1, actual.length),
+                    0f);
         }
-        assertThrows(IllegalArgumentException.class, () -> test.run(model, images, indexHeatmaps(), new int[] {1, 2},
-                new int[] {1, 2}, PixelOrder.NEGATIVE, new float[][] {{1f, 2f, 3f}}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> test.run(
+                        model,
+                        images,
+                        indexHeatmaps(),
+                        new int[] {1, 2},
+                        new int[] {1, 2},
+                        PixelOrder.NEGATIVE,
+                        new float[][] {{1f, 2f, 3f}}));
     }
 
     @Test
@@ -166,10 +181,11 @@ class PerturbationTestTest {
         assertThrows(IllegalArgumentException.class, () -> new PerturbationTest(new double[] {0.5, 0.2}, 8));
         assertThrows(IllegalArgumentException.class, () -> new PerturbationTest(new double[] {0.5, 1.5}, 8));
         assertThrows(IllegalArgumentException.class, () -> new PerturbationTest(new double[0], 8));
-        IllegalArgumentException counts = assertThrows(IllegalArgumentException.class,
-                () -> PerturbationTest.published().run(model, images, indexHeatmaps(), new int[] {1}, new int[] {1, 2},
-                        PixelOrder.POSITIVE));
-        assertTrue(counts.getMessage().contains("one heatmap, label and explained class per image"), counts.getMessage());
+        IllegalArgumentException counts =
+                assertThrows(IllegalArgumentException.class, () -> PerturbationTest.published()
+                        .run(model, images, indexHeatmaps(), new int[] {1}, new int[] {1, 2}, PixelOrder.POSITIVE));
+        assertTrue(
+                counts.getMessage().contains("one heatmap, label and explained class per image"), counts.getMessage());
     }
 
     private static double[] softmax(float[] z) {

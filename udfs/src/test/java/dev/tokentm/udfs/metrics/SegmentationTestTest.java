@@ -28,9 +28,20 @@ class SegmentationTestTest {
     @Test
     void relevanceOutsideTheObjectIsTheShareOfPositiveMass() {
         // Map 4, 1, 2, 3 on mask {bg, fg, fg, fg}: 4 of 10 outside. Negative values count as 0.
-        assertEquals(0.4, SegmentationTest.evaluate(new float[] {4, 1, 2, 3}, 2, 2, MASK, 2, 2).relevanceOutside(), 1e-12);
-        assertEquals(0.0, SegmentationTest.evaluate(new float[] {-4, 1, 2, 3}, 2, 2, MASK, 2, 2).relevanceOutside(), 1e-12);
-        assertEquals(Double.NaN, SegmentationTest.evaluate(new float[] {-1, -1, 0, 0}, 2, 2, MASK, 2, 2).relevanceOutside());
+        assertEquals(
+                0.4,
+                SegmentationTest.evaluate(new float[] {4, 1, 2, 3}, 2, 2, MASK, 2, 2)
+                        .relevanceOutside(),
+                1e-12);
+        assertEquals(
+                0.0,
+                SegmentationTest.evaluate(new float[] {-4, 1, 2, 3}, 2, 2, MASK, 2, 2)
+                        .relevanceOutside(),
+                1e-12);
+        assertEquals(
+                Double.NaN,
+                SegmentationTest.evaluate(new float[] {-1, -1, 0, 0}, 2, 2, MASK, 2, 2)
+                        .relevanceOutside());
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.tokentm.udfs.model;
 
-import dev.tokentm.udfs.testing.TestVits;
-
 import static dev.tokentm.udfs.testing.Compare.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.tokentm.udfs.testing.TestVits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,9 +55,16 @@ class BatchGradientTest {
                         for (TracePoint p : TracePoint.values()) {
                             BlockTrace whole = batch.block(b);
                             BlockTrace alone = single.block(b);
-                            assertClose(whole.value(p).get(i), alone.value(p).get(0), 1e-5, p + " block " + b + " image " + i);
+                            assertClose(
+                                    whole.value(p).get(i),
+                                    alone.value(p).get(0),
+                                    1e-5,
+                                    p + " block " + b + " image " + i);
                             if (p.onLogitPath()) {
-                                assertClose(whole.gradient(p).get(i), alone.gradient(p).get(0), 1e-5,
+                                assertClose(
+                                        whole.gradient(p).get(i),
+                                        alone.gradient(p).get(0),
+                                        1e-5,
                                         "gradient at " + p + " block " + b + " image " + i);
                             }
                         }
@@ -72,7 +78,12 @@ class BatchGradientTest {
     void gradientsDependOnTheTargetClass() {
         try (VitTrace a = model.trace(images, TraceRequest.withGradients(TargetClasses.of(0, 0, 0)));
                 VitTrace b = model.trace(images, TraceRequest.withGradients(TargetClasses.of(1, 1, 1)))) {
-            double diff = a.block(1).attentionGradient().sub(b.block(1).attentionGradient()).abs().max().getFloat();
+            double diff = a.block(1)
+                    .attentionGradient()
+                    .sub(b.block(1).attentionGradient())
+                    .abs()
+                    .max()
+                    .getFloat();
             assertTrue(diff > 1e-6, "gradients for different classes should differ");
         }
     }
@@ -91,7 +102,8 @@ class BatchGradientTest {
     void traceWithoutGradientsHasNone() {
         try (VitTrace t = model.trace(images, TraceRequest.values())) {
             assertFalse(t.hasGradients());
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.block(0).attentionGradient());
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> t.block(0).attentionGradient());
             assertTrue(e.getMessage().contains("withGradients"), e.getMessage());
             assertClose(t.logits(), model.logits(images), 1e-6, "trace logits vs plain logits");
         }
@@ -105,21 +117,26 @@ class BatchGradientTest {
             for (BlockTrace b : t.blocks()) {
                 NDArray attentionOutput = b.attentionResidual().sub(b.input());
                 NDArray mixed = b.attention().squeeze(1).matMul(b.valueProjection());
-                assertClose(attentionOutput, mixed, 1e-5, "attention output vs A . value projection, block " + b.index());
-                assertClose(b.output(), b.attentionResidual().add(b.mlpOutput()), 1e-6, "block output = residual + mlp");
+                assertClose(
+                        attentionOutput, mixed, 1e-5, "attention output vs A . value projection, block " + b.index());
+                assertClose(
+                        b.output(), b.attentionResidual().add(b.mlpOutput()), 1e-6, "block output = residual + mlp");
             }
         }
     }
 
     @Test
     void rejectsWrongTargetsAndShapes() {
-        IllegalArgumentException wrongCount = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException wrongCount = assertThrows(
+                IllegalArgumentException.class,
                 () -> model.trace(images, TraceRequest.withGradients(TargetClasses.of(0))));
         assertTrue(wrongCount.getMessage().contains("one target class per image"), wrongCount.getMessage());
-        IllegalArgumentException outOfRange = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException outOfRange = assertThrows(
+                IllegalArgumentException.class,
                 () -> model.trace(images, TraceRequest.withGradients(TargetClasses.of(0, 1, 7))));
         assertTrue(outOfRange.getMessage().contains("outside 0..2"), outOfRange.getMessage());
-        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException shape = assertThrows(
+                IllegalArgumentException.class,
                 () -> model.logits(manager.zeros(new ai.djl.ndarray.types.Shape(1, 3, 15, 16))));
         assertTrue(shape.getMessage().contains("(1, 3, 15, 16)"), shape.getMessage());
     }
@@ -154,8 +171,11 @@ class BatchGradientTest {
                         try (NDManager local = manager.newSubManager()) {
                             NDArray input = images.duplicate();
                             input.attach(local);
-                            try (VitTrace t = model.trace(input, TraceRequest.withGradients(TargetClasses.of(TARGETS)))) {
-                                if (!Arrays.equals(reference, t.block(0).attentionGradient().toFloatArray())) {
+                            try (VitTrace t =
+                                    model.trace(input, TraceRequest.withGradients(TargetClasses.of(TARGETS)))) {
+                                if (!Arrays.equals(
+                                        reference,
+                                        t.block(0).attentionGradient().toFloatArray())) {
                                     wrong++;
                                 }
                             }

@@ -1,13 +1,12 @@
 package dev.tokentm.udfs.model;
 
-import dev.tokentm.udfs.testing.TestVits;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.tokentm.udfs.testing.TestVits;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,8 +55,12 @@ class FiniteDifferenceGradientTest {
                 for (int probe = 0; probe < 6; probe++) {
                     int index = random.nextInt(g.length);
                     double numeric = (score(block, point, index, EPS) - score(block, point, index, -EPS)) / (2 * EPS);
-                    assertEquals(numeric, g[index], 1e-6 * scale,
-                            point + " block " + block + " entry " + index + ": analytic " + g[index] + " vs numeric " + numeric);
+                    assertEquals(
+                            numeric,
+                            g[index],
+                            1e-6 * scale,
+                            point + " block " + block + " entry " + index + ": analytic " + g[index] + " vs numeric "
+                                    + numeric);
                 }
             }
         }

@@ -52,7 +52,9 @@ class ReferenceModelTest {
 
     @Test
     void attentionAndItsGradientsMatch() {
-        try (VitTrace trace = reference.model().trace(reference.expected("images"), TraceRequest.withGradients(TargetClasses.predicted()))) {
+        try (VitTrace trace = reference
+                .model()
+                .trace(reference.expected("images"), TraceRequest.withGradients(TargetClasses.predicted()))) {
             assertClose(trace.logits(), reference.expected("logits"), 1e-4, "traced logits");
             float[] predicted = reference.expected("predicted").toFloatArray();
             int[] want = new int[predicted.length];
@@ -68,7 +70,8 @@ class ReferenceModelTest {
                 gradients.add(block.attentionGradient());
             }
             assertClose(NDArrays.stack(attention, 1), reference.expected("attention"), 1e-4, "attention");
-            assertClose(NDArrays.stack(gradients, 1), reference.expected("attention_grad"), 1e-3, "attention gradients");
+            assertClose(
+                    NDArrays.stack(gradients, 1), reference.expected("attention_grad"), 1e-3, "attention gradients");
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.tokentm.udfs.model;
 
-import dev.tokentm.udfs.testing.TestVits;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.tokentm.udfs.testing.TestVits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,15 +47,22 @@ class TraceMemoryTest {
     void repeatedTracesKeepNativeMemoryFlat() throws Exception {
         assumeTrue(Files.isReadable(STATUS), "needs /proc/self/status to read resident memory");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-Xmx96m", "-Dai.djl.offline=true",
-                        "-cp", System.getProperty("java.class.path"), Loop.class.getName())
+        Process child = new ProcessBuilder(
+                        java.toString(),
+                        "-Xmx96m",
+                        "-Dai.djl.offline=true",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Loop.class.getName())
                 .redirectErrorStream(true)
                 .start();
         assertTrue(child.waitFor(240, TimeUnit.SECONDS), "memory loop did not finish in 240 s");
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, child.exitValue(), output);
-        String last = output.lines().filter(l -> l.startsWith("growth-mb ")).reduce((a, b) -> b).orElseThrow(
-                () -> new AssertionError("no measurement from the child JVM:\n" + output));
+        String last = output.lines()
+                .filter(l -> l.startsWith("growth-mb "))
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no measurement from the child JVM:\n" + output));
         long growthMb = Long.parseLong(last.substring("growth-mb ".length()).trim());
         System.out.println("resident memory growth over 600 traced batches after warm-up: " + growthMb + " MB");
         assertTrue(growthMb < 64, "resident memory grew by " + growthMb + " MB over 600 traced batches");

@@ -51,8 +51,11 @@ class VitExplainerTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("vit-explainer-test")
-                .config("spark.ui.enabled", "false").getOrCreate();
+        spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("vit-explainer-test")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate();
     }
 
     @AfterAll
@@ -86,8 +89,12 @@ class VitExplainerTest {
             String[] cells = lines.get(i).split(",");
             String id = "good-" + i;
             labels.put(id, Integer.parseInt(cells[1]));
-            rows.add(RowFactory.create(id, SAMPLE.resolve(cells[0]).toString(), Integer.parseInt(cells[1]),
-                    SAMPLE.resolve(cells[2]).toString(), null));
+            rows.add(RowFactory.create(
+                    id,
+                    SAMPLE.resolve(cells[0]).toString(),
+                    Integer.parseInt(cells[1]),
+                    SAMPLE.resolve(cells[2]).toString(),
+                    null));
         }
         // From bytes, no label, odd formats: 16-bit grey at another size, and RGBA.
         BufferedImage grey16 = new BufferedImage(90, 70, BufferedImage.TYPE_USHORT_GRAY);
@@ -103,8 +110,12 @@ class VitExplainerTest {
         Dataset<Row> input = spark.createDataFrame(rows, inputSchema()).repartition(2);
 
         List<String> methods = List.of("tokentm", "rollout");
-        List<Row> out = new VitExplainer().setMethods(methods.toArray(new String[0])).setTargets("predicted", "label")
-                .setBatchSize(2).transform(input).collectAsList();
+        List<Row> out = new VitExplainer()
+                .setMethods(methods.toArray(new String[0]))
+                .setTargets("predicted", "label")
+                .setBatchSize(2)
+                .transform(input)
+                .collectAsList();
 
         Map<String, String> errors = new HashMap<>();
         Map<String, Integer> results = new HashMap<>();
@@ -138,13 +149,18 @@ class VitExplainerTest {
 
     @Test
     void rowsEqualTheInMemoryEvaluationOfTheSameImages() throws Exception {
-        String[] cells = Files.readAllLines(SAMPLE.resolve("manifest.csv")).get(5).split(",");
+        String[] cells =
+                Files.readAllLines(SAMPLE.resolve("manifest.csv")).get(5).split(",");
         Path image = SAMPLE.resolve(cells[0]);
         Path mask = SAMPLE.resolve(cells[2]);
         int label = Integer.parseInt(cells[1]);
-        Dataset<Row> input = spark.createDataFrame(List.of(RowFactory.create("one", image.toString(), label,
-                mask.toString(), null)), inputSchema());
-        Row row = new VitExplainer().setMethods("tokentm").transform(input).collectAsList().get(0);
+        Dataset<Row> input = spark.createDataFrame(
+                List.of(RowFactory.create("one", image.toString(), label, mask.toString(), null)), inputSchema());
+        Row row = new VitExplainer()
+                .setMethods("tokentm")
+                .transform(input)
+                .collectAsList()
+                .get(0);
 
         ExplainSettings settings = ExplainSettings.defaults();
         ModelLoader.LoadedModel model = ExecutorModels.get(settings, Device.cpu());
@@ -155,11 +171,18 @@ class VitExplainerTest {
         ImageResult expected;
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray batch = manager.create(pixels, new Shape(1, 3, 64, 64));
-            expected = new FaithfulnessEvaluator(PerturbationTest.published()).evaluate(model.model(), batch,
-                    new int[] {label}, List.of(new FaithfulnessEvaluator.Mask(fg, 64, 64)),
-                    List.of(ExplainerRegistry.get("tokentm")), TargetMode.PREDICTED).get(0);
+            expected = new FaithfulnessEvaluator(PerturbationTest.published())
+                    .evaluate(
+                            model.model(),
+                            batch,
+                            new int[] {label},
+                            List.of(new FaithfulnessEvaluator.Mask(fg, 64, 64)),
+                            List.of(ExplainerRegistry.get("tokentm")),
+                            TargetMode.PREDICTED)
+                    .get(0);
         }
-        List<Float> heatmap = scala.jdk.javaapi.CollectionConverters.asJava(row.<scala.collection.Seq<Float>>getAs("heatmap"));
+        List<Float> heatmap =
+                scala.jdk.javaapi.CollectionConverters.asJava(row.<scala.collection.Seq<Float>>getAs("heatmap"));
         float[] actual = new float[heatmap.size()];
         for (int i = 0; i < actual.length; i++) {
             actual[i] = heatmap.get(i);
@@ -174,14 +197,17 @@ class VitExplainerTest {
     @Test
     void badOptionsAndColumnsFailOnTheDriver() {
         StructType noImage = new StructType().add("label", DataTypes.IntegerType);
-        IllegalArgumentException columns = assertThrows(IllegalArgumentException.class,
-                () -> new VitExplainer().transformSchema(noImage));
-        assertTrue(columns.getMessage().contains("image bytes column 'content' or a path column 'path'"),
+        IllegalArgumentException columns =
+                assertThrows(IllegalArgumentException.class, () -> new VitExplainer().transformSchema(noImage));
+        assertTrue(
+                columns.getMessage().contains("image bytes column 'content' or a path column 'path'"),
                 columns.getMessage());
         StructType wrongType = inputSchema().add("x", DataTypes.StringType);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new VitExplainer().setLabelCol("path").transformSchema(wrongType));
-        IllegalArgumentException method = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException method = assertThrows(
+                IllegalArgumentException.class,
                 () -> new VitExplainer().setMethods("tokentn").settings());
         assertTrue(method.getMessage().contains("tokentm"), method.getMessage());
         assertEquals(ExplanationRows.schema(), new VitExplainer().transformSchema(inputSchema()));

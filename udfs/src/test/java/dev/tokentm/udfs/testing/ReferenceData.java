@@ -29,10 +29,14 @@ public final class ReferenceData implements AutoCloseable {
 
     public static ReferenceData load() throws IOException {
         Path dir = SharedData.require("reference/vit-tiny-p8");
-        ModelLoader.LoadedModel loaded = ModelLoader.load(dir.resolve("model.safetensors").toString());
+        ModelLoader.LoadedModel loaded =
+                ModelLoader.load(dir.resolve("model.safetensors").toString());
         NDManager manager = NDManager.newBaseManager();
         byte[] bytes = Files.readAllBytes(dir.resolve("expected.safetensors"));
-        return new ReferenceData(loaded, manager, Safetensors.read(bytes, manager, "expected.safetensors").tensors());
+        return new ReferenceData(
+                loaded,
+                manager,
+                Safetensors.read(bytes, manager, "expected.safetensors").tensors());
     }
 
     public VisionTransformer model() {
