@@ -5,7 +5,7 @@ spark-submit \
   --master spark://master:7077 \
   --properties-file conf/spark-gpu.conf \
   --conf spark.hadoop.fs.s3a.endpoint.region=eu-west-1 \
-  --class dev.tokentm.job.cli.TokenTmJob \
+  --class dev.tokentm.job.cli.TokenTmCommand \
   spark-job/target/tokentm-spark-job.jar \
   explain \
   --input s3a://my-bucket/imagenet/val/ \

@@ -1,6 +1,18 @@
 package dev.tokentm.job.aggregate;
 
-import static org.apache.spark.sql.functions.col;
+import static dev.tokentm.udfs.table.ImageTable.AOPC;
+import static dev.tokentm.udfs.table.ImageTable.ERROR;
+import static dev.tokentm.udfs.table.ImageTable.LABEL;
+import static dev.tokentm.udfs.table.ImageTable.LOG_ODDS;
+import static dev.tokentm.udfs.table.ImageTable.METHOD;
+import static dev.tokentm.udfs.table.ImageTable.NEGATIVE_CORRECT;
+import static dev.tokentm.udfs.table.ImageTable.POSITIVE_CORRECT;
+import static dev.tokentm.udfs.table.ImageTable.SEG_AP;
+import static dev.tokentm.udfs.table.ImageTable.SEG_CORRECT;
+import static dev.tokentm.udfs.table.ImageTable.SEG_INTERSECTION;
+import static dev.tokentm.udfs.table.ImageTable.SEG_LABELED;
+import static dev.tokentm.udfs.table.ImageTable.SEG_UNION;
+import static dev.tokentm.udfs.table.ImageTable.TARGET;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
@@ -9,7 +21,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.tokentm.udfs.metrics.DatasetMetrics;
 import dev.tokentm.udfs.metrics.FaithfulnessTotals;
-import dev.tokentm.udfs.spark.ExplanationRows;
+import dev.tokentm.udfs.table.ImageTable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -17,7 +29,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Dataset-level metrics per method and explained-class mode from {@link ExplanationRows}: Spark
+ * Dataset-level metrics per method and explained-class mode from {@link ImageTable}: Spark
  * sums the per-image counts in one aggregation (error rows left out), and the driver turns each
  * group's sums into {@link DatasetMetrics} with the same formulas as the in-memory path.
  */
@@ -34,28 +46,27 @@ public final class MetricsAggregator {
     public static List<MethodMetrics> aggregate(Dataset<Row> rows, double[] fractions) {
         int steps = fractions.length;
         List<Column> sums = new ArrayList<>();
-        sums.add(sum(when(col("label").geq(0), 1).otherwise(0)).alias("labeled_images"));
-        for (String order : new String[] {"positive", "negative"}) {
-            for (int k = 0; k < steps; k++) {
-                sums.add(sum(when(element_at(col(order + "_correct"), k + 1), 1).otherwise(0))
-                        .alias(order + "_" + k));
-            }
+        sums.add(sum(when(LABEL.col().geq(0), 1).otherwise(0)).alias("labeled_images"));
+        for (int k = 0; k < steps; k++) {
+            sums.add(sum(when(element_at(POSITIVE_CORRECT.col(), k + 1), 1).otherwise(0))
+                    .alias("positive_" + k));
+            sums.add(sum(when(element_at(NEGATIVE_CORRECT.col(), k + 1), 1).otherwise(0))
+                    .alias("negative_" + k));
         }
-        sums.add(sum("aopc").alias("aopc_sum"));
-        sums.add(sum("log_odds").alias("log_odds_sum"));
-        sums.add(count(col("seg_ap")).alias("segmented"));
-        sums.add(sum("seg_correct").alias("seg_correct"));
-        sums.add(sum("seg_labeled").alias("seg_labeled"));
+        sums.add(sum(AOPC.col()).alias("aopc_sum"));
+        sums.add(sum(LOG_ODDS.col()).alias("log_odds_sum"));
+        sums.add(count(SEG_AP.col()).alias("segmented"));
+        sums.add(sum(SEG_CORRECT.col()).alias("seg_correct"));
+        sums.add(sum(SEG_LABELED.col()).alias("seg_labeled"));
         for (int c = 0; c < 2; c++) {
-            sums.add(sum(element_at(col("seg_intersection"), c + 1)).alias("inter_" + c));
-            sums.add(sum(element_at(col("seg_union"), c + 1)).alias("union_" + c));
+            sums.add(sum(element_at(SEG_INTERSECTION.col(), c + 1)).alias("inter_" + c));
+            sums.add(sum(element_at(SEG_UNION.col(), c + 1)).alias("union_" + c));
         }
-        sums.add(sum("seg_ap").alias("ap_sum"));
-        Dataset<Row> grouped = rows.where(
-                        col("error").isNull().and(col("method").isNotNull()))
-                .groupBy("method", "target")
+        sums.add(sum(SEG_AP.col()).alias("ap_sum"));
+        Dataset<Row> grouped = rows.where(ERROR.col().isNull().and(METHOD.col().isNotNull()))
+                .groupBy(METHOD.col(), TARGET.col())
                 .agg(count(lit(1)).alias("images"), sums.toArray(new Column[0]))
-                .orderBy("method", "target");
+                .orderBy(METHOD.col(), TARGET.col());
 
         List<MethodMetrics> result = new ArrayList<>();
         for (Row r : grouped.collectAsList()) {
@@ -79,7 +90,7 @@ public final class MetricsAggregator {
                     new long[] {longOrZero(r, "inter_0"), longOrZero(r, "inter_1")},
                     new long[] {longOrZero(r, "union_0"), longOrZero(r, "union_1")},
                     doubleOrZero(r, "ap_sum"));
-            result.add(new MethodMetrics(r.getAs("method"), r.getAs("target"), DatasetMetrics.of(totals)));
+            result.add(new MethodMetrics(r.getAs(METHOD.name()), r.getAs(TARGET.name()), DatasetMetrics.of(totals)));
         }
         return result;
     }

@@ -3,17 +3,16 @@ package dev.tokentm.job.cli;
 import dev.tokentm.job.input.InputFormat;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.output.RunOutput;
-import dev.tokentm.job.report.ReportCommand;
+import dev.tokentm.job.report.HtmlReport;
 import dev.tokentm.job.run.ExplainJob;
-import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.spark.VitExplainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The Spark job that explains a corpus and measures faithfulness. */
@@ -21,6 +20,7 @@ import picocli.CommandLine.Option;
         name = "explain",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        defaultValueProvider = ExplainOptions.Defaults.class,
         description = {
             "Explain an image corpus with TokenTM and the baselines on Spark, measure faithfulness "
                     + "(perturbation and segmentation tests), write Parquet and print the dataset table.",
@@ -43,7 +43,7 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Option(
             names = "--output",
-            defaultValue = "tokentm-output",
+            defaultValue = RunOutput.DEFAULT_LOCATION,
             description = "Output directory. Default: ${DEFAULT-VALUE}.")
     String output;
 
@@ -61,33 +61,15 @@ public final class ExplainCommand implements Callable<Integer> {
     Path classNames;
 
     @Option(
-            names = "--methods",
-            split = ",",
-            description = "Explainers, comma-separated. Default: all of "
-                    + "tokentm, raw-attention, rollout, gae, attention-gradcam, transformer-attribution, lrp, attcat.")
-    List<String> methods;
-
-    @Option(
-            names = "--targets",
-            split = ",",
-            defaultValue = "predicted,label",
-            description = "Explained class: predicted and/or label (one row each). Default: ${DEFAULT-VALUE}.")
-    List<String> targets;
-
-    @Option(
-            names = "--batch-size",
-            defaultValue = "16",
-            description = "Images per forward/backward pass. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(
             names = "--partitions",
             defaultValue = "0",
             description =
                     "Spark partitions (0: default parallelism, at most 256 images each). Default: ${DEFAULT-VALUE}.")
     int partitions;
 
-    @Option(names = "--threads", defaultValue = "0", description = "PyTorch threads per task (0: spark.task.cpus).")
+    @Option(
+            names = "--threads",
+            description = "PyTorch threads per task (0: spark.task.cpus). Default: ${DEFAULT-VALUE}.")
     int threads;
 
     @Option(names = "--limit", defaultValue = "0", description = "Explain only this many images (0: all).")
@@ -120,10 +102,7 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--masks", description = "Image folders: a directory of object masks mirroring the image tree.")
     String masks;
 
-    @Option(
-            names = "--max-megapixels",
-            defaultValue = "64",
-            description = "Larger images become error rows. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-megapixels", description = "Larger images become error rows. Default: ${DEFAULT-VALUE}.")
     int maxMegapixels;
 
     @Option(
@@ -135,8 +114,11 @@ public final class ExplainCommand implements Callable<Integer> {
                     "Write report.html next to the Parquet output (--no-report to skip). Default: ${DEFAULT-VALUE}.")
     boolean report;
 
-    @Option(names = "--master", description = "Spark master when not launched by spark-submit. Default: local[*].")
-    String master;
+    @Mixin
+    ExplainOptions explain;
+
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -157,12 +139,9 @@ public final class ExplainCommand implements Callable<Integer> {
                 maskColumn,
                 masks,
                 limit);
-        VitExplainer explainer = new VitExplainer()
+        VitExplainer explainer = explain.applyTo(new VitExplainer())
                 .setModelUrl(model)
                 .setModelConfigUrl(modelConfig)
-                .setMethods((methods == null ? ExplainerRegistry.names() : methods).toArray(new String[0]))
-                .setTargets(targets.toArray(new String[0]))
-                .setBatchSize(batchSize)
                 .setThreads(threads)
                 .setMaxMegapixels(maxMegapixels);
         if (classNames != null) {
@@ -172,11 +151,10 @@ public final class ExplainCommand implements Callable<Integer> {
                     .toArray(String[]::new));
         }
         explainer.settings(); // bad options fail here, before Spark starts
-        try (SparkSession spark = SparkSessions.open("tokentm explain", master != null ? master : "local[*]")) {
+        try (SparkSession spark = sparkOptions.open("tokentm explain")) {
             new ExplainJob(spark, System.out).run(new ExplainJob.Plan(spec, explainer, output, partitions));
             if (report) {
-                System.out.println(
-                        "report: " + ReportCommand.write(spark, new RunOutput(spark, output), 8, 8, "tokentm"));
+                System.out.println("report: " + HtmlReport.write(spark, new RunOutput(spark, output)));
             }
         }
         return 0;

@@ -1,5 +1,10 @@
 package dev.tokentm.job.input;
 
+import static dev.tokentm.udfs.spark.InputColumns.CONTENT;
+import static dev.tokentm.udfs.spark.InputColumns.ID;
+import static dev.tokentm.udfs.spark.InputColumns.LABEL;
+import static dev.tokentm.udfs.spark.InputColumns.MASK_PATH;
+import static dev.tokentm.udfs.spark.InputColumns.PATH;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -56,7 +61,7 @@ public final class ImageInputs {
                     case PARQUET_BYTES -> parquetBytes(spark, spec, classNames);
                 };
         if (spec.limit() > 0) {
-            frame = frame.orderBy("image_id").limit(spec.limit());
+            frame = frame.orderBy(ID).limit(spec.limit());
         }
         return frame;
     }
@@ -64,18 +69,18 @@ public final class ImageInputs {
     private static Dataset<Row> imageFolder(
             SparkSession spark, InputSpec spec, String root, List<String> classNames, Configuration hadoop) {
         Dataset<Row> files = FolderListing.images(spark, root, hadoop);
-        Column folder = element_at(split(col("path"), "/"), -2);
+        Column folder = element_at(split(col(PATH), "/"), -2);
         Column mask = lit(null).cast(DataTypes.StringType);
         if (spec.masks() != null) {
             String masks = qualified(new Path(spec.masks()), hadoop);
-            mask = concat(lit(masks), substring(col("path"), root.length() + 1, Integer.MAX_VALUE));
+            mask = concat(lit(masks), substring(col(PATH), root.length() + 1, Integer.MAX_VALUE));
         }
         return files.select(
-                col("path").alias("image_id"),
-                col("path"),
-                labelOf(folder, classNames, true).alias("label"),
-                mask.alias("mask_path"),
-                lit(null).cast(DataTypes.BinaryType).alias("content"));
+                col(PATH).alias(ID),
+                col(PATH),
+                labelOf(folder, classNames, true).alias(LABEL),
+                mask.alias(MASK_PATH),
+                lit(null).cast(DataTypes.BinaryType).alias(CONTENT));
     }
 
     private static Dataset<Row> manifest(SparkSession spark, InputSpec spec, String file, List<String> classNames) {
@@ -88,17 +93,17 @@ public final class ImageInputs {
         Column path = resolved(col(spec.pathColumn()), base);
         boolean hasMask = has(table.schema(), spec.maskColumn());
         boolean hasLabel = has(table.schema(), spec.labelColumn());
-        boolean hasId = has(table.schema(), "image_id");
+        boolean hasId = has(table.schema(), ID);
         return table.select(
-                (hasId ? col("image_id").cast(DataTypes.StringType) : path).alias("image_id"),
-                path.alias("path"),
+                (hasId ? col(ID).cast(DataTypes.StringType) : path).alias(ID),
+                path.alias(PATH),
                 (hasLabel
                                 ? labelOf(col(spec.labelColumn()), classNames, false)
                                 : lit(null).cast(DataTypes.IntegerType))
-                        .alias("label"),
+                        .alias(LABEL),
                 (hasMask ? resolved(col(spec.maskColumn()), base) : lit(null).cast(DataTypes.StringType))
-                        .alias("mask_path"),
-                lit(null).cast(DataTypes.BinaryType).alias("content"));
+                        .alias(MASK_PATH),
+                lit(null).cast(DataTypes.BinaryType).alias(CONTENT));
     }
 
     private static Dataset<Row> parquetBytes(SparkSession spark, InputSpec spec, List<String> classNames) {
@@ -125,14 +130,14 @@ public final class ImageInputs {
         boolean hasLabel = has(table.schema(), spec.labelColumn());
         return table.select(
                 // The bytes' SHA-1 identifies an image across runs (for resuming) whatever the row order.
-                sha1(content).alias("image_id"),
-                path.alias("path"),
+                sha1(content).alias(ID),
+                path.alias(PATH),
                 (hasLabel
                                 ? labelOf(col(spec.labelColumn()), classNames, false)
                                 : lit(null).cast(DataTypes.IntegerType))
-                        .alias("label"),
-                lit(null).cast(DataTypes.StringType).alias("mask_path"),
-                content.alias("content"));
+                        .alias(LABEL),
+                lit(null).cast(DataTypes.StringType).alias(MASK_PATH),
+                content.alias(CONTENT));
     }
 
     /** An integer label as is; a class name (in any spelling {@link ClassNames} accepts) as its index. */

@@ -1,5 +1,7 @@
 package dev.tokentm.job.input;
 
+import dev.tokentm.udfs.spark.InputColumns;
+
 /**
  * Where the images are and which columns hold what.
  *
@@ -24,6 +26,7 @@ public record InputSpec(
         int limit) {
 
     public static InputSpec of(String location) {
-        return new InputSpec(location, null, "image", "path", "label", "mask_path", null, 0);
+        return new InputSpec(
+                location, null, "image", InputColumns.PATH, InputColumns.LABEL, InputColumns.MASK_PATH, null, 0);
     }
 }

@@ -1,5 +1,7 @@
 package dev.tokentm.job.output;
 
+import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
+import dev.tokentm.udfs.io.Storage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +27,9 @@ import org.apache.spark.sql.SparkSession;
  * wholly there or absent; the next run skips images whose id is already there.
  */
 public final class RunOutput {
+
+    /** Where the commands write and read a run when no {@code --output} is given. */
+    public static final String DEFAULT_LOCATION = "tokentm-output";
 
     private final SparkSession spark;
     private final String root;
@@ -87,8 +92,8 @@ public final class RunOutput {
     }
 
     /** Replaces the dataset metrics table. */
-    public void writeMetrics(List<Row> rows, org.apache.spark.sql.types.StructType schema) {
-        spark.createDataFrame(rows, schema)
+    public void writeMetrics(List<MethodMetrics> metrics) {
+        spark.createDataFrame(MetricsTable.rows(metrics), MetricsTable.schema())
                 .coalesce(1)
                 .write()
                 .mode(SaveMode.Overwrite)
@@ -96,8 +101,13 @@ public final class RunOutput {
     }
 
     /** Replaces {@code summary.json}. */
-    public void writeSummary(String json) {
-        writeText(summary(), json);
+    public void writeSummary(RunSummary summary) {
+        writeText(summary(), summary.toJson());
+    }
+
+    /** The summary of the last run. */
+    public RunSummary readSummary() {
+        return RunSummary.parse(new String(Storage.readAll(summary()), StandardCharsets.UTF_8));
     }
 
     /** Replaces {@code report.html}. */

@@ -1,5 +1,6 @@
 package dev.tokentm.job.report;
 
+import dev.tokentm.job.output.MetricsTable;
 import dev.tokentm.udfs.io.Storage;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -7,10 +8,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 
 /**
@@ -37,41 +40,44 @@ final class ReportPage {
         line("<html lang=\"en\">");
         line("<head>");
         line("<meta charset=\"utf-8\">");
-        line("<title>tokentm report: " + esc(s.get("output").getAsString()) + "</title>");
+        line("<title>tokentm report: " + esc(s.output()) + "</title>");
         line("<style>");
         line("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}");
-        line(
-                "table{border-collapse:collapse;margin:8px 0 24px}th,td{padding:4px 8px;border:1px solid #ccc;text-align:right}");
-        line(
-                "th{background:#1f4e79;color:#fff}td.name{text-align:left}tr.tokentm td{font-weight:bold;background:#fff4d6}");
+        line("table{border-collapse:collapse;margin:8px 0 24px}"
+                + "th,td{padding:4px 8px;border:1px solid #ccc;text-align:right}");
+        line("th{background:#1f4e79;color:#fff}td.name{text-align:left}"
+                + "tr.tokentm td{font-weight:bold;background:#fff4d6}");
         line("figure{display:inline-block;margin:2px;text-align:center;font-size:12px}img{display:block}");
         line(".row{white-space:nowrap;margin-bottom:6px}.note{color:#555;font-size:14px}");
         line("</style>");
         line("</head>");
         line("<body>");
         line("<h1>tokentm report</h1>");
-        line("<p class=\"note\">Input " + esc(s.get("input").getAsString()) + "; model "
-                + esc(s.get("model").getAsString())
-                + "; " + s.get("images_in_input").getAsLong() + " images, "
-                + s.get("images_failed").getAsLong()
-                + " failed; last run "
-                + String.format(Locale.ROOT, "%.2f", s.get("images_per_second").getAsDouble())
-                + " images/s.</p>");
+        line("<p class=\"note\">Input " + esc(s.input()) + "; model " + esc(s.model()) + "; " + s.imagesInInput()
+                + " images, " + s.imagesFailed() + " failed; last run "
+                + String.format(Locale.ROOT, "%.2f", s.imagesPerSecond()) + " images/s.</p>");
 
         line("<h2 id=\"metrics\">Faithfulness per method</h2>");
         line("<p class=\"note\">Perturbation AUC: accuracy while the most (positive, lower is better) or least "
                 + "(negative, higher is better) relevant pixels are removed. Segmentation against object masks: pixel "
                 + "accuracy, mIoU, mAP (higher is better).</p>");
         line("<table id=\"metrics-table\">");
-        line(
-                "<tr><th>method</th><th>target</th><th>images</th><th>AUC+ &darr;</th><th>AUC&minus; &uarr;</th>"
-                        + "<th>AOPC &uarr;</th><th>LOdds &darr;</th><th>pixel acc. &uarr;</th><th>mIoU &uarr;</th><th>mAP &uarr;</th></tr>");
+        StringBuilder metricsHeader = new StringBuilder("<tr><th>method</th><th>target</th><th>images</th>");
+        for (MetricsTable.MetricColumn c : MetricsTable.shown()) {
+            metricsHeader
+                    .append("<th>")
+                    .append(esc(c.heading()))
+                    .append(' ')
+                    .append(c.better().html())
+                    .append("</th>");
+        }
+        line(metricsHeader.append("</tr>").toString());
         for (RunResults.MethodRow m : run.metrics()) {
             line("<tr" + (m.method().equals("tokentm") ? " class=\"tokentm\"" : "") + "><td class=\"name\">"
                     + esc(m.method()) + "</td><td class=\"name\">" + esc(m.target()) + "</td><td>" + m.images()
                     + "</td>"
-                    + cell(m.aucPositive()) + cell(m.aucNegative()) + cell(m.aopc()) + cell(m.logOdds())
-                    + cell(m.pixelAccuracy()) + cell(m.miou()) + cell(m.map()) + "</tr>");
+                    + Arrays.stream(m.shown()).mapToObj(ReportPage::cell).collect(Collectors.joining())
+                    + "</tr>");
         }
         line("</table>");
 
@@ -94,8 +100,8 @@ final class ReportPage {
                 + "</div>");
 
         line("<h2 id=\"samples\">Where each method looks</h2>");
-        line(
-                "<p class=\"note\">Yellow = most relevant. Blue-white-red maps are signed: red for, blue against the class.</p>");
+        line("<p class=\"note\">Yellow = most relevant. Blue-white-red maps are signed: red for, blue against "
+                + "the class.</p>");
         grid(run, run.samples(), false);
 
         line("<h2 id=\"audit\">Relevance outside the object (" + esc(run.auditMethod()) + ")</h2>");
@@ -221,7 +227,7 @@ final class ReportPage {
     }
 
     private static String cell(double v) {
-        return "<td>" + (Double.isNaN(v) ? "&ndash;" : String.format(Locale.ROOT, "%.4f", v)) + "</td>";
+        return "<td>" + (Double.isNaN(v) ? "&ndash;" : MetricsTable.fixed(v)) + "</td>";
     }
 
     static String esc(String s) {

@@ -1,20 +1,30 @@
 package dev.tokentm.job.report;
 
+import static dev.tokentm.udfs.table.ImageTable.ERROR;
+import static dev.tokentm.udfs.table.ImageTable.HEATMAP;
+import static dev.tokentm.udfs.table.ImageTable.HEATMAP_HEIGHT;
+import static dev.tokentm.udfs.table.ImageTable.HEATMAP_WIDTH;
+import static dev.tokentm.udfs.table.ImageTable.IMAGE_ID;
+import static dev.tokentm.udfs.table.ImageTable.LABEL;
+import static dev.tokentm.udfs.table.ImageTable.METHOD;
+import static dev.tokentm.udfs.table.ImageTable.PATH;
+import static dev.tokentm.udfs.table.ImageTable.PREDICTED;
+import static dev.tokentm.udfs.table.ImageTable.PROBABILITY;
+import static dev.tokentm.udfs.table.ImageTable.RELEVANCE_OUTSIDE_MASK;
+import static dev.tokentm.udfs.table.ImageTable.SEG_INTERSECTION;
+import static dev.tokentm.udfs.table.ImageTable.SEG_UNION;
+import static dev.tokentm.udfs.table.ImageTable.TARGET;
 import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import dev.tokentm.job.output.MetricsTable;
 import dev.tokentm.job.output.RunOutput;
-import dev.tokentm.udfs.io.Storage;
-import dev.tokentm.udfs.spark.SparkArrays;
-import java.nio.charset.StandardCharsets;
+import dev.tokentm.job.output.RunSummary;
+import dev.tokentm.udfs.table.SparkArrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +32,11 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /** What the report shows, read from a run's output with Spark; the page itself is {@link ReportPage}. */
 record RunResults(
-        JsonObject summary,
+        RunSummary summary,
         List<String> classNames,
         String target,
         List<MethodRow> metrics,
@@ -36,19 +47,16 @@ record RunResults(
         List<String> methods,
         Map<String, Long> errors) {
 
-    /** One method's dataset metrics. */
+    /**
+     * One method's dataset metrics.
+     *
+     * @param shown the values of {@link MetricsTable#shown()}, in that order
+     */
     record MethodRow(
             String method,
             String target,
             long images,
-            double aucPositive,
-            double aucNegative,
-            double aopc,
-            double logOdds,
-            long segmented,
-            double pixelAccuracy,
-            double miou,
-            double map,
+            double[] shown,
             double[] fractions,
             double[] accuracyPositive,
             double[] accuracyNegative) {}
@@ -69,84 +77,74 @@ record RunResults(
     record ClassRow(int label, String method, long images, double accuracy, double miou, double relevanceOutside) {}
 
     static RunResults load(SparkSession spark, RunOutput output, int sampleCount, int auditCount, String auditMethod) {
-        JsonObject summary = JsonParser.parseString(
-                        new String(Storage.readAll(output.summary()), StandardCharsets.UTF_8))
-                .getAsJsonObject();
-        List<String> classNames = new ArrayList<>();
-        if (summary.has("class_names")) {
-            summary.getAsJsonArray("class_names").forEach(e -> classNames.add(e.getAsString()));
-        }
-        String target = summary.getAsJsonArray("targets").get(0).getAsString();
+        RunSummary summary = output.readSummary();
+        List<String> classNames = summary.classNames() == null ? List.of() : summary.classNames();
+        String target = summary.targets().get(0);
         List<MethodRow> metrics = new ArrayList<>();
         for (Row r : spark.read()
                 .parquet(output.metrics())
-                .orderBy("target", "method")
+                .orderBy(MetricsTable.TARGET.name(), MetricsTable.METHOD.name())
                 .collectAsList()) {
+            double[] shown = MetricsTable.shown().stream()
+                    .mapToDouble(c -> r.<Double>getAs(c.name()))
+                    .toArray();
             metrics.add(new MethodRow(
-                    r.getAs("method"),
-                    r.getAs("target"),
-                    r.<Long>getAs("images"),
-                    r.<Double>getAs("auc_positive"),
-                    r.<Double>getAs("auc_negative"),
-                    r.<Double>getAs("aopc"),
-                    r.<Double>getAs("log_odds"),
-                    r.<Long>getAs("segmented_images"),
-                    r.<Double>getAs("pixel_accuracy"),
-                    r.<Double>getAs("miou"),
-                    r.<Double>getAs("map"),
-                    SparkArrays.doubles(r.getList(r.fieldIndex("fractions"))),
-                    SparkArrays.doubles(r.getList(r.fieldIndex("accuracy_positive"))),
-                    SparkArrays.doubles(r.getList(r.fieldIndex("accuracy_negative")))));
+                    r.getAs(MetricsTable.METHOD.name()),
+                    r.getAs(MetricsTable.TARGET.name()),
+                    r.<Long>getAs(MetricsTable.IMAGES.name()),
+                    shown,
+                    doubles(r, MetricsTable.FRACTIONS),
+                    doubles(r, MetricsTable.ACCURACY_POSITIVE),
+                    doubles(r, MetricsTable.ACCURACY_NEGATIVE)));
         }
-        List<String> methods = new ArrayList<>();
-        summary.getAsJsonArray("methods").forEach(e -> methods.add(e.getAsString()));
+        List<String> methods = summary.methods();
         String audited = methods.contains(auditMethod) ? auditMethod : methods.get(0);
 
         Dataset<Row> rows = output.readImages();
-        Dataset<Row> good = rows.where(col("error").isNull().and(col("target").equalTo(target)));
+        Dataset<Row> good = rows.where(ERROR.col().isNull().and(TARGET.col().equalTo(target)));
         Dataset<Row> firstIds =
-                good.select("image_id").distinct().orderBy("image_id").limit(sampleCount);
-        List<ImageRow> samples = images(good.join(firstIds, "image_id"), methods, null);
-        Dataset<Row> worst = good.where(col("method")
+                good.select(IMAGE_ID.col()).distinct().orderBy(IMAGE_ID.col()).limit(sampleCount);
+        List<ImageRow> samples = images(good.join(firstIds, IMAGE_ID.name()), methods, null);
+        Dataset<Row> worst = good.where(METHOD.col()
                         .equalTo(audited)
-                        .and(col("relevance_outside_mask").isNotNull()))
-                .orderBy(desc("relevance_outside_mask"), col("image_id"))
+                        .and(RELEVANCE_OUTSIDE_MASK.col().isNotNull()))
+                .orderBy(RELEVANCE_OUTSIDE_MASK.col().desc(), IMAGE_ID.col())
                 .limit(auditCount)
-                .select("image_id");
-        List<ImageRow> audit = images(good.join(worst, "image_id"), methods, audited);
+                .select(IMAGE_ID.name());
+        List<ImageRow> audit = images(good.join(worst, IMAGE_ID.name()), methods, audited);
         audit.sort((a, b) -> Double.compare(b.relevanceOutside(), a.relevanceOutside()));
 
         List<ClassRow> perClass = new ArrayList<>();
-        for (Row r : good.where(col("label").isNotNull())
-                .groupBy("label", "method")
+        for (Row r : good.where(LABEL.col().isNotNull())
+                .groupBy(LABEL.col(), METHOD.col())
                 .agg(
                         count(lit(1)).alias("n"),
-                        avg(when(col("predicted").equalTo(col("label")), 1.0).otherwise(0.0))
+                        avg(when(PREDICTED.col().equalTo(LABEL.col()), 1.0).otherwise(0.0))
                                 .alias("accuracy"),
-                        sum(element_at(col("seg_intersection"), 1)).alias("i0"),
-                        sum(element_at(col("seg_union"), 1)).alias("u0"),
-                        sum(element_at(col("seg_intersection"), 2)).alias("i1"),
-                        sum(element_at(col("seg_union"), 2)).alias("u1"),
-                        avg("relevance_outside_mask").alias("outside"))
-                .orderBy("label", "method")
+                        sum(element_at(SEG_INTERSECTION.col(), 1)).alias("i0"),
+                        sum(element_at(SEG_UNION.col(), 1)).alias("u0"),
+                        sum(element_at(SEG_INTERSECTION.col(), 2)).alias("i1"),
+                        sum(element_at(SEG_UNION.col(), 2)).alias("u1"),
+                        avg(RELEVANCE_OUTSIDE_MASK.col()).alias("outside"))
+                .orderBy(LABEL.col(), METHOD.col())
                 .collectAsList()) {
             double miou = r.isNullAt(r.fieldIndex("u0"))
                     ? Double.NaN
                     : 0.5 * (ratio(r.getAs("i0"), r.getAs("u0")) + ratio(r.getAs("i1"), r.getAs("u1")));
             Double outside = r.getAs("outside");
             perClass.add(new ClassRow(
-                    r.<Integer>getAs("label"),
-                    r.getAs("method"),
+                    r.<Integer>getAs(LABEL.name()),
+                    r.getAs(METHOD.name()),
                     r.<Long>getAs("n"),
                     r.<Double>getAs("accuracy"),
                     miou,
                     outside == null ? Double.NaN : outside));
         }
         Map<String, Long> errors = new LinkedHashMap<>();
-        for (Row r : rows.where(col("error").isNotNull())
-                .groupBy("error")
+        for (Row r : rows.where(ERROR.col().isNotNull())
+                .groupBy(ERROR.col())
                 .count()
-                .orderBy(desc("count"), col("error"))
+                .orderBy(functions.desc("count"), ERROR.col())
                 .limit(20)
                 .collectAsList()) {
             errors.put(r.getString(0), r.getLong(1));
@@ -157,22 +155,22 @@ record RunResults(
     /** Rows of several images and methods folded into one {@link ImageRow} per image, in id order. */
     private static List<ImageRow> images(Dataset<Row> rows, List<String> methods, String scoreMethod) {
         Map<String, ImageRow> byId = new LinkedHashMap<>();
-        for (Row r : rows.orderBy("image_id").collectAsList()) {
-            String id = r.getAs("image_id");
+        for (Row r : rows.orderBy(IMAGE_ID.name()).collectAsList()) {
+            String id = r.getAs(IMAGE_ID.name());
             ImageRow image = byId.computeIfAbsent(
                     id,
                     k -> new ImageRow(
                             k,
-                            r.getAs("path"),
-                            r.getAs("label"),
-                            r.<Integer>getAs("predicted"),
-                            r.<Float>getAs("probability"),
+                            r.getAs(PATH.name()),
+                            r.getAs(LABEL.name()),
+                            r.<Integer>getAs(PREDICTED.name()),
+                            r.<Float>getAs(PROBABILITY.name()),
                             null,
                             new LinkedHashMap<>(),
-                            r.<Integer>getAs("heatmap_height"),
-                            r.<Integer>getAs("heatmap_width")));
-            String method = r.getAs("method");
-            image.heatmaps().put(method, SparkArrays.floats(r.getList(r.fieldIndex("heatmap"))));
+                            r.<Integer>getAs(HEATMAP_HEIGHT.name()),
+                            r.<Integer>getAs(HEATMAP_WIDTH.name())));
+            String method = r.getAs(METHOD.name());
+            image.heatmaps().put(method, SparkArrays.floats(r.getList(r.fieldIndex(HEATMAP.name()))));
             if (method.equals(scoreMethod)) {
                 byId.put(
                         id,
@@ -182,13 +180,17 @@ record RunResults(
                                 image.label(),
                                 image.predicted(),
                                 image.probability(),
-                                r.getAs("relevance_outside_mask"),
+                                r.getAs(RELEVANCE_OUTSIDE_MASK.name()),
                                 image.heatmaps(),
                                 image.gridHeight(),
                                 image.gridWidth()));
             }
         }
         return new ArrayList<>(byId.values());
+    }
+
+    private static double[] doubles(Row r, MetricsTable.MetricColumn column) {
+        return SparkArrays.doubles(r.getList(r.fieldIndex(column.name())));
     }
 
     private static double ratio(Object numerator, Object denominator) {

@@ -1,26 +1,29 @@
 package dev.tokentm.job.run;
 
+import static dev.tokentm.udfs.table.ImageTable.ERROR;
+import static dev.tokentm.udfs.table.ImageTable.FRACTIONS;
+import static dev.tokentm.udfs.table.ImageTable.IMAGE_ID;
+import static dev.tokentm.udfs.table.ImageTable.METHOD;
+import static dev.tokentm.udfs.table.ImageTable.TARGET;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import ai.djl.Device;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import dev.tokentm.job.aggregate.MetricsAggregator;
 import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
 import dev.tokentm.job.input.ImageInputs;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.output.MetricsTable;
 import dev.tokentm.job.output.RunOutput;
+import dev.tokentm.job.output.RunSummary;
 import dev.tokentm.udfs.checkpoint.ModelLoader;
-import dev.tokentm.udfs.metrics.DatasetMetrics;
+import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.runtime.DjlRuntime;
 import dev.tokentm.udfs.spark.ExecutorModels;
 import dev.tokentm.udfs.spark.ExplainSettings;
-import dev.tokentm.udfs.spark.SparkArrays;
 import dev.tokentm.udfs.spark.VitExplainer;
+import dev.tokentm.udfs.table.SparkArrays;
 import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.List;
@@ -71,21 +74,21 @@ public final class ExplainJob {
         ModelLoader.LoadedModel model = ExecutorModels.get(settings, Device.cpu());
         RunOutput output = new RunOutput(spark, plan.output());
         Dataset<Row> input =
-                ImageInputs.read(spark, plan.input(), model.classNames()).dropDuplicates("image_id");
+                ImageInputs.read(spark, plan.input(), model.classNames()).dropDuplicates(IMAGE_ID.name());
         Dataset<Row> todo = input;
         long total;
         long skipped = 0;
         if (output.hasImages()) {
             checkSameMethods(output, settings);
-            Dataset<Row> done = output.readImages().select("image_id").distinct();
+            Dataset<Row> done = output.readImages().select(IMAGE_ID.name()).distinct();
             // Both counts in one pass over the input (for Parquet with bytes, a pass reads every image).
-            Row counts = input.select("image_id")
-                    .join(done.withColumn("done", lit(true)), "image_id", "left")
+            Row counts = input.select(IMAGE_ID.name())
+                    .join(done.withColumn("done", lit(true)), IMAGE_ID.name(), "left")
                     .agg(count(lit(1)), count(col("done")))
                     .first();
             total = counts.getLong(0);
             skipped = counts.getLong(1);
-            todo = input.join(done, "image_id", "left_anti");
+            todo = input.join(done, IMAGE_ID.name(), "left_anti");
         } else {
             total = input.count();
         }
@@ -115,14 +118,15 @@ public final class ExplainJob {
         double seconds = (System.nanoTime() - start) / 1e9;
 
         Dataset<Row> rows = output.readImages();
-        long failed = rows.where(col("error").isNotNull())
-                .select("image_id")
+        long failed = rows.where(ERROR.col().isNotNull())
+                .select(IMAGE_ID.name())
                 .distinct()
                 .count();
-        Row first = rows.where(col("fractions").isNotNull()).select("fractions").first();
+        Row first =
+                rows.where(FRACTIONS.col().isNotNull()).select(FRACTIONS.name()).first();
         List<MethodMetrics> metrics =
                 first == null ? List.of() : MetricsAggregator.aggregate(rows, SparkArrays.doubles(first.getList(0)));
-        output.writeMetrics(MetricsTable.rows(metrics), MetricsTable.schema());
+        output.writeMetrics(metrics);
         Result result = new Result(total, skipped, pending, failed, seconds, metrics);
         output.writeSummary(summary(plan, settings, model.classNames(), result));
         out.print(MetricsTable.format(metrics));
@@ -166,8 +170,8 @@ public final class ExplainJob {
     private static void checkSameMethods(RunOutput output, ExplainSettings settings) {
         Set<String> before = new HashSet<>();
         for (Row r : output.readImages()
-                .where(col("method").isNotNull())
-                .select("method", "target")
+                .where(METHOD.col().isNotNull())
+                .select(METHOD.name(), TARGET.name())
                 .distinct()
                 .collectAsList()) {
             before.add(r.getString(0) + "/" + r.getString(1));
@@ -185,50 +189,20 @@ public final class ExplainJob {
         }
     }
 
-    private static String summary(Plan plan, ExplainSettings settings, List<String> classNames, Result r) {
-        JsonObject json = new JsonObject();
-        json.addProperty("input", plan.input().location());
-        json.addProperty("output", plan.output());
-        json.addProperty("model", settings.modelLocation());
-        json.add("methods", strings(settings.methods()));
-        json.add(
-                "targets",
-                strings(settings.targets().stream().map(t -> t.label()).toList()));
-        json.add("class_names", strings(classNames));
-        json.addProperty("images_in_input", r.total());
-        json.addProperty("images_skipped_as_done", r.skipped());
-        json.addProperty("images_explained", r.explained());
-        json.addProperty("images_failed", r.failed());
-        json.addProperty("seconds", r.seconds());
-        json.addProperty("images_per_second", r.imagesPerSecond());
-        JsonArray metrics = new JsonArray();
-        for (MethodMetrics m : r.metrics()) {
-            DatasetMetrics d = m.metrics();
-            JsonObject o = new JsonObject();
-            o.addProperty("method", m.method());
-            o.addProperty("target", m.target());
-            o.addProperty("images", d.images());
-            o.addProperty("auc_positive", d.aucPositive());
-            o.addProperty("auc_negative", d.aucNegative());
-            o.addProperty("aopc", d.aopc());
-            o.addProperty("log_odds", d.logOdds());
-            o.addProperty("segmented_images", d.segmentedImages());
-            o.addProperty("pixel_accuracy", d.pixelAccuracy());
-            o.addProperty("miou", d.meanIou());
-            o.addProperty("map", d.meanAveragePrecision());
-            metrics.add(o);
-        }
-        json.add("metrics", metrics);
-        return new GsonBuilder()
-                        .setPrettyPrinting()
-                        .serializeSpecialFloatingPointValues()
-                        .create()
-                        .toJson(json) + "\n";
-    }
-
-    private static JsonArray strings(List<String> values) {
-        JsonArray array = new JsonArray();
-        values.forEach(array::add);
-        return array;
+    private static RunSummary summary(Plan plan, ExplainSettings settings, List<String> classNames, Result r) {
+        return new RunSummary(
+                plan.input().location(),
+                plan.output(),
+                settings.modelLocation(),
+                settings.methods(),
+                settings.targets().stream().map(TargetMode::label).toList(),
+                classNames,
+                r.total(),
+                r.skipped(),
+                r.explained(),
+                r.failed(),
+                r.seconds(),
+                r.imagesPerSecond(),
+                r.metrics().stream().map(MetricsTable::json).toList());
     }
 }

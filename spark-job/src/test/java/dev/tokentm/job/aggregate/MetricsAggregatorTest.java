@@ -10,7 +10,7 @@ import dev.tokentm.udfs.metrics.PerturbationCurve;
 import dev.tokentm.udfs.metrics.PixelOrder;
 import dev.tokentm.udfs.metrics.SegmentationCounts;
 import dev.tokentm.udfs.metrics.TargetMode;
-import dev.tokentm.udfs.spark.ExplanationRows;
+import dev.tokentm.udfs.table.ImageTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,10 +104,8 @@ class MetricsAggregatorTest {
                             explained,
                             0.5f,
                             0.01);
-                    rows.add(ExplanationRows.result(
-                            new ExplanationRows.Source("image-" + image, null, label >= 0 ? label : null),
-                            result,
-                            "cpu"));
+                    rows.add(ImageTable.result(
+                            new ImageTable.Source("image-" + image, null, label >= 0 ? label : null), result, "cpu"));
                     inMemory.merge(
                             method + "/" + target,
                             FaithfulnessTotals.empty(STEPS).add(pos, neg, seg),
@@ -116,10 +114,10 @@ class MetricsAggregatorTest {
             }
         }
         for (int bad = 0; bad < 20; bad++) { // error rows count nowhere
-            rows.add(ExplanationRows.error(new ExplanationRows.Source("bad-" + bad, "bad.png", 3), "cannot decode"));
+            rows.add(ImageTable.error(new ImageTable.Source("bad-" + bad, "bad.png", 3), "cannot decode"));
         }
         List<MetricsAggregator.MethodMetrics> fromSpark = MetricsAggregator.aggregate(
-                spark.createDataFrame(rows, ExplanationRows.schema()).repartition(4), STEPS);
+                spark.createDataFrame(rows, ImageTable.schema()).repartition(4), STEPS);
 
         assertEquals(methods.length * targets.length, fromSpark.size());
         for (MetricsAggregator.MethodMetrics m : fromSpark) {

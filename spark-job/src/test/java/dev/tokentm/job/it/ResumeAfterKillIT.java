@@ -35,7 +35,7 @@ class ResumeAfterKillIT {
                 "-Dai.djl.offline=true",
                 "-cp",
                 Processes.JOB_JAR + ":" + Processes.sparkClasspath(),
-                "dev.tokentm.job.cli.TokenTmJob",
+                "dev.tokentm.job.cli.TokenTmCommand",
                 "explain",
                 "--input",
                 Processes.REPO.resolve("data/sample/manifest.csv").toString(),

@@ -89,7 +89,7 @@ class S3aIT {
                         + "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider",
                 "-cp",
                 Processes.JOB_JAR + ":" + Processes.sparkClasspath(),
-                "dev.tokentm.job.cli.TokenTmJob",
+                "dev.tokentm.job.cli.TokenTmCommand",
                 "explain",
                 "--input",
                 "s3a://corpus/sample/manifest.csv",

@@ -101,7 +101,7 @@ class StandaloneClusterIT {
                 "--deploy-mode",
                 "client",
                 "--class",
-                "dev.tokentm.job.cli.TokenTmJob",
+                "dev.tokentm.job.cli.TokenTmCommand",
                 "--conf",
                 "spark.executor.memory=1500m",
                 "--conf",

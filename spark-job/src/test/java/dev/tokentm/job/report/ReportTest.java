@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tokentm.job.cli.TokenTmJob;
+import dev.tokentm.job.cli.TokenTmCommand;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -62,7 +62,7 @@ class ReportTest {
         }
         Files.write(corpus.resolve("manifest.csv"), manifest);
         Path out = tmp.resolve("out");
-        int code = TokenTmJob.commandLine()
+        int code = TokenTmCommand.commandLine()
                 .execute(
                         "explain",
                         "--input",

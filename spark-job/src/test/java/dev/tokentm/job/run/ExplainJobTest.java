@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.tokentm.job.cli.TokenTmJob;
+import dev.tokentm.job.cli.TokenTmCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +45,7 @@ class ExplainJobTest {
         int code;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setOut(out);
-            code = TokenTmJob.commandLine().execute(args);
+            code = TokenTmCommand.commandLine().execute(args);
         } finally {
             System.setOut(previous);
         }
@@ -135,8 +135,8 @@ class ExplainJobTest {
                     .getParent()
                     .getFileName()
                     .toString();
-            assertEquals(
-                    dev.tokentm.job.data.FashionMnist.CLASS_NAMES.indexOf(folder), (int) r.<Integer>getAs("label"));
+            assertEquals(dev.tokentm.job.tools.data.FashionMnist.CLASS_NAMES.indexOf(folder), (int)
+                    r.<Integer>getAs("label"));
             assertTrue(r.getAs("seg_ap") != null, "mask found for " + r.getAs("path"));
         }
         JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("summary.json")))
@@ -253,7 +253,7 @@ class ExplainJobTest {
         int code;
         try (PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setErr(e);
-            code = TokenTmJob.commandLine()
+            code = TokenTmCommand.commandLine()
                     .setErr(new java.io.PrintWriter(e, true))
                     .execute(
                             "explain",

@@ -123,7 +123,8 @@ public enum CheckpointNaming {
             return HUGGING_FACE;
         }
         throw new CheckpointException(source + " is neither a timm ViT/DeiT (patch_embed.proj.weight, blocks.N...) "
-                + "nor a Hugging Face ViTForImageClassification (vit.embeddings..., vit.encoder.layer.N...) checkpoint; "
+                + "nor a Hugging Face ViTForImageClassification "
+                + "(vit.embeddings..., vit.encoder.layer.N...) checkpoint; "
                 + "its tensors start with: " + sample);
     }
 }

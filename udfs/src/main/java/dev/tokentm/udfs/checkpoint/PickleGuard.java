@@ -38,7 +38,8 @@ final class PickleGuard {
                 + "where you trust it, for example:\n"
                 + "  python -c \"import torch; from safetensors.torch import save_file; "
                 + "sd = torch.load('model.pth', map_location='cpu', weights_only=True); "
-                + "sd = sd.get('model', sd); save_file({k: v.contiguous() for k, v in sd.items()}, 'model.safetensors')\"\n"
+                + "sd = sd.get('model', sd); "
+                + "save_file({k: v.contiguous() for k, v in sd.items()}, 'model.safetensors')\"\n"
                 + "(timm models: timm.create_model(name, pretrained=True) then save_file(model.state_dict(), ...); "
                 + "Hugging Face: model.save_pretrained(dir, safe_serialization=True)).");
     }

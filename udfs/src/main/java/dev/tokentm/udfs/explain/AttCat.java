@@ -3,6 +3,7 @@ package dev.tokentm.udfs.explain;
 import ai.djl.ndarray.NDArray;
 import dev.tokentm.udfs.model.BlockTrace;
 import dev.tokentm.udfs.model.TracePoint;
+import dev.tokentm.udfs.model.TraceRequest;
 
 /**
  * AttCAT, attentive class activation tokens (Qiang et al., NeurIPS 2022): for every
@@ -19,8 +20,9 @@ public record AttCat() implements Explainer {
     }
 
     @Override
-    public TraceNeeds needs() {
-        return TraceNeeds.values(TracePoint.ATTENTION, TracePoint.BLOCK_OUTPUT).withGradients(TracePoint.BLOCK_OUTPUT);
+    public TraceRequest needs() {
+        return TraceRequest.reading(TracePoint.ATTENTION, TracePoint.BLOCK_OUTPUT)
+                .andGradientsAt(TracePoint.BLOCK_OUTPUT);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.tokentm.udfs.explain;
 import ai.djl.ndarray.NDArray;
 import dev.tokentm.udfs.model.BlockTrace;
 import dev.tokentm.udfs.model.TracePoint;
+import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VitTrace;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,8 @@ public record AttentionRollout(int startLayer) implements Explainer {
     }
 
     @Override
-    public TraceNeeds needs() {
-        return TraceNeeds.values(TracePoint.ATTENTION);
+    public TraceRequest needs() {
+        return TraceRequest.reading(TracePoint.ATTENTION);
     }
 
     @Override

@@ -23,8 +23,8 @@ public record ConservativeLrp() implements Explainer {
 
     /** Nothing: this method runs its own pass under its own gradient rules. */
     @Override
-    public TraceNeeds needs() {
-        return TraceNeeds.none();
+    public TraceRequest needs() {
+        return TraceRequest.none();
     }
 
     @Override

@@ -20,7 +20,7 @@ public final class ExplainContext implements AutoCloseable {
     private final VisionTransformer model;
     private final NDArray images;
     private final TargetClasses targetClasses;
-    private final TraceNeeds needs;
+    private final TraceRequest needs;
     private final NDManager manager;
     private VitTrace trace;
     private VitTrace valuesTrace;
@@ -32,7 +32,7 @@ public final class ExplainContext implements AutoCloseable {
      * @param targets the class explained per image (see {@link TargetClasses})
      */
     public ExplainContext(VisionTransformer model, NDArray images, TargetClasses targets) {
-        this(model, images, targets, TraceNeeds.all());
+        this(model, images, targets, TraceRequest.everything());
     }
 
     /** A context whose shared trace records what {@code explainers} read, and nothing more. */
@@ -45,10 +45,10 @@ public final class ExplainContext implements AutoCloseable {
                 model,
                 images,
                 targets,
-                explainers.stream().map(Explainer::needs).reduce(TraceNeeds.none(), TraceNeeds::union));
+                explainers.stream().map(Explainer::needs).reduce(TraceRequest.none(), TraceRequest::union));
     }
 
-    private ExplainContext(VisionTransformer model, NDArray images, TargetClasses targets, TraceNeeds needs) {
+    private ExplainContext(VisionTransformer model, NDArray images, TargetClasses targets, TraceRequest needs) {
         this.model = Objects.requireNonNull(model, "model");
         this.images = Objects.requireNonNull(images, "images");
         this.targetClasses = Objects.requireNonNull(targets, "targets");
@@ -76,7 +76,7 @@ public final class ExplainContext implements AutoCloseable {
     /** The shared trace: the needed values, and gradients of each image's target logit. */
     public VitTrace trace() {
         if (trace == null) {
-            trace = model.trace(images, TraceRequest.of(needs.values(), needs.gradients(), targetClasses));
+            trace = model.trace(images, needs.forTargets(targetClasses));
         }
         return trace;
     }
@@ -90,7 +90,7 @@ public final class ExplainContext implements AutoCloseable {
             return trace;
         }
         if (valuesTrace == null) {
-            valuesTrace = model.trace(images, new TraceRequest(needs.values(), java.util.Set.of(), null, false));
+            valuesTrace = model.trace(images, needs.valuesOnly());
         }
         return valuesTrace;
     }

@@ -2,6 +2,7 @@ package dev.tokentm.udfs.explain;
 
 import ai.djl.ndarray.NDArray;
 import dev.tokentm.udfs.model.TargetClasses;
+import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VisionTransformer;
 
 /**
@@ -14,7 +15,7 @@ public interface Explainer {
     String name();
 
     /** What this method reads from the context's shared trace. */
-    TraceNeeds needs();
+    TraceRequest needs();
 
     /**
      * Heatmaps for the context's batch, {@code [B, grid, grid]} (row-major patch grid), float32 on

@@ -3,6 +3,7 @@ package dev.tokentm.udfs.explain;
 import ai.djl.ndarray.NDArray;
 import dev.tokentm.udfs.model.BlockTrace;
 import dev.tokentm.udfs.model.TracePoint;
+import dev.tokentm.udfs.model.TraceRequest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +20,8 @@ public record Gae() implements Explainer {
     }
 
     @Override
-    public TraceNeeds needs() {
-        return TraceNeeds.values(TracePoint.ATTENTION).withGradients(TracePoint.ATTENTION);
+    public TraceRequest needs() {
+        return TraceRequest.reading(TracePoint.ATTENTION).andGradientsAt(TracePoint.ATTENTION);
     }
 
     @Override

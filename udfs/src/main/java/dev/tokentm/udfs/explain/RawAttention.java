@@ -2,6 +2,7 @@ package dev.tokentm.udfs.explain;
 
 import ai.djl.ndarray.NDArray;
 import dev.tokentm.udfs.model.TracePoint;
+import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VitTrace;
 
 /**
@@ -16,8 +17,8 @@ public record RawAttention() implements Explainer {
     }
 
     @Override
-    public TraceNeeds needs() {
-        return TraceNeeds.values(TracePoint.ATTENTION);
+    public TraceRequest needs() {
+        return TraceRequest.reading(TracePoint.ATTENTION);
     }
 
     @Override

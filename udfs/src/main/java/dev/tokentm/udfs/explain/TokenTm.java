@@ -4,21 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.tokentm.udfs.model.BlockTrace;
 import dev.tokentm.udfs.model.TracePoint;
+import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VitTrace;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * TokenTM (Wu et al., "Token Transformation Matters: Towards Faithful Post-hoc Explanation for
- * Vision Transformer", CVPR 2024). The equations as implemented, and the readings chosen where
- * the paper leaves room, are in TOKENTM.md beside this class. In short, per block l:
- * <pre>
- *   W(x, x̃)_i = L(x̃_i)/L(x_i) · NECC_i,  NECC_i = exp(cos(x_i, x̃_i)) / Σ_j exp(cos(x_j, x̃_j))
- *   M_l      = mean_h (∇A_l ⊙ A_l)⁺ · diag(W(x_l, v̂_l))        attention sub-layer, v̂ = value projection
- *   D_l      = diag(W(x'_l, mlp_l))                            MLP sub-layer, x' = attention residual
- *   C        = (I + D_L)(I + M_L) ⋯ (I + D_1)(I + M_1) · diag(L(x_1))
- * </pre>
- * and the heatmap is C's [CLS] row over the patches.
+ * Vision Transformer", CVPR 2024): every token transformation weighed by its length and direction
+ * (NECC, §1 of {@code docs/tokentm.md}), attention (§2) and MLP (§3) sub-layers aggregated from the
+ * input tokens' lengths (§4); the heatmap is the [CLS] row over the patches. {@code docs/tokentm.md}
+ * states the equations as implemented and the readings chosen where the paper leaves room.
  */
 public record TokenTm(TokenTmConfig config) implements Explainer {
 
@@ -32,14 +28,14 @@ public record TokenTm(TokenTmConfig config) implements Explainer {
     }
 
     @Override
-    public TraceNeeds needs() {
-        TraceNeeds values = TraceNeeds.values(
+    public TraceRequest needs() {
+        TraceRequest values = TraceRequest.reading(
                 TracePoint.BLOCK_INPUT,
                 TracePoint.VALUE_PROJECTION,
                 TracePoint.ATTENTION,
                 TracePoint.ATTENTION_RESIDUAL,
                 TracePoint.MLP_OUTPUT);
-        return config.gradientWeighted() ? values.withGradients(TracePoint.ATTENTION) : values;
+        return config.gradientWeighted() ? values.andGradientsAt(TracePoint.ATTENTION) : values;
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.tokentm.udfs.explain;
 /**
  * Every option of {@link TokenTm} in one place. The defaults are the method as the paper
  * describes it; the switches reproduce its ablations (Tables 6 and 7) and the alternative
- * readings listed in TOKENTM.md.
+ * readings listed in {@code docs/tokentm.md}.
  *
  * @param useLength weigh transformations by the length ratio {@code L(x̃)/L(x)} (off: "w/o L")
  * @param useNecc weigh transformations by NECC (off: "w/o NECC")

@@ -2,6 +2,7 @@ package dev.tokentm.udfs.explain;
 
 import ai.djl.ndarray.NDArray;
 import dev.tokentm.udfs.model.TracePoint;
+import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VitTrace;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +33,9 @@ public record TransformerAttribution(int startLayer) implements Explainer {
     }
 
     @Override
-    public TraceNeeds needs() {
-        return TraceNeeds.values(TracePoint.BLOCK_INPUT, TracePoint.BLOCK_OUTPUT)
-                .withGradients(TracePoint.ATTENTION);
+    public TraceRequest needs() {
+        return TraceRequest.reading(TracePoint.BLOCK_INPUT, TracePoint.BLOCK_OUTPUT)
+                .andGradientsAt(TracePoint.ATTENTION);
     }
 
     @Override

@@ -104,12 +104,6 @@ public final class Storage {
         return location.substring(0, slash + 1) + name;
     }
 
-    /** The file name: the part after the last slash. */
-    public static String fileName(String location) {
-        String s = location.startsWith(CLASSPATH) ? location.substring(CLASSPATH.length()) : location;
-        return s.substring(s.lastIndexOf('/') + 1);
-    }
-
     /** A local path for plain paths and {@code file:} URIs, null for other schemes. */
     static Path localPath(String location) {
         if (location.startsWith("file:")) {

@@ -18,9 +18,9 @@ import java.util.Objects;
  */
 public final class FaithfulnessEvaluator {
 
-    private final PerturbationTest perturbation;
+    private final PerturbationProtocol perturbation;
 
-    public FaithfulnessEvaluator(PerturbationTest perturbation) {
+    public FaithfulnessEvaluator(PerturbationProtocol perturbation) {
         this.perturbation = Objects.requireNonNull(perturbation, "perturbation");
     }
 
@@ -79,7 +79,7 @@ public final class FaithfulnessEvaluator {
                         Mask mask = masks.get(b);
                         SegmentationCounts segmentation = mask == null
                                 ? null
-                                : SegmentationTest.evaluate(
+                                : SegmentationProtocol.evaluate(
                                         map, grid, grid, mask.foreground(), mask.height(), mask.width());
                         results.add(new ImageResult(
                                 b,

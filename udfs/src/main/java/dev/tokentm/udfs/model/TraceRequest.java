@@ -6,14 +6,18 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a {@link VisionTransformer#trace} records.
+ * What a {@link VisionTransformer#trace} records. Explainers declare what they read as a request
+ * without targets ({@link #reading}, {@link #andGradientsAt}); a context serving several explainers
+ * records their {@link #union}, for each image's target class ({@link #forTargets}), so it pays only
+ * for what someone reads.
  *
  * @param points the block tensors whose values to keep
- * @param gradientPoints the block tensors whose gradients to keep (only points on the logits'
- *     path have one); each costs a probe in the forward pass and a copy in the backward pass
- * @param targets whose class score to differentiate, one class per image; null for no gradients
- * @param conservative gradients treat attention probabilities and LayerNorm scales as constants
- *     (Ali et al., ICML 2022); values are unaffected
+ * @param gradientPoints the block tensors whose gradients to keep (only points on the logits' path
+ *     have one); each costs a probe in the forward pass and a copy in the backward pass
+ * @param targets whose class score to differentiate, one class per image; null for none (then
+ *     {@link VisionTransformer#trace} records no gradients and refuses gradient points)
+ * @param conservative gradients treat attention probabilities and LayerNorm scales as constants (Ali
+ *     et al., ICML 2022); values are unaffected
  */
 public record TraceRequest(
         Set<TracePoint> points, Set<TracePoint> gradientPoints, TargetClasses targets, boolean conservative) {
@@ -21,25 +25,31 @@ public record TraceRequest(
     public TraceRequest {
         points = copy(Objects.requireNonNull(points, "points"));
         gradientPoints = copy(Objects.requireNonNull(gradientPoints, "gradientPoints"));
-        if (targets == null && !gradientPoints.isEmpty()) {
-            throw new IllegalArgumentException("gradients at " + gradientPoints + " need target classes");
-        }
     }
 
-    private static Set<TracePoint> copy(Set<TracePoint> points) {
-        EnumSet<TracePoint> copy = EnumSet.noneOf(TracePoint.class);
-        copy.addAll(points);
-        return Collections.unmodifiableSet(copy);
+    /** Nothing. */
+    public static TraceRequest none() {
+        return new TraceRequest(Set.of(), Set.of(), null, false);
     }
 
-    /** Every point, no gradients. */
+    /** Every point's value and gradient, for targets still to be given ({@link #forTargets}). */
+    public static TraceRequest everything() {
+        return new TraceRequest(EnumSet.allOf(TracePoint.class), EnumSet.allOf(TracePoint.class), null, false);
+    }
+
+    /** These points' values, no gradients. */
+    public static TraceRequest reading(TracePoint first, TracePoint... rest) {
+        return new TraceRequest(EnumSet.of(first, rest), Set.of(), null, false);
+    }
+
+    /** Every point's value, no gradients. */
     public static TraceRequest values() {
-        return new TraceRequest(EnumSet.allOf(TracePoint.class), EnumSet.noneOf(TracePoint.class), null, false);
+        return new TraceRequest(EnumSet.allOf(TracePoint.class), Set.of(), null, false);
     }
 
     /** Every point, with gradients of each image's target class score (its logit) at every point. */
     public static TraceRequest withGradients(TargetClasses targets) {
-        return of(EnumSet.allOf(TracePoint.class), EnumSet.allOf(TracePoint.class), targets);
+        return everything().forTargets(targets);
     }
 
     /** The given values and gradients of each image's target class score. */
@@ -52,8 +62,42 @@ public record TraceRequest(
         return new TraceRequest(points, points, Objects.requireNonNull(targets, "targets"), true);
     }
 
-    /** Whether gradients are asked for. */
+    /** This with gradients at {@code points} too. */
+    public TraceRequest andGradientsAt(TracePoint first, TracePoint... rest) {
+        EnumSet<TracePoint> g = EnumSet.of(first, rest);
+        g.addAll(gradientPoints);
+        return new TraceRequest(points, g, targets, conservative);
+    }
+
+    /** What either records (this one's targets and rules). */
+    public TraceRequest union(TraceRequest other) {
+        EnumSet<TracePoint> v = EnumSet.noneOf(TracePoint.class);
+        v.addAll(points);
+        v.addAll(other.points);
+        EnumSet<TracePoint> g = EnumSet.noneOf(TracePoint.class);
+        g.addAll(gradientPoints);
+        g.addAll(other.gradientPoints);
+        return new TraceRequest(v, g, targets, conservative);
+    }
+
+    /** This request for these target classes. */
+    public TraceRequest forTargets(TargetClasses classes) {
+        return new TraceRequest(points, gradientPoints, Objects.requireNonNull(classes, "targets"), conservative);
+    }
+
+    /** This request's values alone: no gradients, no targets. */
+    public TraceRequest valuesOnly() {
+        return new TraceRequest(points, Set.of(), null, false);
+    }
+
+    /** Whether target classes are given (and so gradients recorded). */
     public boolean gradients() {
         return targets != null;
+    }
+
+    private static Set<TracePoint> copy(Set<TracePoint> points) {
+        EnumSet<TracePoint> copy = EnumSet.noneOf(TracePoint.class);
+        copy.addAll(points);
+        return Collections.unmodifiableSet(copy);
     }
 }

@@ -124,6 +124,9 @@ public final class VisionTransformer implements AutoCloseable {
      * @return the trace; the caller closes it
      */
     public VitTrace trace(NDArray images, TraceRequest request) {
+        if (request.targets() == null && !request.gradientPoints().isEmpty()) {
+            throw new IllegalArgumentException("gradients at " + request.gradientPoints() + " need target classes");
+        }
         NDManager traceManager = images.getManager().newSubManager(device());
         try {
             TraceRecorder recorder = new TraceRecorder(traceManager, request, config.depth());

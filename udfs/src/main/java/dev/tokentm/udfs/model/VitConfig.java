@@ -81,42 +81,133 @@ public record VitConfig(
     }
 
     /**
-     * A timm-style ViT with a class token, qkv bias, LayerNorm eps 1e-6 and timm's default
-     * preprocessing; the common case, for tests and benchmarks.
+     * A timm-style ViT: 3 channels, MLP ratio 4, qkv bias, LayerNorm eps 1e-6, a [CLS] token, no
+     * distillation token, and timm's default preprocessing at the image size; change any of them
+     * by name before {@link Builder#build()}.
      */
-    public static VitConfig timm(int imageSize, int patchSize, int embedDim, int depth, int numHeads, int numClasses) {
-        return new VitConfig(
-                imageSize,
-                patchSize,
-                3,
-                embedDim,
-                depth,
-                numHeads,
-                4.0,
-                true,
-                1e-6,
-                numClasses,
-                true,
-                false,
-                Preprocessing.timmDefault(imageSize));
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** This config with another preprocessing. */
-    public VitConfig withPreprocessing(Preprocessing other) {
-        return new VitConfig(
-                imageSize,
-                patchSize,
-                channels,
-                embedDim,
-                depth,
-                numHeads,
-                mlpRatio,
-                qkvBias,
-                layerNormEps,
-                numClasses,
-                classToken,
-                distillationToken,
-                other);
+    /** A builder starting from this config. */
+    public Builder toBuilder() {
+        return new Builder()
+                .imageSize(imageSize)
+                .patchSize(patchSize)
+                .channels(channels)
+                .embedDim(embedDim)
+                .depth(depth)
+                .numHeads(numHeads)
+                .mlpRatio(mlpRatio)
+                .qkvBias(qkvBias)
+                .layerNormEps(layerNormEps)
+                .numClasses(numClasses)
+                .classToken(classToken)
+                .distillationToken(distillationToken)
+                .preprocessing(preprocessing);
+    }
+
+    /** Builds a {@link VitConfig} by named parts; see {@link #builder()} for the defaults. */
+    public static final class Builder {
+        private int imageSize;
+        private int patchSize;
+        private int channels = 3;
+        private int embedDim;
+        private int depth;
+        private int numHeads;
+        private double mlpRatio = 4.0;
+        private boolean qkvBias = true;
+        private double layerNormEps = 1e-6;
+        private int numClasses;
+        private boolean classToken = true;
+        private boolean distillationToken;
+        private Preprocessing preprocessing;
+
+        private Builder() {}
+
+        public Builder imageSize(int v) {
+            imageSize = v;
+            return this;
+        }
+
+        public Builder patchSize(int v) {
+            patchSize = v;
+            return this;
+        }
+
+        public Builder channels(int v) {
+            channels = v;
+            return this;
+        }
+
+        public Builder embedDim(int v) {
+            embedDim = v;
+            return this;
+        }
+
+        public Builder depth(int v) {
+            depth = v;
+            return this;
+        }
+
+        public Builder numHeads(int v) {
+            numHeads = v;
+            return this;
+        }
+
+        public Builder mlpRatio(double v) {
+            mlpRatio = v;
+            return this;
+        }
+
+        public Builder qkvBias(boolean v) {
+            qkvBias = v;
+            return this;
+        }
+
+        public Builder layerNormEps(double v) {
+            layerNormEps = v;
+            return this;
+        }
+
+        public Builder numClasses(int v) {
+            numClasses = v;
+            return this;
+        }
+
+        public Builder classToken(boolean v) {
+            classToken = v;
+            return this;
+        }
+
+        public Builder distillationToken(boolean v) {
+            distillationToken = v;
+            return this;
+        }
+
+        /** How images become inputs; timm's default at the image size when not set. */
+        public Builder preprocessing(Preprocessing v) {
+            preprocessing = v;
+            return this;
+        }
+
+        /** The config; fails listing every invalid part. */
+        public VitConfig build() {
+            return new VitConfig(
+                    imageSize,
+                    patchSize,
+                    channels,
+                    embedDim,
+                    depth,
+                    numHeads,
+                    mlpRatio,
+                    qkvBias,
+                    layerNormEps,
+                    numClasses,
+                    classToken,
+                    distillationToken,
+                    preprocessing != null ? preprocessing : Preprocessing.timmDefault(imageSize));
+        }
     }
 
     /** Patches per side. */

@@ -52,14 +52,17 @@ public record ExplainSettings(
         }
     }
 
-    /** The embedded model, every method, predicted class, batch 16. */
+    /**
+     * The defaults of the transformer and the command line: the embedded model, every method, the
+     * predicted class and the label, batch 16, the task's CPUs, {@link ImageLimits#defaults()}.
+     */
     public static ExplainSettings defaults() {
         return new ExplainSettings(
                 null,
                 null,
                 null,
                 ExplainerRegistry.names(),
-                List.of(TargetMode.PREDICTED),
+                List.of(TargetMode.PREDICTED, TargetMode.LABEL),
                 16,
                 0,
                 ImageLimits.defaults());

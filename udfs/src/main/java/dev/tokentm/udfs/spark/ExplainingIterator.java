@@ -12,6 +12,7 @@ import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
 import dev.tokentm.udfs.metrics.ImageResult;
 import dev.tokentm.udfs.metrics.TargetMode;
+import dev.tokentm.udfs.table.ImageTable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -81,11 +82,11 @@ final class ExplainingIterator implements Iterator<Row> {
         List<InputImage> batch = new ArrayList<>();
         while (batch.size() < settings.batchSize() && input.hasNext()) {
             Row row = input.next();
-            ExplanationRows.Source source = InputImage.source(row, columns);
+            ImageTable.Source source = InputImage.source(row, columns);
             try {
                 batch.add(InputImage.read(row, columns, source, files, decoder, transform, classes));
             } catch (BadImageException | RuntimeException e) {
-                ready.add(ExplanationRows.error(source, message(e)));
+                ready.add(ImageTable.error(source, message(e)));
                 imagesDone.accept(1);
             }
         }
@@ -96,13 +97,13 @@ final class ExplainingIterator implements Iterator<Row> {
             ready.addAll(evaluate(batch));
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
-                ready.add(ExplanationRows.error(batch.get(0).source(), "explaining failed: " + message(e)));
+                ready.add(ImageTable.error(batch.get(0).source(), "explaining failed: " + message(e)));
             } else {
                 for (InputImage image : batch) {
                     try {
                         ready.addAll(evaluate(List.of(image)));
                     } catch (RuntimeException single) {
-                        ready.add(ExplanationRows.error(image.source(), "explaining failed: " + message(single)));
+                        ready.add(ImageTable.error(image.source(), "explaining failed: " + message(single)));
                     }
                 }
             }
@@ -127,7 +128,7 @@ final class ExplainingIterator implements Iterator<Row> {
             NDArray images = manager.create(pixels, new Shape(n, 3, side, side));
             for (TargetMode mode : settings.targets()) {
                 for (ImageResult r : evaluator.evaluate(model.model(), images, labels, masks, explainers, mode)) {
-                    rows.add(ExplanationRows.result(batch.get(r.index()).source(), r, device));
+                    rows.add(ImageTable.result(batch.get(r.index()).source(), r, device));
                 }
             }
         }

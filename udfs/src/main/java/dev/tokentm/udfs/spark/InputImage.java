@@ -5,6 +5,7 @@ import dev.tokentm.udfs.image.ImageDecoder;
 import dev.tokentm.udfs.image.InputTransform;
 import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
+import dev.tokentm.udfs.table.ImageTable;
 import java.io.UncheckedIOException;
 import org.apache.spark.sql.Row;
 
@@ -16,16 +17,16 @@ import org.apache.spark.sql.Row;
  * @param label the class index, -1 when unknown
  * @param mask the object mask at input size, or null
  */
-record InputImage(ExplanationRows.Source source, float[] pixels, int label, FaithfulnessEvaluator.Mask mask) {
+record InputImage(ImageTable.Source source, float[] pixels, int label, FaithfulnessEvaluator.Mask mask) {
 
     /** The row's identity, readable even when the image is not. */
-    static ExplanationRows.Source source(Row row, InputColumns columns) {
+    static ImageTable.Source source(Row row, InputColumns columns) {
         String path = columns.path() >= 0 && !row.isNullAt(columns.path()) ? row.getString(columns.path()) : null;
         String id = columns.id() >= 0 && !row.isNullAt(columns.id()) ? row.getString(columns.id()) : path;
         Integer label = columns.label() >= 0 && !row.isNullAt(columns.label())
                 ? Math.toIntExact(((Number) row.get(columns.label())).longValue())
                 : null;
-        return new ExplanationRows.Source(id == null ? "" : id, path, label);
+        return new ImageTable.Source(id == null ? "" : id, path, label);
     }
 
     /**
@@ -36,7 +37,7 @@ record InputImage(ExplanationRows.Source source, float[] pixels, int label, Fait
     static InputImage read(
             Row row,
             InputColumns columns,
-            ExplanationRows.Source source,
+            ImageTable.Source source,
             Storage.Reader files,
             ImageDecoder decoder,
             InputTransform transform,

@@ -3,6 +3,7 @@ package dev.tokentm.udfs.spark;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.image.ImageLimits;
 import dev.tokentm.udfs.metrics.TargetMode;
+import dev.tokentm.udfs.table.ImageTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.apache.spark.util.LongAccumulator;
  * Spark ML {@code Transformer} that explains a DataFrame of images with TokenTM and the baselines
  * and measures their faithfulness, in the manner of DJL's Spark extension: {@code transform} runs
  * {@code mapPartitions}, each executor loads the model once, and rows come back as
- * {@link ExplanationRows}. Beyond it: batching, the GPU Spark assigned each task, and one error
+ * {@link ImageTable}. Beyond it: batching, the GPU Spark assigned each task, and one error
  * row per unusable image instead of a failed task.
  *
  * <pre>{@code
@@ -75,19 +76,20 @@ public final class VitExplainer extends Transformer {
         threads =
                 new IntParam(this, "threads", "PyTorch threads per task; 0 = spark.task.cpus", ParamValidators.gtEq(0));
         maxMegapixels = new IntParam(this, "maxMegapixels", "largest image accepted", ParamValidators.gtEq(1));
-        setDefault(inputCol, "content");
-        setDefault(pathCol, "path");
-        setDefault(idCol, "image_id");
-        setDefault(labelCol, "label");
-        setDefault(maskPathCol, "mask_path");
+        setDefault(inputCol, InputColumns.CONTENT);
+        setDefault(pathCol, InputColumns.PATH);
+        setDefault(idCol, InputColumns.ID);
+        setDefault(labelCol, InputColumns.LABEL);
+        setDefault(maskPathCol, InputColumns.MASK_PATH);
+        ExplainSettings defaults = ExplainSettings.defaults();
         setDefault(modelUrl, "");
         setDefault(modelConfigUrl, "");
         setDefault(classNames, new String[0]);
-        setDefault(methods, ExplainerRegistry.names().toArray(new String[0]));
-        setDefault(targets, new String[] {"predicted"});
-        setDefault(batchSize, 16);
-        setDefault(threads, 0);
-        setDefault(maxMegapixels, 64);
+        setDefault(methods, defaults.methods().toArray(new String[0]));
+        setDefault(targets, defaults.targets().stream().map(TargetMode::label).toArray(String[]::new));
+        setDefault(batchSize, defaults.batchSize());
+        setDefault(threads, defaults.threads());
+        setDefault(maxMegapixels, (int) (defaults.limits().maxPixels() / 1_000_000L));
     }
 
     @Override
@@ -249,14 +251,14 @@ public final class VitExplainer extends Transformer {
     public Dataset<Row> transform(Dataset<?> dataset) {
         Dataset<Row> frame = dataset.toDF();
         PartitionExplainer explainer = new PartitionExplainer(settings(), columns(frame.schema()), progress);
-        return frame.mapPartitions(explainer, Encoders.row(ExplanationRows.schema()));
+        return frame.mapPartitions(explainer, Encoders.row(ImageTable.schema()));
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
         columns(schema);
         settings();
-        return ExplanationRows.schema();
+        return ImageTable.schema();
     }
 
     @Override

@@ -27,7 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelLoaderTest {
 
-    private static final VitConfig CONFIG = VitConfig.timm(32, 8, 48, 3, 3, 4);
+    private static final VitConfig CONFIG = VitConfig.builder()
+            .imageSize(32)
+            .patchSize(8)
+            .embedDim(48)
+            .depth(3)
+            .numHeads(3)
+            .numClasses(4)
+            .build();
     private static final List<String> NAMES = List.of("cat", "dog", "bird", "fish");
 
     private static NDManager manager;
@@ -131,7 +138,16 @@ class ModelLoaderTest {
 
     @Test
     void deitDistillationTokenAndHeadAreLoaded() throws Exception {
-        VitConfig deit = new VitConfig(32, 8, 3, 48, 2, 3, 4.0, true, 1e-6, 4, true, true, CONFIG.preprocessing());
+        VitConfig deit = VitConfig.builder()
+                .imageSize(32)
+                .patchSize(8)
+                .embedDim(48)
+                .depth(2)
+                .numHeads(3)
+                .numClasses(4)
+                .distillationToken(true)
+                .preprocessing(CONFIG.preprocessing())
+                .build();
         try (NDManager m = NDManager.newBaseManager()) {
             VitParameters params = VitParameters.random(deit, m, 5);
             Path file = writeTimm("deit.safetensors", params.tensors(), TimmMetadata.fromConfig(deit, null));

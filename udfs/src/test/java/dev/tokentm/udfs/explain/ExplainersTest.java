@@ -35,7 +35,7 @@ class ExplainersTest {
     @BeforeAll
     static void setUp() {
         manager = NDManager.newBaseManager();
-        model = TestVits.random(VitConfig.timm(16, 4, 12, 3, 2, 3), 31, 0.3, DataType.FLOAT64);
+        model = TestVits.random(TestVits.smallGrid(3), 31, 0.3, DataType.FLOAT64);
         images = TestVits.images(manager, model.config(), TARGETS.length, 4, DataType.FLOAT64);
     }
 
@@ -89,20 +89,8 @@ class ExplainersTest {
     @ParameterizedTest
     @MethodSource("methods")
     void deitModelsWithADistillationTokenGetPatchOnlyHeatmaps(String name) {
-        VitConfig deit = new VitConfig(
-                16,
-                4,
-                3,
-                12,
-                2,
-                2,
-                4.0,
-                true,
-                1e-6,
-                3,
-                true,
-                true,
-                dev.tokentm.udfs.model.Preprocessing.timmDefault(16));
+        VitConfig deit =
+                TestVits.smallGrid(2).toBuilder().distillationToken(true).build();
         try (VisionTransformer distilled = TestVits.random(deit, 5, 0.3, DataType.FLOAT64)) {
             Explainer explainer = ExplainerRegistry.get(name);
             NDArray batch = explainer.explain(distilled, images, TargetClasses.of(TARGETS));

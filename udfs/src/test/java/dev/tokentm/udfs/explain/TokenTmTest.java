@@ -11,7 +11,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.VisionTransformer;
-import dev.tokentm.udfs.model.VitConfig;
 import dev.tokentm.udfs.testing.TestVits;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +26,7 @@ class TokenTmTest {
     @BeforeAll
     static void setUp() {
         manager = NDManager.newBaseManager();
-        model = TestVits.random(VitConfig.timm(16, 4, 12, 3, 2, 3), 21, 0.3, DataType.FLOAT64);
+        model = TestVits.random(TestVits.smallGrid(3), 21, 0.3, DataType.FLOAT64);
         images = TestVits.images(manager, model.config(), 3, 8, DataType.FLOAT64);
     }
 

@@ -25,7 +25,7 @@ class FaithfulnessEvaluatorTest {
 
     @Test
     void explainsEveryImageWithEveryMethodAndMeasuresIt() {
-        VitConfig config = VitConfig.timm(16, 4, 12, 2, 2, 3);
+        VitConfig config = TestVits.smallGrid(2);
         try (VisionTransformer model = TestVits.random(config, 2, 0.3, DataType.FLOAT32);
                 NDManager manager = NDManager.newBaseManager()) {
             Random r = new Random(1);
@@ -42,7 +42,7 @@ class FaithfulnessEvaluatorTest {
                     null,
                     new FaithfulnessEvaluator.Mask(object, 16, 16));
             List<Explainer> methods = List.of(new TokenTm(), new Gae());
-            FaithfulnessEvaluator evaluator = new FaithfulnessEvaluator(PerturbationTest.published());
+            FaithfulnessEvaluator evaluator = new FaithfulnessEvaluator(PerturbationProtocol.published());
 
             List<ImageResult> byLabel = evaluator.evaluate(model, raw, labels, masks, methods, TargetMode.LABEL);
             assertEquals(6, byLabel.size());

@@ -111,7 +111,14 @@ class BatchGradientTest {
 
     @Test
     void withOneHeadTheAttentionOutputIsTheValueProjectionMixedByAttention() {
-        VitConfig oneHead = VitConfig.timm(16, 8, 12, 2, 1, 3);
+        VitConfig oneHead = VitConfig.builder()
+                .imageSize(16)
+                .patchSize(8)
+                .embedDim(12)
+                .depth(2)
+                .numHeads(1)
+                .numClasses(3)
+                .build();
         try (VisionTransformer single = TestVits.random(oneHead, 4, 0.3, DataType.FLOAT32);
                 VitTrace t = single.trace(images, TraceRequest.values())) {
             for (BlockTrace b : t.blocks()) {

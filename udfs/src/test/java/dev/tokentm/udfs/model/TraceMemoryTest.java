@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class TraceMemoryTest {
 
-    private static final VitConfig CONFIG = VitConfig.timm(32, 8, 48, 3, 3, 10);
+    private static final VitConfig CONFIG = VitPresets.get("vit-tiny-p8-32");
     private static final Path STATUS = Path.of("/proc/self/status");
 
     @Test

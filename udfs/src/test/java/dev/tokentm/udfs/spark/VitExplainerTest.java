@@ -18,8 +18,9 @@ import dev.tokentm.udfs.image.ImageLimits;
 import dev.tokentm.udfs.image.InputTransform;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
 import dev.tokentm.udfs.metrics.ImageResult;
-import dev.tokentm.udfs.metrics.PerturbationTest;
+import dev.tokentm.udfs.metrics.PerturbationProtocol;
 import dev.tokentm.udfs.metrics.TargetMode;
+import dev.tokentm.udfs.table.ImageTable;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -158,6 +159,7 @@ class VitExplainerTest {
                 List.of(RowFactory.create("one", image.toString(), label, mask.toString(), null)), inputSchema());
         Row row = new VitExplainer()
                 .setMethods("tokentm")
+                .setTargets("predicted")
                 .transform(input)
                 .collectAsList()
                 .get(0);
@@ -171,7 +173,7 @@ class VitExplainerTest {
         ImageResult expected;
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray batch = manager.create(pixels, new Shape(1, 3, 64, 64));
-            expected = new FaithfulnessEvaluator(PerturbationTest.published())
+            expected = new FaithfulnessEvaluator(PerturbationProtocol.published())
                     .evaluate(
                             model.model(),
                             batch,
@@ -210,7 +212,7 @@ class VitExplainerTest {
                 IllegalArgumentException.class,
                 () -> new VitExplainer().setMethods("tokentn").settings());
         assertTrue(method.getMessage().contains("tokentm"), method.getMessage());
-        assertEquals(ExplanationRows.schema(), new VitExplainer().transformSchema(inputSchema()));
+        assertEquals(ImageTable.schema(), new VitExplainer().transformSchema(inputSchema()));
     }
 
     @Test

@@ -18,7 +18,26 @@ public final class TestVits {
 
     /** 16x16 RGB input, 8x8 patches (4 patches + [CLS]), width 12, 2 blocks of 2 heads, 3 classes. */
     public static VitConfig tiny() {
-        return VitConfig.timm(16, 8, 12, 2, 2, 3);
+        return VitConfig.builder()
+                .imageSize(16)
+                .patchSize(8)
+                .embedDim(12)
+                .depth(2)
+                .numHeads(2)
+                .numClasses(3)
+                .build();
+    }
+
+    /** 16x16 RGB input, 4x4 patches (16 patches + [CLS]), width 12, 2 heads, 3 classes, {@code depth} blocks. */
+    public static VitConfig smallGrid(int depth) {
+        return VitConfig.builder()
+                .imageSize(16)
+                .patchSize(4)
+                .embedDim(12)
+                .depth(depth)
+                .numHeads(2)
+                .numClasses(3)
+                .build();
     }
 
     /**

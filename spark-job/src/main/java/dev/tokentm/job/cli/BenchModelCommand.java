@@ -1,0 +1,177 @@
+package dev.tokentm.job.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.tokentm.job.tools.bench.Throughput;
+import dev.tokentm.udfs.checkpoint.ModelLoader;
+import dev.tokentm.udfs.explain.Explainer;
+import dev.tokentm.udfs.explain.ExplainerRegistry;
+import dev.tokentm.udfs.model.TargetClasses;
+import dev.tokentm.udfs.model.TracePoint;
+import dev.tokentm.udfs.model.TraceRequest;
+import dev.tokentm.udfs.model.VisionTransformer;
+import dev.tokentm.udfs.model.VitConfig;
+import dev.tokentm.udfs.model.VitPresets;
+import dev.tokentm.udfs.model.VitTrace;
+import dev.tokentm.udfs.runtime.DjlRuntime;
+import java.io.PrintStream;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Throughput of the model on this machine: images/s of a forward pass and of a forward plus one
+ * backward pass with the full trace (what every gradient-based explainer pays), next to the
+ * matrix-multiply GFLOP/s DJL reaches, so the model's share of the hardware limit can be read off.
+ */
+@Command(
+        name = "bench-model",
+        mixinStandardHelpOptions = true,
+        description = "Images/s of forward and forward+backward with full trace, DJL's matmul GFLOP/s, and each"
+                + " explainer's cost in forward+backward passes.")
+public final class BenchModelCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--model",
+            defaultValue = "vit-tiny-p16-224",
+            description =
+                    "A safetensors checkpoint location, or a preset with random weights: ${COMPLETION-CANDIDATES}."
+                            + " Default: ${DEFAULT-VALUE}.",
+            completionCandidates = PresetNames.class)
+    String model;
+
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32", description = "Default: ${DEFAULT-VALUE}.")
+    List<Integer> batchSizes;
+
+    @Option(
+            names = "--seconds",
+            defaultValue = "3",
+            description = "Minimum timed seconds per measurement. Default: ${DEFAULT-VALUE}.")
+    double seconds;
+
+    @Option(names = "--threads", description = "PyTorch intra-op threads (default: PyTorch's choice, one per core).")
+    Integer threads;
+
+    @Option(
+            names = "--methods",
+            split = ",",
+            description = "Explainers to time against one forward+backward" + " (default: all registered).")
+    List<String> methods;
+
+    @Option(
+            names = "--matmul-size",
+            defaultValue = "1024",
+            description = "Side of the square matrices timed for GFLOP/s. Default: ${DEFAULT-VALUE}.")
+    int matmulSize;
+
+    static final class PresetNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return VitPresets.names().iterator();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (threads != null) {
+            System.setProperty("tokentm.threads", threads.toString());
+        }
+        DjlRuntime.configure();
+        PrintStream out = System.out;
+        try (VisionTransformer vit = open(model);
+                NDManager manager = NDManager.newBaseManager()) {
+            VitConfig c = vit.config();
+            double gflopPerImage = 2.0 * c.forwardMacsPerImage() / 1e9;
+            out.printf(
+                    Locale.ROOT,
+                    "model %s: %.1fM parameters, %.3f GFLOP per image forward, %s, %d PyTorch threads%n",
+                    model,
+                    vit.parameters().count() / 1e6,
+                    gflopPerImage,
+                    vit.device(),
+                    JniUtils.getNumThreads());
+            double peak = Throughput.matmulGflops(manager, matmulSize, seconds);
+            out.printf(Locale.ROOT, "matmul through DJL (%dx%d float32): %.1f GFLOP/s%n", matmulSize, matmulSize, peak);
+            out.printf(
+                    Locale.ROOT,
+                    "%6s %14s %12s %11s %22s %16s%n",
+                    "batch",
+                    "forward img/s",
+                    "fwd GFLOP/s",
+                    "% of matmul",
+                    "fwd+bwd+trace img/s",
+                    "cost vs forward");
+            for (int batch : batchSizes) {
+                NDArray images = manager.randomNormal(new Shape(batch, c.channels(), c.imageSize(), c.imageSize()));
+                double forward = Throughput.imagesPerSecond(
+                        batch, seconds, () -> vit.logits(images).close());
+                double traced = Throughput.imagesPerSecond(batch, seconds, () -> {
+                    try (VitTrace t = vit.trace(images, TraceRequest.withGradients(TargetClasses.predicted()))) {
+                        t.block(0).attentionGradient().getShape();
+                    }
+                });
+                double achieved = forward * gflopPerImage;
+                out.printf(
+                        Locale.ROOT,
+                        "%6d %14.2f %12.1f %10.1f%% %22.2f %15.2fx%n",
+                        batch,
+                        forward,
+                        achieved,
+                        100 * achieved / peak,
+                        traced,
+                        forward / traced);
+                images.close();
+            }
+            printMethodCosts(out, vit, manager, batchSizes.get(batchSizes.size() - 1));
+        }
+        return 0;
+    }
+
+    /**
+     * Each explainer's time for one batch (its own forward and backward passes included) as a
+     * multiple of one forward+backward pass that records only the attention gradients.
+     */
+    private void printMethodCosts(PrintStream out, VisionTransformer vit, NDManager manager, int batch) {
+        VitConfig c = vit.config();
+        List<String> names = methods != null ? methods : ExplainerRegistry.names();
+        NDArray images = manager.randomNormal(new Shape(batch, c.channels(), c.imageSize(), c.imageSize()));
+        TraceRequest minimal = TraceRequest.of(
+                EnumSet.of(TracePoint.ATTENTION), EnumSet.of(TracePoint.ATTENTION), TargetClasses.predicted());
+        double baseline = 1.0
+                / Throughput.imagesPerSecond(
+                        1, seconds, () -> vit.trace(images, minimal).close());
+        out.printf(
+                Locale.ROOT,
+                "%nexplainer cost at batch %d (forward+backward with attention gradients: %.1f ms)%n",
+                batch,
+                1e3 * baseline);
+        out.printf(Locale.ROOT, "%-24s %12s %22s%n", "method", "ms/batch", "x forward+backward");
+        double shared = 1.0
+                / Throughput.imagesPerSecond(
+                        1, seconds, () -> vit.trace(images, TraceRequest.withGradients(TargetClasses.predicted()))
+                                .close());
+        out.printf(Locale.ROOT, "%-24s %12.1f %21.2fx%n", "(shared full trace)", 1e3 * shared, shared / baseline);
+        for (String name : names) {
+            Explainer explainer = ExplainerRegistry.get(name);
+            double perBatch = 1.0
+                    / Throughput.imagesPerSecond(1, seconds, () -> explainer
+                            .explain(vit, images, TargetClasses.predicted())
+                            .close());
+            out.printf(Locale.ROOT, "%-24s %12.1f %21.2fx%n", name, 1e3 * perBatch, perBatch / baseline);
+        }
+        images.close();
+    }
+
+    private static VisionTransformer open(String model) {
+        VitConfig preset = VitPresets.find(model);
+        if (preset != null) {
+            return VisionTransformer.random(preset, 0);
+        }
+        return ModelLoader.load(model).model();
+    }
+}

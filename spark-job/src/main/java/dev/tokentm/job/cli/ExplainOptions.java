@@ -1,0 +1,86 @@
+package dev.tokentm.job.cli;
+
+import dev.tokentm.udfs.explain.ExplainerRegistry;
+import dev.tokentm.udfs.spark.ExplainSettings;
+import dev.tokentm.udfs.spark.VitExplainer;
+import java.util.Iterator;
+import java.util.List;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * What to explain and how much at once: {@code --methods}, {@code --targets}, {@code --batch-size}
+ * (a picocli mixin). The defaults come from the command's {@link Defaults}, by default {@link
+ * ExplainSettings#defaults()}, the transformer's own.
+ */
+public final class ExplainOptions {
+
+    @Option(
+            names = "--methods",
+            split = ",",
+            completionCandidates = MethodNames.class,
+            description = "Explainers, comma-separated, of: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    List<String> methods;
+
+    @Option(
+            names = "--targets",
+            split = ",",
+            description = "Explained class: predicted and/or label (one row each). Default: ${DEFAULT-VALUE}.")
+    List<String> targets;
+
+    @Option(names = "--batch-size", description = "Images per forward/backward pass. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    /** The transformer with these options set. */
+    public VitExplainer applyTo(VitExplainer explainer) {
+        return explainer
+                .setMethods(methods.toArray(new String[0]))
+                .setTargets(targets.toArray(new String[0]))
+                .setBatchSize(batchSize);
+    }
+
+    public List<String> methods() {
+        return methods;
+    }
+
+    /** The registered method names, for the help text. */
+    static final class MethodNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return ExplainerRegistry.names().iterator();
+        }
+    }
+
+    /** Default values of these options from an {@link ExplainSettings}. */
+    public static class Defaults implements IDefaultValueProvider {
+
+        private final ExplainSettings settings;
+
+        public Defaults() {
+            this(ExplainSettings.defaults());
+        }
+
+        protected Defaults(ExplainSettings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public String defaultValue(ArgSpec argSpec) {
+            if (!(argSpec instanceof OptionSpec option)) {
+                return null;
+            }
+            return switch (option.longestName()) {
+                case "--methods" -> String.join(",", settings.methods());
+                case "--targets" ->
+                    String.join(
+                            ",", settings.targets().stream().map(t -> t.label()).toList());
+                case "--batch-size" -> String.valueOf(settings.batchSize());
+                case "--threads" -> String.valueOf(settings.threads());
+                case "--max-megapixels" -> String.valueOf(settings.limits().maxPixels() / 1_000_000L);
+                default -> null;
+            };
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.tokentm.job.output;
+
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.util.List;
+
+/**
+ * {@code <output>/summary.json}: what a run was asked to do, what it did, and every method's dataset
+ * metrics (the scalar columns of {@link MetricsTable}). Written by the job, read by the report.
+ *
+ * @param input the corpus location
+ * @param output the output directory
+ * @param model the checkpoint location (empty: the embedded model)
+ * @param methods the explainers
+ * @param targets the explained classes ({@code predicted}, {@code label})
+ * @param classNames the model's class names, by index
+ * @param imagesInInput distinct images in the input
+ * @param imagesSkippedAsDone images a previous run had finished
+ * @param imagesExplained images explained by this run
+ * @param imagesFailed images with an error row, all runs
+ * @param seconds this run's explaining time
+ * @param imagesPerSecond explained images per second of that time
+ * @param metrics one object per method and target, as {@link MetricsTable#json}
+ */
+public record RunSummary(
+        String input,
+        String output,
+        String model,
+        List<String> methods,
+        List<String> targets,
+        List<String> classNames,
+        long imagesInInput,
+        long imagesSkippedAsDone,
+        long imagesExplained,
+        long imagesFailed,
+        double seconds,
+        double imagesPerSecond,
+        List<JsonObject> metrics) {
+
+    private static final Gson GSON = new GsonBuilder()
+            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+            .setPrettyPrinting()
+            .serializeSpecialFloatingPointValues()
+            .create();
+
+    public String toJson() {
+        return GSON.toJson(this) + "\n";
+    }
+
+    public static RunSummary parse(String json) {
+        return GSON.fromJson(json, RunSummary.class);
+    }
+}

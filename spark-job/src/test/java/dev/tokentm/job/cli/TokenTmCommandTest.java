@@ -1,0 +1,80 @@
+package dev.tokentm.job.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokentm.udfs.explain.ExplainerRegistry;
+import dev.tokentm.udfs.spark.ExplainSettings;
+import dev.tokentm.udfs.spark.VitExplainer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TokenTmCommandTest {
+
+    @Test
+    void badInputGivesOneLineNamingTheProblem(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = TokenTmCommand.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(
+                "make-data",
+                "--out",
+                dir.resolve("out").toString(),
+                "--count",
+                "2",
+                "--fashion-mnist",
+                dir.resolve("nowhere").toString());
+        assertEquals(1, code);
+        String text = err.toString();
+        assertTrue(
+                text.startsWith("tokentm make-data: Fashion-MNIST file train-images-idx3-ubyte(.gz) not found")
+                        || text.startsWith(
+                                "tokentm make-data: Fashion-MNIST file t10k-images-idx3-ubyte(.gz) not found"),
+                text);
+        assertTrue(text.contains("apt-get install dataset-fashion-mnist"), text);
+        assertFalse(text.contains("\tat "), "no stack trace: " + text);
+    }
+
+    @Test
+    void everyCommandIsAClassInCliNamedAfterIt() {
+        CommandLine cli = TokenTmCommand.commandLine();
+        assertTrue(
+                cli.getSubcommands().size() >= 7, cli.getSubcommands().keySet().toString());
+        for (var command : cli.getSubcommands().entrySet()) {
+            Class<?> type = command.getValue().getCommand().getClass();
+            StringBuilder expected = new StringBuilder();
+            for (String word : command.getKey().split("-")) {
+                expected.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            }
+            assertEquals(expected + "Command", type.getSimpleName(), command.getKey());
+            assertEquals(TokenTmCommand.class.getPackageName(), type.getPackageName(), command.getKey());
+        }
+    }
+
+    @Test
+    void explainDefaultsAreTheTransformersDefaults() {
+        CommandLine cli = TokenTmCommand.commandLine();
+        cli.parseArgs("explain");
+        CommandLine explain = cli.getSubcommands().get("explain");
+        ExplainCommand command = explain.getCommand();
+        ExplainSettings fromCli = command.explain.applyTo(new VitExplainer()).settings();
+        ExplainSettings defaults = new VitExplainer().settings();
+        assertEquals(defaults, fromCli);
+        assertEquals(ExplainSettings.defaults(), defaults);
+        assertEquals(defaults.threads(), command.threads);
+        assertEquals(defaults.limits().maxPixels(), command.maxMegapixels * 1_000_000L);
+        var spec = explain.getCommandSpec();
+        assertEquals(
+                String.join(",", ExplainerRegistry.names()),
+                spec.findOption("--methods").defaultValueString());
+        assertEquals("predicted,label", spec.findOption("--targets").defaultValueString());
+        String help = explain.getUsageMessage().replaceAll("\\s+", " ");
+        assertTrue(help.contains("Default: predicted,label."), help);
+        assertTrue(help.contains("Default: " + defaults.batchSize() + "."), help);
+    }
+}

@@ -1,0 +1,207 @@
+package dev.tokentm.udfs.metrics;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.tokentm.udfs.model.Preprocessing;
+import dev.tokentm.udfs.model.VisionTransformer;
+import dev.tokentm.udfs.model.VitConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The perturbation test of Chefer et al. (CVPR 2021, public code
+ * {@code pertubation_eval_from_hdf5.py}): the heatmap is upsampled bilinearly to the input
+ * resolution; at each step the first {@code floor(H·W·fraction)} pixels in the removal order are
+ * set to 0 in the un-normalized [0,1] image, which is then normalized and classified. Every step of
+ * every image of a batch goes through the model in as few no-gradient forward passes as
+ * {@code maxBatch} allows.
+ *
+ * @param fractions the steps, fractions of pixels removed, increasing in (0, 1]
+ * @param maxBatch the most images in one forward pass
+ */
+public record PerturbationProtocol(double[] fractions, int maxBatch) {
+
+    /** The published steps: 10%, 20%, ..., 90%. */
+    public static final double[] PUBLISHED_STEPS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
+
+    public PerturbationProtocol {
+        if (fractions.length == 0) {
+            throw new IllegalArgumentException("a perturbation test needs at least one step");
+        }
+        double previous = 0;
+        for (double f : fractions) {
+            if (!(f > previous) || f > 1) {
+                throw new IllegalArgumentException(
+                        "perturbation steps must increase within (0, 1], got " + java.util.Arrays.toString(fractions));
+            }
+            previous = f;
+        }
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be positive, got " + maxBatch);
+        }
+        fractions = fractions.clone();
+    }
+
+    /** The published steps, up to 64 images per forward pass. */
+    public static PerturbationProtocol published() {
+        return new PerturbationProtocol(PUBLISHED_STEPS, 64);
+    }
+
+    @Override
+    public double[] fractions() {
+        return fractions.clone();
+    }
+
+    /**
+     * @param images un-normalized images in [0,1], {@code [B, C, H, W]} at the model's input size
+     * @param heatmaps {@code [B, g, g]}
+     * @param labels true class per image, -1 when unknown
+     * @param explained the class each heatmap explains
+     */
+    public List<PerturbationCurve> run(
+            VisionTransformer model,
+            NDArray images,
+            NDArray heatmaps,
+            int[] labels,
+            int[] explained,
+            PixelOrder order) {
+        return run(model, images, heatmaps, labels, explained, order, null);
+    }
+
+    /**
+     * As {@link #run(VisionTransformer, NDArray, NDArray, int[], int[], PixelOrder)}, with the
+     * unperturbed images' logits already known (the explainers' forward pass computed them), so
+     * step 0 costs no forward pass.
+     *
+     * @param unperturbed logits per image of the unperturbed batch, or null to compute them
+     */
+    public List<PerturbationCurve> run(
+            VisionTransformer model,
+            NDArray images,
+            NDArray heatmaps,
+            int[] labels,
+            int[] explained,
+            PixelOrder order,
+            float[][] unperturbed) {
+        VitConfig config = model.config();
+        Shape s = images.getShape();
+        int batch = Math.toIntExact(s.get(0));
+        int height = Math.toIntExact(s.get(2));
+        int width = Math.toIntExact(s.get(3));
+        if (labels.length != batch
+                || explained.length != batch
+                || heatmaps.getShape().get(0) != batch) {
+            throw new IllegalArgumentException("need one heatmap, label and explained class per image: " + batch
+                    + " images, " + heatmaps.getShape().get(0) + " heatmaps, " + labels.length + " labels, "
+                    + explained.length + " explained classes");
+        }
+        int pixels = height * width;
+        int grid = Math.toIntExact(heatmaps.getShape().get(1));
+        int gridWidth = Math.toIntExact(heatmaps.getShape().get(2));
+        double[] steps = new double[fractions.length + 1];
+        System.arraycopy(fractions, 0, steps, 1, fractions.length);
+
+        try (NDManager scope = images.getManager().newSubManager()) {
+            float[] maps = heatmaps.toType(DataType.FLOAT32, false).toFloatArray();
+            float[] ranks = new float[batch * pixels];
+            for (int b = 0; b < batch; b++) {
+                float[] map = java.util.Arrays.copyOfRange(maps, b * grid * gridWidth, (b + 1) * grid * gridWidth);
+                int[] rank = order.ranks(BilinearUpsampler.resize(map, grid, gridWidth, height, width));
+                for (int p = 0; p < pixels; p++) {
+                    ranks[b * pixels + p] = rank[p];
+                }
+            }
+            NDArray rankMaps = scope.create(ranks, new Shape(batch, 1, height, width));
+            NDArray raw = images.toType(DataType.FLOAT32, true); // a copy, so work lands in this scope
+            raw.attach(scope);
+            Preprocessing pre = config.preprocessing();
+
+            float[][] logits = new float[steps.length * batch][];
+            int firstStep = 0;
+            if (unperturbed != null) {
+                if (unperturbed.length != batch) {
+                    throw new IllegalArgumentException(
+                            unperturbed.length + " unperturbed logits for " + batch + " images");
+                }
+                System.arraycopy(unperturbed, 0, logits, 0, batch);
+                firstStep = 1;
+            }
+            int stepsPerPass = Math.max(1, maxBatch / batch);
+            for (int first = firstStep; first < steps.length; first += stepsPerPass) {
+                NDList perturbed = new NDList();
+                int last = Math.min(steps.length, first + stepsPerPass);
+                for (int k = first; k < last; k++) {
+                    float removed = (float) Math.floor(pixels * steps[k]);
+                    NDArray keep = rankMaps.gte(removed).toType(DataType.FLOAT32, false);
+                    perturbed.add(pre.normalize(raw.mul(keep)));
+                }
+                NDArray out = model.logits(NDArrays.concat(perturbed, 0));
+                float[] flat = out.toType(DataType.FLOAT32, false).toFloatArray();
+                int classes = Math.toIntExact(out.getShape().get(1));
+                for (int r = 0; r < (last - first) * batch; r++) {
+                    logits[first * batch + r] = java.util.Arrays.copyOfRange(flat, r * classes, (r + 1) * classes);
+                }
+            }
+            List<PerturbationCurve> curves = new ArrayList<>(batch);
+            for (int b = 0; b < batch; b++) {
+                curves.add(curve(order, steps, labels[b], explained[b], logits, b, batch));
+            }
+            return curves;
+        }
+    }
+
+    private static PerturbationCurve curve(
+            PixelOrder order, double[] steps, int label, int explained, float[][] logits, int image, int batch) {
+        int n = steps.length;
+        boolean[] correct = new boolean[n];
+        float[] topProbability = new float[n];
+        float[] topLogit = new float[n];
+        float[] explainedLogProbability = new float[n];
+        float[] explainedLogit = new float[n];
+        float[] labelLogOdds = new float[n];
+        for (int k = 0; k < n; k++) {
+            float[] z = logits[k * batch + image];
+            int top = 0;
+            int second = -1;
+            for (int c = 1; c < z.length; c++) {
+                if (z[c] > z[top]) {
+                    second = top;
+                    top = c;
+                } else if (second < 0 || z[c] > z[second]) {
+                    second = c;
+                }
+            }
+            double logSumExp = logSumExp(z, z[top]);
+            correct[k] = label >= 0 && top == label;
+            topProbability[k] = (float) Math.exp(z[top] - logSumExp);
+            topLogit[k] = z[top];
+            explainedLogProbability[k] = (float) (z[explained] - logSumExp);
+            explainedLogit[k] = z[explained];
+            // log(p_label / p_second) = z_label − z_second: softmax ratios are logit differences.
+            labelLogOdds[k] = label >= 0 && second >= 0 ? z[label] - z[second] : Float.NaN;
+        }
+        return new PerturbationCurve(
+                order,
+                steps.clone(),
+                label,
+                explained,
+                correct,
+                topProbability,
+                topLogit,
+                explainedLogProbability,
+                explainedLogit,
+                labelLogOdds);
+    }
+
+    private static double logSumExp(float[] z, float max) {
+        double sum = 0;
+        for (float v : z) {
+            sum += Math.exp(v - max);
+        }
+        return max + Math.log(sum);
+    }
+}
