@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Jupyter kernel the notebooks use: a Java (JShell) kernel from Maven Central
 # (io.github.padreati:rapaio-jupyter-kernel), started with the JVM options the project's classes need.
-# Needs Jupyter (Debian: apt-get install jupyter-nbconvert python3-nbconvert) and a built job jar.
+# Needs Jupyter (Debian: apt-get install jupyter-client jupyter-nbconvert python3-nbconvert) and a built job jar.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 version=2.3.0
