@@ -85,8 +85,9 @@ public final class ImageInputs {
 
     private static Dataset<Row> manifest(SparkSession spark, InputSpec spec, String file, List<String> classNames) {
         boolean csv = !file.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet");
+        // RFC 4180 quoting, as Python's csv and pandas write it: a quote inside a quoted field is doubled.
         Dataset<Row> table = csv
-                ? spark.read().option("header", "true").csv(file)
+                ? spark.read().option("header", "true").option("escape", "\"").csv(file)
                 : spark.read().parquet(file);
         require(table.schema(), spec.pathColumn(), file);
         String base = file.substring(0, file.lastIndexOf('/') + 1);
@@ -152,7 +153,8 @@ public final class ImageInputs {
         Column byName = pairs.isEmpty()
                 ? lit(null).cast(DataTypes.IntegerType)
                 : element_at(org.apache.spark.sql.functions.map(pairs.toArray(new Column[0])), normalized);
-        return nameOnly ? byName : coalesce(value.cast(DataTypes.IntegerType), byName);
+        // try_cast: under Spark 4's ANSI mode a plain cast of a class name to int fails the job.
+        return nameOnly ? byName : coalesce(value.try_cast(DataTypes.IntegerType), byName);
     }
 
     /** Relative paths against the manifest's directory; absolute paths and URIs as they are. */

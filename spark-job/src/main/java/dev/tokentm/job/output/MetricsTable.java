@@ -1,5 +1,6 @@
 package dev.tokentm.job.output;
 
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
 import dev.tokentm.udfs.metrics.DatasetMetrics;
@@ -136,13 +137,15 @@ public final class MetricsTable {
         return metrics.stream().map(m -> OutputColumn.row(outputColumns(), m)).toList();
     }
 
-    /** One method's scalar columns (the curves left out), as the summary lists them. */
+    /** One method's scalar columns (the curves left out), as the summary lists them; NaN as null. */
     public static JsonObject json(MethodMetrics m) {
         JsonObject o = new JsonObject();
         for (MetricColumn c : COLUMNS) {
             Object v = c.column().value().apply(m);
             if (v instanceof String s) {
                 o.addProperty(c.name(), s);
+            } else if (v instanceof Double d && !Double.isFinite(d)) {
+                o.add(c.name(), JsonNull.INSTANCE); // nothing to measure (no mask, no label): JSON has no NaN
             } else if (v instanceof Number n) {
                 o.addProperty(c.name(), n);
             }

@@ -1,12 +1,19 @@
 package dev.tokentm.job.output;
 
+import static dev.tokentm.udfs.table.ImageTable.IMAGE_ID;
+import static dev.tokentm.udfs.table.ImageTable.METHOD;
+import static dev.tokentm.udfs.table.ImageTable.TARGET;
+
 import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
 import dev.tokentm.udfs.io.Storage;
+import dev.tokentm.udfs.table.ImageTable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -78,9 +85,48 @@ public final class RunOutput {
         }
     }
 
-    /** Every row written so far (all runs). */
+    /**
+     * Every row written so far (all runs), one per {@code (image_id, method, target)}: a retried or
+     * speculative task attempt whose files were committed twice, or a part file copied by hand, can
+     * never count an image twice. Error rows (no method) are one per image.
+     */
     public Dataset<Row> readImages() {
-        return spark.read().parquet(images());
+        return spark.read()
+                .schema(ImageTable.schema())
+                .parquet(images())
+                .dropDuplicates(IMAGE_ID.name(), METHOD.name(), TARGET.name());
+    }
+
+    /** Takes the output for this run; see {@link RunLock}. */
+    public RunLock lock(Consumer<String> takenOver) {
+        return RunLock.acquire(root, hadoop(), takenOver);
+    }
+
+    /**
+     * Moves the files of {@code images/} that are not readable Parquet (truncated by a crash, or put
+     * there by something else) to {@code <output>/damaged/}, so that reading and resuming skip them;
+     * their images count as not done and are explained again. Footers are checked by Spark tasks, so
+     * a large output is checked in parallel.
+     *
+     * @return one line per file moved: its name and why
+     */
+    public List<String> setAsideDamaged() {
+        List<String> moved = new ArrayList<>();
+        for (DamagedFiles.Damaged d : DamagedFiles.find(spark, images(), hadoop())) {
+            Path from = new Path(d.path());
+            Path to = new Path(root + "/damaged/" + from.getName());
+            try {
+                FileSystem fs = from.getFileSystem(hadoop());
+                fs.mkdirs(to.getParent());
+                if (!fs.rename(from, to)) {
+                    throw new IOException("rename to " + to + " failed");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot move the damaged file " + from + " aside: " + e.getMessage(), e);
+            }
+            moved.add(from.getName() + " (" + d.reason() + ") -> " + to);
+        }
+        return moved;
     }
 
     /** Appends rows; each task's files are committed when the task ends. */

@@ -42,7 +42,7 @@ public record RunSummary(
     private static final Gson GSON = new GsonBuilder()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
             .setPrettyPrinting()
-            .serializeSpecialFloatingPointValues()
+            .serializeNulls()
             .create();
 
     public String toJson() {

@@ -15,6 +15,7 @@ import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
 import dev.tokentm.job.input.ImageInputs;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.output.MetricsTable;
+import dev.tokentm.job.output.RunLock;
 import dev.tokentm.job.output.RunOutput;
 import dev.tokentm.job.output.RunSummary;
 import dev.tokentm.udfs.checkpoint.ModelLoader;
@@ -73,12 +74,21 @@ public final class ExplainJob {
         // Load (and so check) the model on the driver before any task starts; local mode's tasks reuse it.
         ModelLoader.LoadedModel model = ExecutorModels.get(settings, Device.cpu());
         RunOutput output = new RunOutput(spark, plan.output());
+        try (RunLock lock = output.lock(message -> out.println("tokentm: " + message))) {
+            return run(plan, settings, model, output);
+        }
+    }
+
+    private Result run(Plan plan, ExplainSettings settings, ModelLoader.LoadedModel model, RunOutput output) {
         Dataset<Row> input =
                 ImageInputs.read(spark, plan.input(), model.classNames()).dropDuplicates(IMAGE_ID.name());
         Dataset<Row> todo = input;
         long total;
         long skipped = 0;
         if (output.hasImages()) {
+            for (String moved : output.setAsideDamaged()) {
+                out.println("tokentm: damaged output file set aside, its images will be explained again: " + moved);
+            }
             checkSameMethods(output, settings);
             Dataset<Row> done = output.readImages().select(IMAGE_ID.name()).distinct();
             // Both counts in one pass over the input (for Parquet with bytes, a pass reads every image).
@@ -122,10 +132,13 @@ public final class ExplainJob {
                 .select(IMAGE_ID.name())
                 .distinct()
                 .count();
-        Row first =
-                rows.where(FRACTIONS.col().isNotNull()).select(FRACTIONS.name()).first();
-        List<MethodMetrics> metrics =
-                first == null ? List.of() : MetricsAggregator.aggregate(rows, SparkArrays.doubles(first.getList(0)));
+        // No row with a result when every image failed: the metrics table is then empty.
+        List<Row> first =
+                rows.where(FRACTIONS.col().isNotNull()).select(FRACTIONS.name()).takeAsList(1);
+        List<MethodMetrics> metrics = first.isEmpty()
+                ? List.of()
+                : MetricsAggregator.aggregate(
+                        rows, SparkArrays.doubles(first.get(0).getList(0)));
         output.writeMetrics(metrics);
         Result result = new Result(total, skipped, pending, failed, seconds, metrics);
         output.writeSummary(summary(plan, settings, model.classNames(), result));

@@ -26,7 +26,14 @@ public final class ProgressListener extends SparkListener {
     private final long start = System.nanoTime();
     private final Map<Long, Long> running = new ConcurrentHashMap<>();
     private final AtomicLong finished = new AtomicLong();
-    private volatile long lastPrinted;
+    /** The shortest gap between two lines, so a burst of task ends prints once. */
+    static final long MIN_GAP_NANOS = 2_000_000_000L;
+
+    /** The longest silence: a line with an unchanged count after this long says the job is alive. */
+    static final long MAX_SILENCE_NANOS = 60_000_000_000L;
+
+    private long lastPrinted = Long.MIN_VALUE;
+    private long lastDone = -1;
 
     public ProgressListener(long accumulatorId, long total, PrintStream out) {
         this.accumulatorId = accumulatorId;
@@ -76,14 +83,27 @@ public final class ProgressListener extends SparkListener {
         return null;
     }
 
-    /** Prints the line at most every two seconds (called by task ends and the job's ticker). */
-    public void printIfDue() {
+    /**
+     * Prints the line when the count changed (at most every {@link #MIN_GAP_NANOS}), or after {@link
+     * #MAX_SILENCE_NANOS} without a line; called by task ends and the job's ticker.
+     */
+    public synchronized void printIfDue() {
         long now = System.nanoTime();
-        if (now - lastPrinted < 2_000_000_000L) {
-            return;
+        long done = done();
+        if (due(done, lastDone, now, lastPrinted)) {
+            lastPrinted = now;
+            lastDone = done;
+            out.println(line(now));
         }
-        lastPrinted = now;
-        out.println(line(now));
+    }
+
+    /** Whether a line is due: a new count after the minimum gap, or any count after the longest silence. */
+    static boolean due(long done, long lastDone, long now, long lastPrinted) {
+        if (lastPrinted == Long.MIN_VALUE) {
+            return true;
+        }
+        long since = now - lastPrinted;
+        return done != lastDone ? since >= MIN_GAP_NANOS : since >= MAX_SILENCE_NANOS;
     }
 
     String line(long now) {

@@ -3,7 +3,6 @@ package dev.tokentm.udfs.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -26,13 +25,14 @@ final class HadoopFiles {
 
     /** @param configuration a Hadoop {@code Configuration} from {@link #configuration()} */
     static InputStream open(String location, Object configuration) throws IOException {
-        Path path = new Path(URI.create(location));
+        // Hadoop's Path(String) takes the name literally (spaces, '#', '%'), as Path.toString() wrote it.
+        Path path = new Path(location);
         return path.getFileSystem((Configuration) configuration).open(path);
     }
 
     static boolean exists(String location) {
         try {
-            Path path = new Path(URI.create(location));
+            Path path = new Path(location);
             return fileSystem(path).isFile(path);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check " + location + ": " + e.getMessage(), e);

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.text.Normalizer;
 
 /**
  * Reads files named by a location string: a local path or {@code file:} URI, {@code classpath:}
@@ -73,7 +75,7 @@ public final class Storage {
         }
         Path local = localPath(location);
         if (local != null) {
-            return Files.newInputStream(local);
+            return Files.newInputStream(existingLocal(location, local));
         }
         return HadoopFiles.open(location);
     }
@@ -85,7 +87,7 @@ public final class Storage {
         }
         Path local = localPath(location);
         if (local != null) {
-            return Files.isRegularFile(local);
+            return Files.isRegularFile(existingLocal(location, local));
         }
         return HadoopFiles.exists(location);
     }
@@ -104,15 +106,54 @@ public final class Storage {
         return location.substring(0, slash + 1) + name;
     }
 
-    /** A local path for plain paths and {@code file:} URIs, null for other schemes. */
+    /**
+     * A local path for plain paths and {@code file:} locations, null for other schemes. A location
+     * is a path as Hadoop's {@code Path.toString()} writes it: not URI-escaped, so spaces, {@code #},
+     * {@code %}, {@code ?} and non-ASCII letters are part of the name ({@code file:/a b#1.png} is the
+     * file {@code a b#1.png}).
+     */
     static Path localPath(String location) {
         if (location.startsWith("file:")) {
-            return Path.of(URI.create(location));
+            String rest = location.substring("file:".length());
+            if (rest.startsWith("//")) { // file:///x or file://localhost/x: drop the authority
+                int slash = rest.indexOf('/', 2);
+                rest = slash < 0 ? "/" : rest.substring(slash);
+            }
+            return Path.of(rest);
         }
         int colon = location.indexOf(':');
         int slash = location.indexOf('/');
         boolean hasScheme = colon > 1 && (slash < 0 || colon < slash);
         return hasScheme ? null : Path.of(location);
+    }
+
+    /**
+     * The local file a location names: the literal path; else, when that does not exist, the same
+     * name in the other Unicode normalization (macOS writes names decomposed, NFD; most tools compose
+     * them, NFC); else, for a {@code file:} URI written URI-escaped ({@code a%20b.png}), the decoded
+     * path. The literal path when none exists, so the error names what was asked for.
+     */
+    static Path existingLocal(String location, Path literal) {
+        if (Files.exists(literal)) {
+            return literal;
+        }
+        for (Normalizer.Form form : Normalizer.Form.values()) {
+            Path other = Path.of(Normalizer.normalize(literal.toString(), form));
+            if (!other.equals(literal) && Files.exists(other)) {
+                return other;
+            }
+        }
+        if (location.startsWith("file:") && location.contains("%")) {
+            try {
+                Path decoded = Path.of(new URI(location));
+                if (Files.exists(decoded)) {
+                    return decoded;
+                }
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                // not a valid URI: the literal reading stands
+            }
+        }
+        return literal;
     }
 
     private static String stripSlash(String resource) {
