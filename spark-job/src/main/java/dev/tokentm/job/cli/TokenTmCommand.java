@@ -35,15 +35,7 @@ public final class TokenTmCommand implements Runnable {
      */
     public static CommandLine commandLine() {
         return new CommandLine(new TokenTmCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            String message =
-                    e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
-                message += ": " + root.getMessage(); // Spark wraps the cause that names the problem
-            }
+            String message = oneLine(e);
             cmd.getErr()
                     .println(
                             cmd.getCommandName().equals("tokentm")
@@ -54,5 +46,31 @@ public final class TokenTmCommand implements Runnable {
             }
             return 1;
         });
+    }
+
+    /**
+     * One line naming the problem: a tokentm exception anywhere in the chain speaks for itself (Spark
+     * wraps a task's failure in "Job aborted due to stage failure: ..." with the task's stack trace);
+     * otherwise the first line of the outermost message and of the root cause.
+     */
+    static String oneLine(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getName().startsWith("dev.tokentm.") && t.getMessage() != null) {
+                return firstLine(t);
+            }
+        }
+        String message = firstLine(e);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String cause = root.getMessage() == null ? null : firstLine(root);
+        return root == e || cause == null || message.contains(cause) ? message : message + ": " + cause;
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        int newline = m.indexOf('\n');
+        return newline < 0 ? m : m.substring(0, newline);
     }
 }

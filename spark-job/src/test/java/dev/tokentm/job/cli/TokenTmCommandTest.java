@@ -77,4 +77,18 @@ class TokenTmCommandTest {
         assertTrue(help.contains("Default: predicted,label."), help);
         assertTrue(help.contains("Default: " + defaults.batchSize() + "."), help);
     }
+
+    @Test
+    void aFailureIsOneLineNamingTheProblem() {
+        // Spark's "Job aborted" message carries the task's stack trace; a tokentm cause speaks for itself.
+        RuntimeException spark = new RuntimeException(
+                "Job aborted due to stage failure: Task 1 failed\n\tat org.apache.spark.Foo",
+                new dev.tokentm.udfs.io.StorageUnavailableException(
+                        "s3a://bucket/a.png", new java.io.IOException("Connection refused")));
+        assertEquals("cannot reach the store of s3a://bucket/a.png: Connection refused", TokenTmCommand.oneLine(spark));
+        RuntimeException other =
+                new RuntimeException("wrote nothing\nmore", new IllegalStateException("disk full\n\tat x"));
+        assertEquals("wrote nothing: disk full", TokenTmCommand.oneLine(other));
+        assertEquals("plain", TokenTmCommand.oneLine(new IllegalArgumentException("plain")));
+    }
 }

@@ -40,8 +40,11 @@ class StandaloneClusterIT {
         return home;
     }
 
-    @Test
-    void jobRunsThroughSparkSubmitOnTwoExecutors() throws Exception {
+    /** A running loopback cluster: its master URL, the environment to launch with, the workers' folders. */
+    private record Cluster(String url, Map<String, String> env, String classpath, List<Path> workDirs) {}
+
+    /** A master and two workers of one core each. */
+    private Cluster startCluster() throws Exception {
         Path home = sparkHome();
         String classpath = home.resolve("jars") + "/*";
         // bin/load-spark-env.sh sets SPARK_SCALA_VERSION in a distribution; the launcher needs it.
@@ -88,16 +91,19 @@ class StandaloneClusterIT {
             Process p = processes.launch(worker, env, log);
             Processes.awaitPort(port, p, log, 60_000);
         }
+        return new Cluster(url, env, classpath, workDirs);
+    }
 
-        Path out = tmp.resolve("out");
+    /** spark-submit of the job jar on the cluster in client mode; {@code conf} and {@code args} are added. */
+    private List<String> submit(Cluster cluster, List<String> conf, List<String> args) {
         String opens = String.join(" ", Processes.opens());
-        List<String> submit = new ArrayList<>(List.of(Processes.java(), "-Xmx2g", "-cp", classpath));
+        List<String> submit = new ArrayList<>(List.of(Processes.java(), "-Xmx2g", "-cp", cluster.classpath()));
         submit.addAll(Processes.opens());
         submit.addAll(List.of(
                 "-Dai.djl.offline=true",
                 "org.apache.spark.deploy.SparkSubmit",
                 "--master",
-                url,
+                cluster.url(),
                 "--deploy-mode",
                 "client",
                 "--class",
@@ -111,23 +117,38 @@ class StandaloneClusterIT {
                 "--conf",
                 "spark.ui.enabled=false",
                 "--conf",
-                "spark.executor.extraJavaOptions=" + opens + " -Dai.djl.offline=true",
-                Processes.JOB_JAR.toString(),
-                "explain",
-                "--input",
-                Processes.REPO.resolve("data/sample/manifest.csv").toString(),
-                "--limit",
-                "12",
-                "--partitions",
-                "4",
-                "--batch-size",
-                "4",
-                "--methods",
-                "tokentm,gae",
-                "--targets",
-                "predicted",
-                "--output",
-                out.toString()));
+                "spark.executor.extraJavaOptions=" + opens + " -Dai.djl.offline=true"));
+        submit.addAll(conf);
+        submit.add(Processes.JOB_JAR.toString());
+        submit.addAll(args);
+        return submit;
+    }
+
+    @Test
+    void jobRunsThroughSparkSubmitOnTwoExecutors() throws Exception {
+        Cluster cluster = startCluster();
+        Map<String, String> env = cluster.env();
+        List<Path> workDirs = cluster.workDirs();
+        Path out = tmp.resolve("out");
+        List<String> submit = submit(
+                cluster,
+                List.of(),
+                List.of(
+                        "explain",
+                        "--input",
+                        Processes.REPO.resolve("data/sample/manifest.csv").toString(),
+                        "--limit",
+                        "12",
+                        "--partitions",
+                        "4",
+                        "--batch-size",
+                        "4",
+                        "--methods",
+                        "tokentm,gae",
+                        "--targets",
+                        "predicted",
+                        "--output",
+                        out.toString()));
         Path submitLog = tmp.resolve("submit.log");
         Process job = processes.launch(submit, env, submitLog);
         assertTrue(job.waitFor(8, TimeUnit.MINUTES), "job timed out:\n" + Processes.tail(submitLog));
@@ -159,6 +180,82 @@ class StandaloneClusterIT {
                             .parquet(out.resolve("images").toString())
                             .where("error is null")
                             .count());
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /**
+     * An executor JVM killed with SIGKILL while tasks run, and speculative execution on: Spark
+     * retries the lost tasks on a new executor, and every image is counted exactly once.
+     */
+    @Test
+    void aKilledExecutorAndSpeculativeTasksNeverLoseOrDoubleCountAnImage() throws Exception {
+        Cluster cluster = startCluster();
+        Path out = tmp.resolve("out");
+        int images = 64;
+        List<String> submit = submit(
+                cluster,
+                List.of(
+                        "--conf", "spark.speculation=true",
+                        "--conf", "spark.speculation.interval=200ms",
+                        "--conf", "spark.speculation.quantile=0.25",
+                        "--conf", "spark.speculation.multiplier=1.2",
+                        "--conf", "spark.speculation.minTaskRuntime=500ms"),
+                List.of(
+                        "explain",
+                        "--input",
+                        Processes.REPO.resolve("data/sample/manifest.csv").toString(),
+                        "--limit",
+                        String.valueOf(images),
+                        "--partitions",
+                        "16",
+                        "--batch-size",
+                        "2",
+                        "--methods",
+                        "tokentm",
+                        "--targets",
+                        "predicted",
+                        "--no-report",
+                        "--output",
+                        out.toString()));
+        Path submitLog = tmp.resolve("submit.log");
+        Process job = processes.launch(submit, cluster.env(), submitLog);
+        // Kill one executor as soon as the first images are done.
+        long deadline = System.currentTimeMillis() + 5 * 60_000;
+        ProcessHandle victim = null;
+        while (victim == null && job.isAlive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            if (Files.readString(submitLog).matches("(?s).*progress: [1-9].*")) {
+                victim = ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                        .findFirst()
+                        .orElse(null);
+            }
+        }
+        assertTrue(victim != null, "an executor to kill while the job runs:\n" + Processes.tail(submitLog));
+        assertTrue(victim.destroyForcibly(), "SIGKILL sent");
+        assertTrue(job.waitFor(8, TimeUnit.MINUTES), "job timed out:\n" + Processes.tail(submitLog));
+        String log = Files.readString(submitLog);
+        assertEquals(0, job.exitValue(), log);
+        assertTrue(log.contains(images + " explained now"), log);
+        assertTrue(
+                log.contains("ExecutorLostFailure") || log.contains("Lost executor"), "the executor was lost:\n" + log);
+
+        SparkSession spark = SparkSession.builder()
+                .master("local[1]")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate();
+        try {
+            var metrics =
+                    spark.read().parquet(out.resolve("metrics").toString()).collectAsList();
+            assertEquals(1, metrics.size());
+            assertEquals(images, metrics.get(0).<Long>getAs("images"), "each image counted once in the metrics");
+            var rows = spark.read().parquet(out.resolve("images").toString());
+            assertEquals(
+                    images,
+                    rows.select("image_id", "method", "target").distinct().count());
+            assertEquals(0, rows.where("error is not null").count());
         } finally {
             spark.stop();
         }

@@ -92,6 +92,11 @@ public final class Storage {
         return HadoopFiles.exists(location);
     }
 
+    /** Whether the location is on this machine (a path, {@code file:} or {@code classpath:}). */
+    public static boolean isLocal(String location) {
+        return location.startsWith(CLASSPATH) || localPath(location) != null;
+    }
+
     /** The location of a file named {@code name} in the same directory as {@code location}. */
     public static String sibling(String location, String name) {
         int slash = location.lastIndexOf('/');

@@ -9,6 +9,7 @@ import dev.tokentm.udfs.image.BadImageException;
 import dev.tokentm.udfs.image.ImageDecoder;
 import dev.tokentm.udfs.image.InputTransform;
 import dev.tokentm.udfs.io.Storage;
+import dev.tokentm.udfs.io.StorageUnavailableException;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
 import dev.tokentm.udfs.metrics.ImageResult;
 import dev.tokentm.udfs.metrics.TargetMode;
@@ -85,6 +86,8 @@ final class ExplainingIterator implements Iterator<Row> {
             ImageTable.Source source = InputImage.source(row, columns);
             try {
                 batch.add(InputImage.read(row, columns, source, files, decoder, transform, classes));
+            } catch (StorageUnavailableException e) {
+                throw e; // a fault of the run, not of the image: the task fails and Spark retries it
             } catch (BadImageException | RuntimeException e) {
                 ready.add(ImageTable.error(source, message(e)));
                 imagesDone.accept(1);

@@ -4,6 +4,7 @@ import dev.tokentm.udfs.image.BadImageException;
 import dev.tokentm.udfs.image.ImageDecoder;
 import dev.tokentm.udfs.image.InputTransform;
 import dev.tokentm.udfs.io.Storage;
+import dev.tokentm.udfs.io.StorageUnavailableException;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
 import dev.tokentm.udfs.table.ImageTable;
 import java.io.UncheckedIOException;
@@ -72,10 +73,20 @@ record InputImage(ImageTable.Source source, float[] pixels, int label, Faithfuln
         return new InputImage(source, pixels, label, mask);
     }
 
+    /**
+     * The file's bytes. A missing, forbidden or short file is the image's fault (an error row); a store
+     * that cannot be reached is the run's ({@link StorageUnavailableException}: the task fails and is
+     * retried, so no image is marked failed for an outage).
+     */
     private static byte[] read(Storage.Reader files, String location, String what) throws BadImageException {
         try {
             return files.readAll(location);
-        } catch (UncheckedIOException | IllegalArgumentException e) {
+        } catch (UncheckedIOException e) {
+            if (Storage.isLocal(location) || StorageUnavailableException.isFileFault(e)) {
+                throw new BadImageException("cannot read " + what + ": " + e.getMessage(), e);
+            }
+            throw new StorageUnavailableException(location, e.getCause());
+        } catch (IllegalArgumentException e) {
             throw new BadImageException("cannot read " + what + ": " + e.getMessage(), e);
         }
     }

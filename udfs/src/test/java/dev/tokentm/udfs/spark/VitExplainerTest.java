@@ -16,6 +16,7 @@ import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.image.ImageDecoder;
 import dev.tokentm.udfs.image.ImageLimits;
 import dev.tokentm.udfs.image.InputTransform;
+import dev.tokentm.udfs.io.StorageUnavailableException;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
 import dev.tokentm.udfs.metrics.ImageResult;
 import dev.tokentm.udfs.metrics.PerturbationProtocol;
@@ -194,6 +195,35 @@ class VitExplainerTest {
         assertEquals(expected.positive().aopc(), row.<Double>getAs("aopc"), 1e-9);
         assertEquals(expected.segmentation().averagePrecision(), row.<Double>getAs("seg_ap"), 1e-9);
         assertEquals(1, ExecutorModels.loadedCount(), "one model per executor JVM, shared by every task");
+    }
+
+    /**
+     * A missing file is the image's fault (an error row); a store that cannot be reached fails the task,
+     * so an outage never marks images as failed (a resume would skip them as done).
+     */
+    @Test
+    void anUnreachableStoreFailsTheTaskWhileAMissingFileIsAnErrorRow() {
+        Dataset<Row> missing = spark.createDataFrame(
+                List.of(RowFactory.create("gone", "downfs:///bucket/missing.png", 1, null, null)), inputSchema());
+        List<Row> rows = new VitExplainer()
+                .setMethods("raw-attention")
+                .transform(missing)
+                .collectAsList();
+        assertEquals(1, rows.size());
+        assertTrue(rows.get(0).<String>getAs("error").startsWith("cannot read image"), rows.toString());
+
+        Dataset<Row> down = spark.createDataFrame(
+                List.of(RowFactory.create("down", "downfs:///bucket/a.png", 1, null, null)), inputSchema());
+        Exception e = assertThrows(Exception.class, () -> new VitExplainer()
+                .setMethods("raw-attention")
+                .transform(down)
+                .collectAsList());
+        Throwable t = e;
+        while (t != null && !(t instanceof StorageUnavailableException)) {
+            t = t.getCause();
+        }
+        assertTrue(t != null, "a StorageUnavailableException in the chain: " + e);
+        assertTrue(t.getMessage().startsWith("cannot reach the store of downfs:///bucket/a.png"), t.getMessage());
     }
 
     @Test
