@@ -47,6 +47,19 @@ class S3aIT {
                 Files.copy(Processes.REPO.resolve("data/sample").resolve(file), target);
             }
         }
+        // One more image under a key with a space, '#', '%', '+' and accents, and its mask likewise.
+        String[] seventh = lines.get(7).split(",");
+        String awkward = "images/Ankle boot/a b #1 100% + été.png";
+        String awkwardMask = "masks/Ankle boot/a b #1 100% + été.png";
+        Files.createDirectories(bucket.resolve("sample").resolve(awkward).getParent());
+        Files.createDirectories(bucket.resolve("sample").resolve(awkwardMask).getParent());
+        Files.copy(
+                Processes.REPO.resolve("data/sample").resolve(seventh[0]),
+                bucket.resolve("sample").resolve(awkward));
+        Files.copy(
+                Processes.REPO.resolve("data/sample").resolve(seventh[2]),
+                bucket.resolve("sample").resolve(awkwardMask));
+        manifest.add("\"" + awkward + "\"," + seventh[1] + ",\"" + awkwardMask + "\"");
         Files.write(bucket.resolve("sample/manifest.csv"), manifest);
 
         int port = Processes.freePort();
@@ -73,7 +86,8 @@ class S3aIT {
         assertTrue(job.waitFor(5, TimeUnit.MINUTES), "job timed out:\n" + Processes.tail(jobLog));
         String log = Files.readString(jobLog);
         assertEquals(0, job.exitValue(), log);
-        assertTrue(log.contains("6 explained now"), log);
+        assertTrue(log.contains("7 explained now"), log);
+        assertTrue(log.contains("0 failed"), "the awkward key is read: " + log);
         assertFalse(log.contains(SECRET_KEY), "the secret key was printed");
 
         // The output objects are on the server's disk; read them back as files.
@@ -89,7 +103,7 @@ class S3aIT {
                 .getOrCreate();
         try {
             var rows = spark.read().parquet(run.resolve("images").toString());
-            assertEquals(6, rows.where("error is null and seg_ap is not null").count(), "explained with their masks");
+            assertEquals(7, rows.where("error is null and seg_ap is not null").count(), "explained with their masks");
             assertTrue(rows.first().<String>getAs("path").startsWith("s3a://corpus/sample/images/"));
         } finally {
             spark.stop();

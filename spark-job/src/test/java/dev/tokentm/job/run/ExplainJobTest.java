@@ -237,6 +237,30 @@ class ExplainJobTest {
         }
     }
 
+    @Test
+    void aSecondRunOnTheSameOutputIsRefusedWithOneLineNamingTheFirst() throws Exception {
+        Path out = tmp.resolve("busy");
+        java.io.StringWriter err = new java.io.StringWriter();
+        try (var first = dev.tokentm.job.output.RunLock.acquire(
+                out.toString(), new org.apache.hadoop.conf.Configuration(), m -> {})) {
+            picocli.CommandLine cli = TokenTmCommand.commandLine();
+            cli.setErr(new java.io.PrintWriter(err, true));
+            int code = cli.execute(
+                    "explain",
+                    "--input",
+                    SAMPLE.resolve("manifest.csv").toString(),
+                    "--output",
+                    out.toString(),
+                    "--master",
+                    "local[1]");
+            assertEquals(1, code, err.toString());
+        }
+        String line = err.toString().strip();
+        assertTrue(line.startsWith("tokentm explain: another tokentm run is writing to " + out), line);
+        assertTrue(line.contains("process " + ProcessHandle.current().pid()), line);
+        assertEquals(1, line.lines().count(), "one line: " + line);
+    }
+
     /** By file name, then target. */
     private static List<Row> sorted(List<Row> rows) {
         List<Row> copy = new ArrayList<>(rows);
