@@ -176,7 +176,7 @@ public final class ExplainJob {
             ticker.shutdownNow();
             spark.sparkContext().removeSparkListener(progress);
         }
-        out.println(progress.line(System.nanoTime()));
+        progress.printFinal();
     }
 
     /** Resuming with other methods would leave images without some methods' rows. */

@@ -97,6 +97,17 @@ public final class ProgressListener extends SparkListener {
         }
     }
 
+    /** The last line, when the last printed one did not already say it. */
+    public synchronized void printFinal() {
+        long now = System.nanoTime();
+        long done = done();
+        if (done != lastDone) {
+            lastPrinted = now;
+            lastDone = done;
+            out.println(line(now));
+        }
+    }
+
     /** Whether a line is due: a new count after the minimum gap, or any count after the longest silence. */
     static boolean due(long done, long lastDone, long now, long lastPrinted) {
         if (lastPrinted == Long.MIN_VALUE) {
