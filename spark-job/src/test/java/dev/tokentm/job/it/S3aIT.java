@@ -39,14 +39,7 @@ class S3aIT {
         // Six sample images, masks and a manifest with relative paths become objects under s3a://corpus/sample/.
         List<String> lines = Files.readAllLines(Processes.REPO.resolve("data/sample/manifest.csv"));
         List<String> manifest = new ArrayList<>(lines.subList(0, 7));
-        for (String line : manifest.subList(1, manifest.size())) {
-            String[] cells = line.split(",");
-            for (String file : new String[] {cells[0], cells[2]}) {
-                Path target = bucket.resolve("sample").resolve(file);
-                Files.createDirectories(target.getParent());
-                Files.copy(Processes.REPO.resolve("data/sample").resolve(file), target);
-            }
-        }
+        copySix(lines, bucket);
         // One more image under a key with a space, '#', '%', '+' and accents, and its mask likewise.
         String[] seventh = lines.get(7).split(",");
         String awkward = "images/Ankle boot/a b #1 100% + été.png";
@@ -112,6 +105,18 @@ class S3aIT {
 
     private static final Map<String, String> CREDENTIALS =
             Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY, "AWS_REGION", "us-east-1");
+
+    /** The first six sample images and their masks, as objects under {@code s3a://corpus/sample/}. */
+    private static void copySix(List<String> manifestLines, Path bucket) throws Exception {
+        for (String line : manifestLines.subList(1, 7)) {
+            String[] cells = line.split(",");
+            for (String file : new String[] {cells[0], cells[2]}) {
+                Path target = bucket.resolve("sample").resolve(file);
+                Files.createDirectories(target.getParent());
+                Files.copy(Processes.REPO.resolve("data/sample").resolve(file), target);
+            }
+        }
+    }
 
     /** s3proxy on loopback, its objects kept as files under {@code store}. */
     private Process startProxy(Path store, int port) throws Exception {
@@ -179,14 +184,7 @@ class S3aIT {
             String[] cells = lines.get(1 + i % 6).split(",");
             manifest.add("copy-" + i + "," + cells[0] + "," + cells[1] + "," + cells[2]);
         }
-        for (String line : lines.subList(1, 7)) {
-            String[] cells = line.split(",");
-            for (String file : new String[] {cells[0], cells[2]}) {
-                Path target = bucket.resolve("sample").resolve(file);
-                Files.createDirectories(target.getParent());
-                Files.copy(Processes.REPO.resolve("data/sample").resolve(file), target);
-            }
-        }
+        copySix(lines, bucket);
         Files.write(bucket.resolve("sample/manifest.csv"), manifest);
         int port = Processes.freePort();
         Process proxy = startProxy(store, port);
