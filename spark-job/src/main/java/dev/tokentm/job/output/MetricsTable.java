@@ -118,15 +118,20 @@ public final class MetricsTable {
     /** Every column, in table order. */
     public static final List<MetricColumn> COLUMNS = List.copyOf(ALL);
 
+    private static final List<MetricColumn> SHOWN =
+            COLUMNS.stream().filter(MetricColumn::shown).toList();
+    private static final List<OutputColumn<MethodMetrics>> OUTPUT_COLUMNS =
+            COLUMNS.stream().map(MetricColumn::column).toList();
+
     private MetricsTable() {}
 
     /** The dataset metrics shown in printed tables, in order. */
     public static List<MetricColumn> shown() {
-        return COLUMNS.stream().filter(MetricColumn::shown).toList();
+        return SHOWN;
     }
 
     public static List<OutputColumn<MethodMetrics>> outputColumns() {
-        return COLUMNS.stream().map(MetricColumn::column).toList();
+        return OUTPUT_COLUMNS;
     }
 
     public static StructType schema() {
