@@ -1,7 +1,9 @@
 package dev.tokentm.job.run;
 
 import static dev.tokentm.job.run.ExplainJobTest.SAMPLE;
+import static dev.tokentm.job.run.ExplainJobTest.read;
 import static dev.tokentm.job.run.ExplainJobTest.run;
+import static dev.tokentm.job.run.ExplainJobTest.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,7 +24,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -82,15 +83,8 @@ class AwkwardInputsTest {
         return a.toArray(new String[0]);
     }
 
-    private static SparkSession spark() {
-        return SparkSession.builder()
-                .master("local[1]")
-                .config("spark.ui.enabled", "false")
-                .getOrCreate();
-    }
-
     private static List<Row> rows(Path output) {
-        return spark().read().parquet(output.resolve("images").toString()).collectAsList();
+        return read(output.resolve("images")).collectAsList();
     }
 
     private static void assertAllExplainedWithMasks(List<Row> rows, int images) {
@@ -195,8 +189,7 @@ class AwkwardInputsTest {
         JsonNode summary = new ObjectMapper().readTree(Files.readString(out.resolve("summary.json")));
         assertEquals(2, summary.get("images_failed").asLong());
         assertEquals(0, summary.get("metrics").size());
-        assertEquals(
-                0, spark().read().parquet(out.resolve("metrics").toString()).count());
+        assertEquals(0, read(out.resolve("metrics")).count());
         String report = Files.readString(out.resolve("report.html"));
         assertTrue(report.contains("Images that failed") && report.contains("empty file"), "report lists failures");
     }
@@ -236,7 +229,7 @@ class AwkwardInputsTest {
         // A retried task's second commit, or a copy made by hand: the same rows under another name.
         Files.copy(parts.get(0), images.resolve("part-99999-copy.snappy.parquet"));
         // A file truncated by a crash (its images must be explained again), and a foreign file.
-        long lost = spark().read().parquet(parts.get(1).toString()).count();
+        long lost = read(parts.get(1)).count();
         byte[] bytes = Files.readAllBytes(parts.get(1));
         Files.write(parts.get(1), Arrays.copyOf(bytes, bytes.length / 2));
         Files.writeString(images.resolve("notes.txt"), "someone's notes");
@@ -257,10 +250,7 @@ class AwkwardInputsTest {
     /** Every numeric value of the metrics table, row by row (method, target order). */
     private static List<double[]> metrics(Path out) {
         List<double[]> values = new ArrayList<>();
-        for (Row r : spark().read()
-                .parquet(out.resolve("metrics").toString())
-                .orderBy("method", "target")
-                .collectAsList()) {
+        for (Row r : read(out.resolve("metrics")).orderBy("method", "target").collectAsList()) {
             List<Double> row = new ArrayList<>();
             for (int c = 0; c < r.size(); c++) {
                 Object v = r.get(c);

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.tokentm.job.cli.TokenTmCommand;
+import dev.tokentm.job.output.RunLock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -26,6 +30,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The job end to end in Spark local mode through its command line, on a few images of the
@@ -70,13 +75,26 @@ class ExplainJobTest {
         return root;
     }
 
-    private static Dataset<Row> read(Path dir) {
+    /** Runs the CLI expecting it to fail; returns what it printed as its error (exit code 1 asserted). */
+    static String runFailing(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = TokenTmCommand.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        assertEquals(1, code, err.toString());
+        return err.toString();
+    }
+
+    /** A local session for reading what a run wrote (the CLI stops its own at the end). */
+    static SparkSession spark() {
         return SparkSession.builder()
                 .master("local[1]")
                 .config("spark.ui.enabled", "false")
-                .getOrCreate()
-                .read()
-                .parquet(dir.toString());
+                .getOrCreate();
+    }
+
+    static Dataset<Row> read(Path dir) {
+        return spark().read().parquet(dir.toString());
     }
 
     @Test
@@ -240,22 +258,18 @@ class ExplainJobTest {
     @Test
     void aSecondRunOnTheSameOutputIsRefusedWithOneLineNamingTheFirst() throws Exception {
         Path out = tmp.resolve("busy");
-        java.io.StringWriter err = new java.io.StringWriter();
-        try (var first = dev.tokentm.job.output.RunLock.acquire(
-                out.toString(), new org.apache.hadoop.conf.Configuration(), m -> {})) {
-            picocli.CommandLine cli = TokenTmCommand.commandLine();
-            cli.setErr(new java.io.PrintWriter(err, true));
-            int code = cli.execute(
-                    "explain",
-                    "--input",
-                    SAMPLE.resolve("manifest.csv").toString(),
-                    "--output",
-                    out.toString(),
-                    "--master",
-                    "local[1]");
-            assertEquals(1, code, err.toString());
+        String line;
+        try (var first = RunLock.acquire(out.toString(), new Configuration(), m -> {})) {
+            line = runFailing(
+                            "explain",
+                            "--input",
+                            SAMPLE.resolve("manifest.csv").toString(),
+                            "--output",
+                            out.toString(),
+                            "--master",
+                            "local[1]")
+                    .strip();
         }
-        String line = err.toString().strip();
         assertTrue(line.startsWith("tokentm explain: another tokentm run is writing to " + out), line);
         assertTrue(line.contains("process " + ProcessHandle.current().pid()), line);
         assertEquals(1, line.lines().count(), "one line: " + line);
@@ -272,26 +286,14 @@ class ExplainJobTest {
 
     @Test
     void badInputIsOneClearLine() {
-        PrintStream previousErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setErr(e);
-            code = TokenTmCommand.commandLine()
-                    .setErr(new java.io.PrintWriter(e, true))
-                    .execute(
-                            "explain",
-                            "--input",
-                            tmp.resolve("nothing-here").toString(),
-                            "--output",
-                            tmp.resolve("o").toString(),
-                            "--master",
-                            "local[1]");
-        } finally {
-            System.setErr(previousErr);
-        }
-        String text = err.toString(StandardCharsets.UTF_8);
-        assertEquals(1, code);
+        String text = runFailing(
+                "explain",
+                "--input",
+                tmp.resolve("nothing-here").toString(),
+                "--output",
+                tmp.resolve("o").toString(),
+                "--master",
+                "local[1]");
         assertTrue(text.contains("does not exist"), text);
     }
 }
