@@ -1,107 +1,137 @@
 package dev.tokentm.job.aggregate;
 
-import static dev.tokentm.udfs.table.ImageTable.AOPC;
 import static dev.tokentm.udfs.table.ImageTable.ERROR;
-import static dev.tokentm.udfs.table.ImageTable.LABEL;
-import static dev.tokentm.udfs.table.ImageTable.LOG_ODDS;
 import static dev.tokentm.udfs.table.ImageTable.METHOD;
-import static dev.tokentm.udfs.table.ImageTable.NEGATIVE_CORRECT;
-import static dev.tokentm.udfs.table.ImageTable.POSITIVE_CORRECT;
-import static dev.tokentm.udfs.table.ImageTable.SEG_AP;
-import static dev.tokentm.udfs.table.ImageTable.SEG_CORRECT;
-import static dev.tokentm.udfs.table.ImageTable.SEG_INTERSECTION;
-import static dev.tokentm.udfs.table.ImageTable.SEG_LABELED;
-import static dev.tokentm.udfs.table.ImageTable.SEG_UNION;
 import static dev.tokentm.udfs.table.ImageTable.TARGET;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
-import dev.tokentm.udfs.metrics.DatasetMetrics;
-import dev.tokentm.udfs.metrics.FaithfulnessTotals;
 import dev.tokentm.udfs.table.ImageTable;
+import dev.tokentm.udfs.table.OutputColumn;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Aggregator;
+import scala.Tuple2;
 
 /**
- * Dataset-level metrics per method and explained-class mode from {@link ImageTable}: Spark
- * sums the per-image counts in one aggregation (error rows left out), and the driver turns each
- * group's sums into {@link DatasetMetrics} with the same formulas as the in-memory path.
+ * Dataset-level metrics per method and explained-class mode from {@link ImageTable}, with their
+ * bootstrap replicates: one Spark aggregation sums {@link ImageSums} per group, with weight 1 and
+ * with each replicate's Poisson weights ({@link Bootstrap}), partition by partition; the driver
+ * receives one set of sums per group (never per-image rows) and turns them into {@link
+ * DatasetMetrics} with the same code as an in-memory pass.
  */
 public final class MetricsAggregator {
 
-    /** One group's result. */
-    public record MethodMetrics(String method, String target, DatasetMetrics metrics) {}
+    /**
+     * One group's result.
+     *
+     * @param replicates the metrics of each bootstrap replicate (scalars only), empty without a
+     *     bootstrap
+     * @param sanityPassed the sanity checks' verdict, null when they did not run
+     */
+    public record MethodMetrics(
+            String method,
+            String target,
+            DatasetMetrics metrics,
+            List<DatasetMetrics> replicates,
+            Boolean sanityPassed) {
+
+        public MethodMetrics {
+            replicates = List.copyOf(replicates);
+        }
+
+        /** The same metrics with a sanity verdict. */
+        public MethodMetrics withSanity(Boolean passed) {
+            return new MethodMetrics(method, target, metrics, replicates, passed);
+        }
+
+        /** The 95% percentile interval of a metric over the replicates. */
+        public Interval ci95(ToDoubleFunction<DatasetMetrics> metric) {
+            return Interval.percentile(replicates.stream().mapToDouble(metric).toArray(), 0.95);
+        }
+    }
 
     private MetricsAggregator() {}
 
     /**
      * @param fractions the perturbation steps every row was measured at, starting at 0
      */
-    public static List<MethodMetrics> aggregate(Dataset<Row> rows, double[] fractions) {
-        int steps = fractions.length;
-        List<Column> sums = new ArrayList<>();
-        sums.add(sum(when(LABEL.col().geq(0), 1).otherwise(0)).alias("labeled_images"));
-        for (int k = 0; k < steps; k++) {
-            sums.add(sum(when(element_at(POSITIVE_CORRECT.col(), k + 1), 1).otherwise(0))
-                    .alias("positive_" + k));
-            sums.add(sum(when(element_at(NEGATIVE_CORRECT.col(), k + 1), 1).otherwise(0))
-                    .alias("negative_" + k));
+    public static List<MethodMetrics> aggregate(Dataset<Row> rows, double[] fractions, Bootstrap bootstrap) {
+        List<Column> input = new ArrayList<>(List.of(METHOD.col(), TARGET.col()));
+        for (OutputColumn<ImageTable.Entry> c : ImageSums.INPUT) {
+            input.add(c.col());
         }
-        sums.add(sum(AOPC.col()).alias("aopc_sum"));
-        sums.add(sum(LOG_ODDS.col()).alias("log_odds_sum"));
-        sums.add(count(SEG_AP.col()).alias("segmented"));
-        sums.add(sum(SEG_CORRECT.col()).alias("seg_correct"));
-        sums.add(sum(SEG_LABELED.col()).alias("seg_labeled"));
-        for (int c = 0; c < 2; c++) {
-            sums.add(sum(element_at(SEG_INTERSECTION.col(), c + 1)).alias("inter_" + c));
-            sums.add(sum(element_at(SEG_UNION.col(), c + 1)).alias("union_" + c));
-        }
-        sums.add(sum(SEG_AP.col()).alias("ap_sum"));
-        Dataset<Row> grouped = rows.where(ERROR.col().isNull().and(METHOD.col().isNotNull()))
-                .groupBy(METHOD.col(), TARGET.col())
-                .agg(count(lit(1)).alias("images"), sums.toArray(new Column[0]))
-                .orderBy(METHOD.col(), TARGET.col());
-
+        Dataset<Tuple2<String, Bootstrap.Sums>> grouped = rows.where(
+                        ERROR.col().isNull().and(METHOD.col().isNotNull()))
+                .select(input.toArray(new Column[0]))
+                .groupByKey((MapFunction<Row, String>) MetricsAggregator::key, Encoders.STRING())
+                .agg(new SumsAggregator(bootstrap, fractions.length).toColumn());
         List<MethodMetrics> result = new ArrayList<>();
-        for (Row r : grouped.collectAsList()) {
-            long[] positive = new long[steps];
-            long[] negative = new long[steps];
-            for (int k = 0; k < steps; k++) {
-                positive[k] = longOrZero(r, "positive_" + k);
-                negative[k] = longOrZero(r, "negative_" + k);
-            }
-            FaithfulnessTotals totals = new FaithfulnessTotals(
-                    fractions.clone(),
-                    longOrZero(r, "images"),
-                    longOrZero(r, "labeled_images"),
-                    positive,
-                    negative,
-                    doubleOrZero(r, "aopc_sum"),
-                    doubleOrZero(r, "log_odds_sum"),
-                    longOrZero(r, "segmented"),
-                    longOrZero(r, "seg_correct"),
-                    longOrZero(r, "seg_labeled"),
-                    new long[] {longOrZero(r, "inter_0"), longOrZero(r, "inter_1")},
-                    new long[] {longOrZero(r, "union_0"), longOrZero(r, "union_1")},
-                    doubleOrZero(r, "ap_sum"));
-            result.add(new MethodMetrics(r.getAs(METHOD.name()), r.getAs(TARGET.name()), DatasetMetrics.of(totals)));
+        for (Tuple2<String, Bootstrap.Sums> g : grouped.collectAsList()) {
+            String[] key = g._1().split("\t", 2);
+            result.add(of(key[0], key[1], g._2(), fractions));
         }
+        result.sort(Comparator.comparing(MethodMetrics::method).thenComparing(MethodMetrics::target));
         return result;
     }
 
-    private static long longOrZero(Row r, String field) {
-        Object v = r.getAs(field);
-        return v == null ? 0 : ((Number) v).longValue();
+    /** The metrics of one group's sums, the same for Spark and in-memory sums. */
+    public static MethodMetrics of(String method, String target, Bootstrap.Sums sums, double[] fractions) {
+        List<DatasetMetrics> replicates = new ArrayList<>(sums.replicateCount());
+        for (int r = 0; r < sums.replicateCount(); r++) {
+            replicates.add(sums.replicate(r));
+        }
+        return new MethodMetrics(method, target, sums.metrics(fractions), replicates, null);
     }
 
-    private static double doubleOrZero(Row r, String field) {
-        Object v = r.getAs(field);
-        return v == null ? 0 : ((Number) v).doubleValue();
+    private static String key(Row r) {
+        return r.getAs(METHOD.name()) + "\t" + r.getAs(TARGET.name());
+    }
+
+    /** Spark's side of {@link Bootstrap.Sums}: partial sums per partition, merged per group. */
+    private static final class SumsAggregator extends Aggregator<Row, Bootstrap.Sums, Bootstrap.Sums> {
+        private final Bootstrap bootstrap;
+        private final int steps;
+
+        SumsAggregator(Bootstrap bootstrap, int steps) {
+            this.bootstrap = bootstrap;
+            this.steps = steps;
+        }
+
+        @Override
+        public Bootstrap.Sums zero() {
+            return bootstrap.sums(steps);
+        }
+
+        @Override
+        public Bootstrap.Sums reduce(Bootstrap.Sums sums, Row row) {
+            return sums.add(row);
+        }
+
+        @Override
+        public Bootstrap.Sums merge(Bootstrap.Sums a, Bootstrap.Sums b) {
+            return a.merge(b);
+        }
+
+        @Override
+        public Bootstrap.Sums finish(Bootstrap.Sums sums) {
+            return sums;
+        }
+
+        @Override
+        public Encoder<Bootstrap.Sums> bufferEncoder() {
+            return Encoders.javaSerialization(Bootstrap.Sums.class);
+        }
+
+        @Override
+        public Encoder<Bootstrap.Sums> outputEncoder() {
+            return Encoders.javaSerialization(Bootstrap.Sums.class);
+        }
     }
 }

@@ -9,7 +9,9 @@ import dev.tokentm.job.tools.bench.RepeatedSample;
 import dev.tokentm.job.tools.bench.Throughput;
 import dev.tokentm.udfs.checkpoint.EmbeddedModel;
 import dev.tokentm.udfs.image.ImageLimits;
+import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
 import dev.tokentm.udfs.metrics.PerturbationProtocol;
+import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.TraceRequest;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -101,9 +104,9 @@ public final class BenchJobCommand implements Callable<Integer> {
                 f = Throughput.imagesPerSecond(
                         explain.batchSize, seconds, () -> vit.logits(batch).close());
             }
-            // Step 0 (unperturbed) reuses the shared trace's logits: each order runs the 9 perturbed steps.
-            int perturbationPasses = 2
-                    * PerturbationProtocol.published().fractions().length
+            int perturbationPasses = FaithfulnessEvaluator.forwardsPerImage(
+                            PerturbationProtocol.published(),
+                            explainer.settings().protocols())
                     * explain.methods.size()
                     * explain.targets.size();
             double modelSecondsPerImage = 1 / fb + perturbationPasses / f;
@@ -151,7 +154,9 @@ public final class BenchJobCommand implements Callable<Integer> {
                     List.of(TargetMode.PREDICTED),
                     16,
                     0,
-                    ImageLimits.defaults()));
+                    ImageLimits.defaults(),
+                    Set.of(Protocol.ZERO),
+                    0));
         }
     }
 }

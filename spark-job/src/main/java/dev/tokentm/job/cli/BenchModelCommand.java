@@ -167,7 +167,8 @@ public final class BenchModelCommand implements Callable<Integer> {
         images.close();
     }
 
-    private static VisionTransformer open(String model) {
+    /** A preset with random weights, or a checkpoint. */
+    static VisionTransformer open(String model) {
         VitConfig preset = VitPresets.find(model);
         if (preset != null) {
             return VisionTransformer.random(preset, 0);

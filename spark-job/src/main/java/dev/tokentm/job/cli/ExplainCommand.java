@@ -1,5 +1,6 @@
 package dev.tokentm.job.cli;
 
+import dev.tokentm.job.aggregate.Bootstrap;
 import dev.tokentm.job.input.InputFormat;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.output.RunOutput;
@@ -106,6 +107,16 @@ public final class ExplainCommand implements Callable<Integer> {
     int maxMegapixels;
 
     @Option(
+            names = "--bootstrap",
+            description = "Bootstrap replicates for the confidence intervals (0: none). Default: ${DEFAULT-VALUE}.")
+    int bootstrap;
+
+    @Option(
+            names = "--sanity-images",
+            description = "Images (a seeded sample of the input) the sanity checks explain. Default: ${DEFAULT-VALUE}.")
+    int sanityImages;
+
+    @Option(
             names = "--report",
             negatable = true,
             defaultValue = "true",
@@ -152,7 +163,14 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         explainer.settings(); // bad options fail here, before Spark starts
         try (SparkSession spark = sparkOptions.open("tokentm explain")) {
-            new ExplainJob(spark, System.out).run(new ExplainJob.Plan(spec, explainer, output, partitions));
+            new ExplainJob(spark, System.out)
+                    .run(new ExplainJob.Plan(
+                            spec,
+                            explainer,
+                            output,
+                            partitions,
+                            new Bootstrap(bootstrap, explain.seed()),
+                            sanityImages));
             if (report) {
                 System.out.println("report: " + HtmlReport.write(spark, new RunOutput(spark, output)));
             }

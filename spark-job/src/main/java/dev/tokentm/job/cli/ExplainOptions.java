@@ -1,8 +1,12 @@
 package dev.tokentm.job.cli;
 
+import dev.tokentm.job.aggregate.Bootstrap;
+import dev.tokentm.job.run.SanityStage;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
+import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -11,8 +15,8 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
- * What to explain and how much at once: {@code --methods}, {@code --targets}, {@code --batch-size}
- * (a picocli mixin). The defaults come from the command's {@link Defaults}, by default {@link
+ * What to explain and measure: {@code --methods}, {@code --targets}, {@code --batch-size}, {@code
+ * --protocols}, {@code --seed} (a picocli mixin). The defaults come from the command's {@link Defaults}, by default {@link
  * ExplainSettings#defaults()}, the transformer's own.
  */
 public final class ExplainOptions {
@@ -33,12 +37,32 @@ public final class ExplainOptions {
     @Option(names = "--batch-size", description = "Images per forward/backward pass. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
+    @Option(
+            names = "--protocols",
+            split = ",",
+            completionCandidates = ProtocolNames.class,
+            description = "Faithfulness protocols, comma-separated, of: ${COMPLETION-CANDIDATES} (segmentation runs "
+                    + "wherever masks are). Default: ${DEFAULT-VALUE}.")
+    List<String> protocols;
+
+    @Option(
+            names = "--seed",
+            description = "Seed of every random draw (ROAD's noise, the sanity checks, the bootstrap). Default: "
+                    + "${DEFAULT-VALUE}.")
+    long seed;
+
     /** The transformer with these options set. */
     public VitExplainer applyTo(VitExplainer explainer) {
         return explainer
                 .setMethods(methods.toArray(new String[0]))
                 .setTargets(targets.toArray(new String[0]))
-                .setBatchSize(batchSize);
+                .setBatchSize(batchSize)
+                .setProtocols(protocols.toArray(new String[0]))
+                .setSeed(seed);
+    }
+
+    public long seed() {
+        return seed;
     }
 
     public List<String> methods() {
@@ -50,6 +74,14 @@ public final class ExplainOptions {
         @Override
         public Iterator<String> iterator() {
             return ExplainerRegistry.names().iterator();
+        }
+    }
+
+    /** The protocol names, for the help text. */
+    static final class ProtocolNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Protocol.values()).map(Protocol::label).iterator();
         }
     }
 
@@ -79,6 +111,10 @@ public final class ExplainOptions {
                 case "--batch-size" -> String.valueOf(settings.batchSize());
                 case "--threads" -> String.valueOf(settings.threads());
                 case "--max-megapixels" -> String.valueOf(settings.limits().maxPixels() / 1_000_000L);
+                case "--protocols" -> String.join(",", Protocol.labels(settings.protocols()));
+                case "--seed" -> String.valueOf(settings.seed());
+                case "--bootstrap" -> String.valueOf(Bootstrap.defaults().replicates());
+                case "--sanity-images" -> String.valueOf(SanityStage.DEFAULT_IMAGES);
                 default -> null;
             };
         }

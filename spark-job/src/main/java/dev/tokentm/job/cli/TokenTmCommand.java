@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             MakeDataCommand.class,
             TrainCommand.class,
             BenchModelCommand.class,
-            BenchJobCommand.class
+            BenchJobCommand.class,
+            BenchProtocolsCommand.class
         })
 public final class TokenTmCommand implements Runnable {
 

@@ -2,6 +2,7 @@ package dev.tokentm.job.output;
 
 import dev.tokentm.udfs.table.ImageTable;
 import dev.tokentm.udfs.table.OutputColumn;
+import dev.tokentm.udfs.table.SanityTable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ public final class OutputTables {
         Map<String, String> tables = new LinkedHashMap<>();
         tables.put("images", OutputColumn.markdown(ImageTable.COLUMNS));
         tables.put("metrics", OutputColumn.markdown(MetricsTable.outputColumns()));
+        tables.put("sanity", OutputColumn.markdown(SanityTable.COLUMNS));
         return tables;
     }
 

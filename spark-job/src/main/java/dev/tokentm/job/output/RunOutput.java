@@ -7,6 +7,7 @@ import static dev.tokentm.udfs.table.ImageTable.TARGET;
 import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
 import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.table.ImageTable;
+import dev.tokentm.udfs.table.SanityTable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -60,6 +61,19 @@ public final class RunOutput {
 
     public String summary() {
         return root + "/summary.json";
+    }
+
+    public String sanity() {
+        return root + "/sanity";
+    }
+
+    /** Replaces the sanity checks' table. */
+    public void writeSanity(Dataset<Row> rows) {
+        rows.write().mode(SaveMode.Overwrite).parquet(sanity());
+    }
+
+    public Dataset<Row> readSanity() {
+        return spark.read().schema(SanityTable.schema()).parquet(sanity());
     }
 
     public String report() {

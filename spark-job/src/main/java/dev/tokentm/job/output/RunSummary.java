@@ -4,6 +4,8 @@ import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import dev.tokentm.job.aggregate.Comparisons;
+import dev.tokentm.job.aggregate.MetricAgreement;
 import java.util.List;
 
 /**
@@ -22,7 +24,13 @@ import java.util.List;
  * @param imagesFailed images with an error row, all runs
  * @param seconds this run's explaining time
  * @param imagesPerSecond explained images per second of that time
- * @param metrics one object per method and target, as {@link MetricsTable#json}
+ * @param protocols the faithfulness protocols measured
+ * @param seed the seed of every random draw
+ * @param bootstrapReplicates replicates behind every {@code _ci95} interval (0: none)
+ * @param metrics one object per method and target, as {@link MetricsTable#json}, with {@code sanity}
+ *     where the sanity checks ran
+ * @param comparisons every method against the reference (TokenTM), per target and metric
+ * @param metricAgreement Kendall's τ between the method rankings of each pair of metrics
  */
 public record RunSummary(
         String input,
@@ -37,7 +45,12 @@ public record RunSummary(
         long imagesFailed,
         double seconds,
         double imagesPerSecond,
-        List<JsonObject> metrics) {
+        List<String> protocols,
+        long seed,
+        int bootstrapReplicates,
+        List<JsonObject> metrics,
+        List<Comparisons.Comparison> comparisons,
+        List<MetricAgreement.Agreement> metricAgreement) {
 
     private static final Gson GSON = new GsonBuilder()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)

@@ -1,5 +1,8 @@
 package dev.tokentm.job.report;
 
+import dev.tokentm.job.aggregate.Comparisons;
+import dev.tokentm.job.aggregate.Interval;
+import dev.tokentm.job.aggregate.MetricAgreement;
 import dev.tokentm.job.output.MetricsTable;
 import dev.tokentm.udfs.io.Storage;
 import java.awt.image.BufferedImage;
@@ -8,12 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 
 /**
@@ -48,7 +49,9 @@ final class ReportPage {
         line("th{background:#1f4e79;color:#fff}td.name{text-align:left}"
                 + "tr.tokentm td{font-weight:bold;background:#fff4d6}");
         line("figure{display:inline-block;margin:2px;text-align:center;font-size:12px}img{display:block}");
-        line(".row{white-space:nowrap;margin-bottom:6px}.note{color:#555;font-size:14px}");
+        line(".row{white-space:nowrap;margin-bottom:6px}.note{color:#555;font-size:14px}"
+                + "td.fail{color:#fff;background:#b00020;font-weight:bold}"
+                + "td.better{background:#c8e6c9;font-weight:bold}td.worse{background:#ffcdd2;font-weight:bold}");
         line("</style>");
         line("</head>");
         line("<body>");
@@ -58,46 +61,206 @@ final class ReportPage {
                 + String.format(Locale.ROOT, "%.2f", s.imagesPerSecond()) + " images/s.</p>");
 
         line("<h2 id=\"metrics\">Faithfulness per method</h2>");
-        line("<p class=\"note\">Perturbation AUC: accuracy while the most (positive, lower is better) or least "
-                + "(negative, higher is better) relevant pixels are removed. Segmentation against object masks: pixel "
-                + "accuracy, mIoU, mAP (higher is better).</p>");
+        line("<p class=\"note\">Each number with the half-width of its 95% bootstrap interval over images ("
+                + s.bootstrapReplicates() + " replicates, seed " + s.seed() + "). Perturbation: accuracy while the "
+                + "most (MoRF, lower is better) or least (LeRF, higher is better) relevant pixels are set to 0, imputed "
+                + "from their neighbours (ROAD) or blurred; SRG = LeRF &minus; MoRF; deletion and insertion: the "
+                + "explained class's probability (RISE). Segmentation against object masks: pixel accuracy, mIoU, "
+                + "mAP (higher is better). Sanity: whether the maps change when the model's weights are "
+                + "randomized.</p>");
+        List<Integer> defined = new ArrayList<>();
+        for (int i = 0; i < MetricsTable.shown().size(); i++) {
+            int column = i;
+            if (run.metrics().stream().anyMatch(m -> !Double.isNaN(m.shown()[column]))) {
+                defined.add(i);
+            }
+        }
         line("<table id=\"metrics-table\">");
         StringBuilder metricsHeader = new StringBuilder("<tr><th>method</th><th>target</th><th>images</th>");
-        for (MetricsTable.MetricColumn c : MetricsTable.shown()) {
+        for (int i : defined) {
+            MetricsTable.MetricColumn c = MetricsTable.shown().get(i);
             metricsHeader
                     .append("<th>")
-                    .append(esc(c.heading()))
+                    .append(esc(c.label()))
                     .append(' ')
                     .append(c.better().html())
                     .append("</th>");
         }
+        if (!run.sanity().isEmpty()) {
+            metricsHeader.append("<th>sanity</th>");
+        }
         line(metricsHeader.append("</tr>").toString());
         for (RunResults.MethodRow m : run.metrics()) {
-            line("<tr" + (m.method().equals("tokentm") ? " class=\"tokentm\"" : "") + "><td class=\"name\">"
-                    + esc(m.method()) + "</td><td class=\"name\">" + esc(m.target()) + "</td><td>" + m.images()
-                    + "</td>"
-                    + Arrays.stream(m.shown()).mapToObj(ReportPage::cell).collect(Collectors.joining())
-                    + "</tr>");
+            StringBuilder row = new StringBuilder("<tr" + (m.method().equals("tokentm") ? " class=\"tokentm\"" : "")
+                    + "><td class=\"name\">" + esc(m.method()) + "</td><td class=\"name\">" + esc(m.target())
+                    + "</td><td>" + m.images() + "</td>");
+            for (int i : defined) {
+                row.append(cell(m.shown()[i], m.intervals()[i]));
+            }
+            if (!run.sanity().isEmpty()) {
+                boolean failed = run.failedSanity(m.method());
+                row.append(failed ? "<td class=\"fail\">failed</td>" : "<td>passed</td>");
+            }
+            line(row.append("</tr>").toString());
         }
         line("</table>");
 
-        line("<h2 id=\"curves\">Perturbation curves (" + esc(run.target()) + " class)</h2>");
+        line("<h2 id=\"intervals\">Metrics with 95% intervals (" + esc(run.target()) + " class)</h2>");
+        StringBuilder charts = new StringBuilder("<div>");
+        for (int i : defined) {
+            MetricsTable.MetricColumn c = MetricsTable.shown().get(i);
+            List<IntervalChart.Point> points = new ArrayList<>();
+            for (RunResults.MethodRow m : run.metrics()) {
+                if (m.target().equals(run.target())) {
+                    points.add(new IntervalChart.Point(
+                            m.method(), m.shown()[i], m.intervals()[i].low(), m.intervals()[i].high()));
+                }
+            }
+            String title =
+                    c.label() + " (" + (c.better() == MetricsTable.Better.HIGHER ? "higher" : "lower") + " is better)";
+            charts.append("<figure>")
+                    .append(img(
+                            IntervalChart.render(title, c.heading(), points, 330, 300), title + " with 95% intervals"))
+                    .append("</figure>");
+        }
+        line(charts.append("</div>").toString());
+
+        if (!s.comparisons().isEmpty()) {
+            String versus = s.comparisons().get(0).versus();
+            line("<h2 id=\"comparisons\">Against " + esc(versus) + " on the same images</h2>");
+            line("<p class=\"note\">Each method's metric minus " + esc(versus) + "'s on the same images. Coloured: "
+                    + "the 95% paired bootstrap interval of the difference excludes 0 (green: the method is better by "
+                    + "the metric's direction, red: worse); the interval is in each cell's tooltip and in "
+                    + "summary.json.</p>");
+            List<String> metricNames = s.comparisons().stream()
+                    .map(Comparisons.Comparison::metric)
+                    .distinct()
+                    .toList();
+            StringBuilder head = new StringBuilder("<table id=\"comparison-table\"><tr><th>method</th><th>target</th>");
+            for (String name : metricNames) {
+                MetricsTable.shown().stream()
+                        .filter(c -> c.name().equals(name))
+                        .findFirst()
+                        .ifPresent(
+                                c -> head.append("<th>").append(esc(c.label())).append("</th>"));
+            }
+            line(head.append("</tr>").toString());
+            Map<String, Map<String, Comparisons.Comparison>> byRow = new java.util.LinkedHashMap<>();
+            for (Comparisons.Comparison c : s.comparisons()) {
+                byRow.computeIfAbsent(c.method() + "\t" + c.target(), k -> new java.util.HashMap<>())
+                        .put(c.metric(), c);
+            }
+            for (var entry : byRow.entrySet()) {
+                String[] key = entry.getKey().split("\t");
+                StringBuilder row = new StringBuilder(
+                        "<tr><td class=\"name\">" + esc(key[0]) + "</td><td class=\"name\">" + esc(key[1]) + "</td>");
+                for (String name : metricNames) {
+                    Comparisons.Comparison c = entry.getValue().get(name);
+                    if (c == null) {
+                        row.append("<td>&ndash;</td>");
+                        continue;
+                    }
+                    String css = c.significant() ? (c.better() ? " class=\"better\"" : " class=\"worse\"") : "";
+                    row.append("<td")
+                            .append(css)
+                            .append(" title=\"95% interval ")
+                            .append(interval(c.differenceCi95()))
+                            .append("\">")
+                            .append(String.format(Locale.ROOT, "%+.3f", c.difference()))
+                            .append("</td>");
+                }
+                line(row.append("</tr>").toString());
+            }
+            line("</table>");
+        }
+
+        if (!run.sanity().isEmpty()) {
+            RunResults.SanityRow first = run.sanity().get(0);
+            line("<h2 id=\"sanity\">Sanity checks</h2>");
+            line("<p class=\"note\">Mean Spearman correlation between a method's maps from the trained model and from "
+                    + "the model with its weights re-initialized, cumulatively from the head down (Adebayo et al. 2018), "
+                    + "and with the maps of a random other class (Sixt et al. 2020). A method fails when its maps from the "
+                    + "fully randomized model still correlate at 0.5 or more: they do not depend on what the model "
+                    + "learned.</p>");
+            StringBuilder head = new StringBuilder("<table id=\"sanity-table\"><tr><th>method</th><th>target</th>");
+            for (String step : first.steps()) {
+                head.append("<th>").append(esc(step)).append("</th>");
+            }
+            line(head.append("<th>random class</th><th>verdict</th></tr>").toString());
+            for (RunResults.SanityRow r : run.sanity()) {
+                StringBuilder row = new StringBuilder("<tr><td class=\"name\">" + esc(r.method())
+                        + "</td><td class=\"name\">" + esc(r.target()) + "</td>");
+                for (double c : r.correlations()) {
+                    row.append(cell(c));
+                }
+                row.append(cell(r.randomLogit()))
+                        .append(r.passed() ? "<td>passed</td>" : "<td class=\"fail\">failed</td>");
+                line(row.append("</tr>").toString());
+            }
+            line("</table>");
+        }
+
+        List<MetricAgreement.Agreement> agreement = s.metricAgreement().stream()
+                .filter(a -> a.target().equals(run.target()))
+                .toList();
+        if (!agreement.isEmpty()) {
+            line("<h2 id=\"agreement\">Do the metrics agree? (" + esc(run.target()) + " class)</h2>");
+            line("<p class=\"note\">Kendall's &tau; between the method rankings of two metrics (each oriented so that "
+                    + "better is higher): 1 = the same order, &minus;1 = reversed.</p>");
+            List<String> names = new ArrayList<>();
+            for (MetricAgreement.Agreement a : agreement) {
+                for (String n : List.of(a.metricA(), a.metricB())) {
+                    if (!names.contains(n)) {
+                        names.add(n);
+                    }
+                }
+            }
+            StringBuilder head = new StringBuilder("<table id=\"agreement-table\"><tr><th>metric</th>");
+            names.forEach(
+                    n -> head.append("<th>").append(esc(MetricsTable.label(n))).append("</th>"));
+            line(head.append("</tr>").toString());
+            for (String a : names) {
+                StringBuilder row = new StringBuilder("<tr><td class=\"name\">" + esc(MetricsTable.label(a)) + "</td>");
+                for (String b : names) {
+                    double tau = a.equals(b)
+                            ? 1
+                            : agreement.stream()
+                                    .filter(x -> (x.metricA().equals(a)
+                                                    && x.metricB().equals(b))
+                                            || (x.metricA().equals(b)
+                                                    && x.metricB().equals(a)))
+                                    .mapToDouble(MetricAgreement.Agreement::tau)
+                                    .findFirst()
+                                    .orElse(Double.NaN);
+                    row.append(String.format(
+                            Locale.ROOT,
+                            "<td>%s</td>",
+                            Double.isNaN(tau) ? "&ndash;" : String.format(Locale.ROOT, "%.2f", tau)));
+                }
+                line(row.append("</tr>").toString());
+            }
+            line("</table>");
+        }
+
         List<CurveChart.Curve> positive = new ArrayList<>();
         List<CurveChart.Curve> negative = new ArrayList<>();
         for (RunResults.MethodRow m : run.metrics()) {
-            if (m.target().equals(run.target())) {
+            if (m.target().equals(run.target()) && m.accuracyPositive() != null) {
                 positive.add(new CurveChart.Curve(m.method(), m.fractions(), m.accuracyPositive()));
                 negative.add(new CurveChart.Curve(m.method(), m.fractions(), m.accuracyNegative()));
             }
         }
-        line("<div class=\"row\">"
-                + img(
-                        CurveChart.render("most relevant removed first (lower is better)", positive, 620, 380),
-                        "positive perturbation curves")
-                + img(
-                        CurveChart.render("least relevant removed first (higher is better)", negative, 620, 380),
-                        "negative perturbation curves")
-                + "</div>");
+        if (!positive.isEmpty()) {
+            line("<h2 id=\"curves\">Perturbation curves (" + esc(run.target()) + " class)</h2>");
+            line("<div class=\"row\">"
+                    + img(
+                            CurveChart.render("most relevant set to 0 first (lower is better)", positive, 620, 380),
+                            "positive perturbation curves")
+                    + img(
+                            CurveChart.render("least relevant set to 0 first (higher is better)", negative, 620, 380),
+                            "negative perturbation curves")
+                    + "</div>");
+        }
 
         line("<h2 id=\"samples\">Where each method looks</h2>");
         line("<p class=\"note\">Yellow = most relevant. Blue-white-red maps are signed: red for, blue against "
@@ -224,6 +387,24 @@ final class ReportPage {
         }
         return "<img alt=\"" + esc(alt) + "\" width=\"" + image.getWidth() + "\" height=\"" + image.getHeight()
                 + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray()) + "\">";
+    }
+
+    /** A metric with the half-width of its interval. */
+    private static String cell(double v, Interval ci) {
+        if (Double.isNaN(v)) {
+            return "<td>&ndash;</td>";
+        }
+        if (!ci.defined()) {
+            return cell(v);
+        }
+        return "<td>" + String.format(Locale.ROOT, "%.3f&nbsp;&plusmn;%.3f", v, (ci.high() - ci.low()) / 2) + "</td>";
+    }
+
+    private static String interval(Double[] ends) {
+        if (ends == null || ends[0] == null || ends[1] == null) {
+            return "&ndash;";
+        }
+        return String.format(Locale.ROOT, "[%.4f, %.4f]", ends[0], ends[1]);
     }
 
     private static String cell(double v) {

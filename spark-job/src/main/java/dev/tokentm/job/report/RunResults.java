@@ -21,6 +21,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.tokentm.job.aggregate.Interval;
 import dev.tokentm.job.output.MetricsTable;
 import dev.tokentm.job.output.RunOutput;
 import dev.tokentm.job.output.RunSummary;
@@ -45,21 +49,43 @@ record RunResults(
         String auditMethod,
         List<ClassRow> perClass,
         List<String> methods,
-        Map<String, Long> errors) {
+        Map<String, Long> errors,
+        List<SanityRow> sanity) {
 
     /**
      * One method's dataset metrics.
      *
      * @param shown the values of {@link MetricsTable#shown()}, in that order
+     * @param intervals their 95% bootstrap intervals ({@link Interval#NONE} without a bootstrap)
      */
     record MethodRow(
             String method,
             String target,
             long images,
             double[] shown,
+            Interval[] intervals,
             double[] fractions,
             double[] accuracyPositive,
             double[] accuracyNegative) {}
+
+    /**
+     * One method and target's sanity checks, from the summary.
+     *
+     * @param steps the randomization cascade's steps
+     * @param correlations mean rank correlation with the trained model's maps after each step
+     */
+    record SanityRow(
+            String method,
+            String target,
+            List<String> steps,
+            double[] correlations,
+            double randomLogit,
+            boolean passed) {}
+
+    /** Whether a method failed the sanity checks (for any target). */
+    boolean failedSanity(String method) {
+        return sanity.stream().anyMatch(s -> s.method().equals(method) && !s.passed());
+    }
 
     /** One image with each method's heatmap (method order as in {@code methods}). */
     record ImageRow(
@@ -88,11 +114,15 @@ record RunResults(
             double[] shown = MetricsTable.shown().stream()
                     .mapToDouble(c -> r.<Double>getAs(c.name()))
                     .toArray();
+            Interval[] intervals = MetricsTable.shown().stream()
+                    .map(c -> interval(r, c.name() + MetricsTable.CI_SUFFIX))
+                    .toArray(Interval[]::new);
             metrics.add(new MethodRow(
                     r.getAs(MetricsTable.METHOD.name()),
                     r.getAs(MetricsTable.TARGET.name()),
                     r.<Long>getAs(MetricsTable.IMAGES.name()),
                     shown,
+                    intervals,
                     doubles(r, MetricsTable.FRACTIONS),
                     doubles(r, MetricsTable.ACCURACY_POSITIVE),
                     doubles(r, MetricsTable.ACCURACY_NEGATIVE)));
@@ -149,7 +179,58 @@ record RunResults(
                 .collectAsList()) {
             errors.put(r.getString(0), r.getLong(1));
         }
-        return new RunResults(summary, classNames, target, metrics, samples, audit, audited, perClass, methods, errors);
+        return new RunResults(
+                summary,
+                classNames,
+                target,
+                metrics,
+                samples,
+                audit,
+                audited,
+                perClass,
+                methods,
+                errors,
+                sanity(summary));
+    }
+
+    /** The sanity objects of the summary's metrics entries. */
+    private static List<SanityRow> sanity(RunSummary summary) {
+        List<SanityRow> rows = new ArrayList<>();
+        for (JsonObject m : summary.metrics()) {
+            if (!m.has("sanity")) {
+                continue;
+            }
+            JsonObject s = m.getAsJsonObject("sanity");
+            List<String> steps = new ArrayList<>();
+            s.getAsJsonArray("cascade_steps").forEach(e -> steps.add(e.getAsString()));
+            JsonArray c = s.getAsJsonArray("randomization_correlations");
+            double[] correlations = new double[c.size()];
+            for (int i = 0; i < correlations.length; i++) {
+                correlations[i] = c.get(i).isJsonNull() ? Double.NaN : c.get(i).getAsDouble();
+            }
+            JsonElement logit = s.get("random_logit_correlation");
+            rows.add(new SanityRow(
+                    m.get("method").getAsString(),
+                    m.get("target").getAsString(),
+                    steps,
+                    correlations,
+                    logit == null || logit.isJsonNull() ? Double.NaN : logit.getAsDouble(),
+                    s.get("passed").getAsBoolean()));
+        }
+        return rows;
+    }
+
+    private static Interval interval(Row r, String field) {
+        int index = r.fieldIndex(field);
+        if (r.isNullAt(index)) {
+            return Interval.NONE;
+        }
+        List<Object> ends = r.getList(index);
+        return new Interval(number(ends.get(0)), number(ends.get(1)));
+    }
+
+    private static double number(Object v) {
+        return v == null ? Double.NaN : ((Number) v).doubleValue();
     }
 
     /** Rows of several images and methods folded into one {@link ImageRow} per image, in id order. */
@@ -190,7 +271,8 @@ record RunResults(
     }
 
     private static double[] doubles(Row r, MetricsTable.MetricColumn column) {
-        return SparkArrays.doubles(r.getList(r.fieldIndex(column.name())));
+        int index = r.fieldIndex(column.name());
+        return r.isNullAt(index) ? null : SparkArrays.doubles(r.getList(index));
     }
 
     private static double ratio(Object numerator, Object denominator) {

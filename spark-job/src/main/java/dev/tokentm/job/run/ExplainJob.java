@@ -8,8 +8,13 @@ import static dev.tokentm.udfs.table.ImageTable.TARGET;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 
 import ai.djl.Device;
+import dev.tokentm.job.aggregate.Bootstrap;
+import dev.tokentm.job.aggregate.Comparisons;
+import dev.tokentm.job.aggregate.Metric;
+import dev.tokentm.job.aggregate.MetricAgreement;
 import dev.tokentm.job.aggregate.MetricsAggregator;
 import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
 import dev.tokentm.job.input.ImageInputs;
@@ -19,20 +24,26 @@ import dev.tokentm.job.output.RunLock;
 import dev.tokentm.job.output.RunOutput;
 import dev.tokentm.job.output.RunSummary;
 import dev.tokentm.udfs.checkpoint.ModelLoader;
+import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.runtime.DjlRuntime;
 import dev.tokentm.udfs.spark.ExecutorModels;
 import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
+import dev.tokentm.udfs.table.ImageTable;
+import dev.tokentm.udfs.table.OutputColumn;
 import dev.tokentm.udfs.table.SparkArrays;
 import java.io.PrintStream;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -48,12 +59,34 @@ public final class ExplainJob {
     /**
      * @param partitions Spark partitions to explain in; 0 chooses at least the default
      *     parallelism and at most 256 images per partition
+     * @param bootstrap the confidence intervals' bootstrap
+     * @param sanityImages images the sanity checks explain (when {@code sanity} is a protocol)
      */
-    public record Plan(InputSpec input, VitExplainer explainer, String output, int partitions) {}
+    public record Plan(
+            InputSpec input,
+            VitExplainer explainer,
+            String output,
+            int partitions,
+            Bootstrap bootstrap,
+            int sanityImages) {
+
+        /** The defaults' bootstrap and sanity sample. */
+        public Plan(InputSpec input, VitExplainer explainer, String output, int partitions) {
+            this(input, explainer, output, partitions, Bootstrap.defaults(), SanityStage.DEFAULT_IMAGES);
+        }
+    }
 
     /** What a run did. */
     public record Result(
-            long total, long skipped, long explained, long failed, double seconds, List<MethodMetrics> metrics) {
+            long total,
+            long skipped,
+            long explained,
+            long failed,
+            double seconds,
+            List<MethodMetrics> metrics,
+            Map<String, SanityStage.Verdict> sanity,
+            List<Comparisons.Comparison> comparisons,
+            List<MetricAgreement.Agreement> agreement) {
 
         public double imagesPerSecond() {
             return seconds > 0 ? explained / seconds : 0;
@@ -90,6 +123,7 @@ public final class ExplainJob {
                 out.println("tokentm: damaged output file set aside, its images will be explained again: " + moved);
             }
             checkSameMethods(output, settings);
+            checkSameProtocols(output, settings);
             Dataset<Row> done = output.readImages().select(IMAGE_ID.name()).distinct();
             // Both counts in one pass over the input (for Parquet with bytes, a pass reads every image).
             Row counts = input.select(IMAGE_ID.name())
@@ -135,14 +169,27 @@ public final class ExplainJob {
         // No row with a result when every image failed: the metrics table is then empty.
         List<Row> first =
                 rows.where(FRACTIONS.col().isNotNull()).select(FRACTIONS.name()).takeAsList(1);
-        List<MethodMetrics> metrics = first.isEmpty()
+        List<MethodMetrics> aggregated = first.isEmpty()
                 ? List.of()
                 : MetricsAggregator.aggregate(
-                        rows, SparkArrays.doubles(first.get(0).getList(0)));
+                        rows, SparkArrays.doubles(first.get(0).getList(0)), plan.bootstrap());
+        Map<String, SanityStage.Verdict> sanity = settings.protocols().contains(Protocol.SANITY)
+                ? new SanityStage(spark, out)
+                        .run(input, plan.explainer(), model.model().config(), plan.sanityImages(), output)
+                : Map.of();
+        List<MethodMetrics> metrics = aggregated.stream()
+                .map(m -> m.withSanity(SanityStage.passed(sanity, m)))
+                .toList();
+        List<Metric> shown = MetricsTable.metrics();
+        List<Comparisons.Comparison> comparisons = Comparisons.reference(metrics)
+                .map(reference -> Comparisons.against(reference, metrics, shown))
+                .orElse(List.of());
+        List<MetricAgreement.Agreement> agreement = MetricAgreement.of(metrics, shown);
         output.writeMetrics(metrics);
-        Result result = new Result(total, skipped, pending, failed, seconds, metrics);
+        Result result = new Result(total, skipped, pending, failed, seconds, metrics, sanity, comparisons, agreement);
         output.writeSummary(summary(plan, settings, model.classNames(), result));
         out.print(MetricsTable.format(metrics));
+        out.print(MetricsTable.formatComparisons(comparisons));
         out.printf(
                 Locale.ROOT,
                 "images: %,d in input, %,d explained now (%.2f images/s, %.1f s), %,d skipped as done, "
@@ -202,6 +249,41 @@ public final class ExplainJob {
         }
     }
 
+    /** Resuming with other protocols would leave images without some protocols' measurements. */
+    private static void checkSameProtocols(RunOutput output, ExplainSettings settings) {
+        Map<Protocol, OutputColumn<ImageTable.Entry>> marks = Map.of(
+                Protocol.ZERO, ImageTable.POSITIVE_CORRECT,
+                Protocol.ROAD, ImageTable.ROAD_MORF_CORRECT,
+                Protocol.BLUR, ImageTable.BLUR_MORF_CORRECT);
+        List<Protocol> order = List.copyOf(marks.keySet());
+        Row present = output.readImages()
+                .where(METHOD.col().isNotNull())
+                .agg(
+                        max(marks.get(order.get(0)).col().isNotNull()),
+                        order.stream()
+                                .skip(1)
+                                .map(p -> max(marks.get(p).col().isNotNull()))
+                                .toArray(Column[]::new))
+                .first();
+        if (present.isNullAt(0)) {
+            return; // only error rows so far
+        }
+        Set<Protocol> before = EnumSet.noneOf(Protocol.class);
+        for (int i = 0; i < order.size(); i++) {
+            if (present.getBoolean(i)) {
+                before.add(order.get(i));
+            }
+        }
+        Set<Protocol> now = EnumSet.noneOf(Protocol.class);
+        now.addAll(settings.protocols());
+        now.remove(Protocol.SANITY); // measured apart from the images table: any run may add or drop it
+        if (!before.equals(now)) {
+            throw new IllegalArgumentException(output.root() + " holds results measured with --protocols "
+                    + String.join(",", Protocol.labels(before)) + ", not " + String.join(",", Protocol.labels(now))
+                    + "; resume with the same protocols (sanity may differ) or choose another --output");
+        }
+    }
+
     private static RunSummary summary(Plan plan, ExplainSettings settings, List<String> classNames, Result r) {
         return new RunSummary(
                 plan.input().location(),
@@ -216,6 +298,14 @@ public final class ExplainJob {
                 r.failed(),
                 r.seconds(),
                 r.imagesPerSecond(),
-                r.metrics().stream().map(MetricsTable::json).toList());
+                Protocol.labels(settings.protocols()),
+                settings.seed(),
+                plan.bootstrap().replicates(),
+                r.metrics().stream()
+                        .map(m -> SanityStage.withSanity(
+                                MetricsTable.json(m), r.sanity().get(m.method())))
+                        .toList(),
+                r.comparisons(),
+                r.agreement());
     }
 }

@@ -2,9 +2,8 @@ package dev.tokentm.job.aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokentm.udfs.metrics.DatasetMetrics;
-import dev.tokentm.udfs.metrics.FaithfulnessTotals;
 import dev.tokentm.udfs.metrics.ImageResult;
 import dev.tokentm.udfs.metrics.PerturbationCurve;
 import dev.tokentm.udfs.metrics.PixelOrder;
@@ -76,12 +75,38 @@ class MetricsAggregatorTest {
                 r.nextDouble());
     }
 
+    /** One image's result with every curve (ROAD and blur too) and, when given, segmentation. */
+    static ImageResult result(
+            Random r, String method, String target, int label, int explained, SegmentationCounts seg) {
+        return new ImageResult(
+                0,
+                method,
+                TargetMode.valueOf(target.toUpperCase(Locale.ROOT)),
+                explained,
+                new float[] {1f},
+                1,
+                curve(r, PixelOrder.POSITIVE, label, explained),
+                curve(r, PixelOrder.NEGATIVE, label, explained),
+                curve(r, PixelOrder.POSITIVE, label, explained),
+                curve(r, PixelOrder.POSITIVE, label, explained),
+                curve(r, PixelOrder.NEGATIVE, label, explained),
+                curve(r, PixelOrder.POSITIVE, label, explained),
+                curve(r, PixelOrder.NEGATIVE, label, explained),
+                curve(r, PixelOrder.POSITIVE, label, explained),
+                seg,
+                explained,
+                0.5f,
+                0.01);
+    }
+
     @Test
-    void sparkAggregationEqualsOnePassInMemory() {
+    void sparkAggregationAndBootstrapEqualOnePassInMemory() {
         Random r = new Random(17);
         String[] methods = {"tokentm", "gae", "rollout"};
         String[] targets = {"predicted", "label"};
-        Map<String, FaithfulnessTotals> inMemory = new LinkedHashMap<>();
+        Bootstrap bootstrap = new Bootstrap(200, 5);
+        Map<String, Bootstrap.Sums> inMemory = new LinkedHashMap<>();
+        Map<String, List<ImageResult>> byGroup = new LinkedHashMap<>();
         List<Row> rows = new ArrayList<>();
         for (int image = 0; image < 150; image++) {
             int label = image % 7 == 0 ? -1 : r.nextInt(10);
@@ -89,27 +114,14 @@ class MetricsAggregatorTest {
             for (String method : methods) {
                 for (String target : targets) {
                     int explained = target.equals("label") && label >= 0 ? label : r.nextInt(10);
-                    PerturbationCurve pos = curve(r, PixelOrder.POSITIVE, label, explained);
-                    PerturbationCurve neg = curve(r, PixelOrder.NEGATIVE, label, explained);
-                    SegmentationCounts seg = masked ? segmentation(r) : null;
-                    ImageResult result = new ImageResult(
-                            0,
-                            method,
-                            TargetMode.valueOf(target.toUpperCase(Locale.ROOT)),
-                            new float[] {1f},
-                            1,
-                            pos,
-                            neg,
-                            seg,
-                            explained,
-                            0.5f,
-                            0.01);
-                    rows.add(ImageTable.result(
-                            new ImageTable.Source("image-" + image, null, label >= 0 ? label : null), result, "cpu"));
-                    inMemory.merge(
-                            method + "/" + target,
-                            FaithfulnessTotals.empty(STEPS).add(pos, neg, seg),
-                            (a, b) -> a.add(pos, neg, seg));
+                    ImageResult result = result(r, method, target, label, explained, masked ? segmentation(r) : null);
+                    Row row = ImageTable.result(
+                            new ImageTable.Source("image-" + image, null, label >= 0 ? label : null), result, "cpu");
+                    rows.add(row);
+                    inMemory.computeIfAbsent(method + "/" + target, k -> bootstrap.sums(STEPS.length))
+                            .add(row);
+                    byGroup.computeIfAbsent(method + "/" + target, k -> new ArrayList<>())
+                            .add(result);
                 }
             }
         }
@@ -117,28 +129,59 @@ class MetricsAggregatorTest {
             rows.add(ImageTable.error(new ImageTable.Source("bad-" + bad, "bad.png", 3), "cannot decode"));
         }
         List<MetricsAggregator.MethodMetrics> fromSpark = MetricsAggregator.aggregate(
-                spark.createDataFrame(rows, ImageTable.schema()).repartition(4), STEPS);
+                spark.createDataFrame(rows, ImageTable.schema()).repartition(4), STEPS, bootstrap);
 
         assertEquals(methods.length * targets.length, fromSpark.size());
         for (MetricsAggregator.MethodMetrics m : fromSpark) {
-            DatasetMetrics expected = DatasetMetrics.of(inMemory.get(m.method() + "/" + m.target()));
-            DatasetMetrics actual = m.metrics();
             String group = m.method() + "/" + m.target();
+            MetricsAggregator.MethodMetrics memory =
+                    MetricsAggregator.of(m.method(), m.target(), inMemory.get(group), STEPS);
+            DatasetMetrics expected = memory.metrics();
+            DatasetMetrics actual = m.metrics();
             assertEquals(150, actual.images(), group);
-            assertEquals(expected.images(), actual.images(), group);
             assertArrayEquals(expected.accuracyPositive(), actual.accuracyPositive(), 1e-12, group);
-            assertArrayEquals(expected.accuracyNegative(), actual.accuracyNegative(), 1e-12, group);
-            assertEquals(expected.aucPositive(), actual.aucPositive(), 1e-12, group);
-            assertEquals(expected.aucNegative(), actual.aucNegative(), 1e-12, group);
-            assertEquals(expected.aopc(), actual.aopc(), 1e-12, group);
-            assertEquals(expected.logOdds(), actual.logOdds(), 1e-12, group);
-            assertEquals(expected.segmentedImages(), actual.segmentedImages(), group);
+            assertArrayEquals(expected.accuracyRoadLerf(), actual.accuracyRoadLerf(), 1e-12, group);
+            for (var metric : dev.tokentm.job.output.MetricsTable.metrics()) {
+                assertEquals(
+                        metric.value().applyAsDouble(expected),
+                        metric.value().applyAsDouble(actual),
+                        1e-9,
+                        group + " " + metric.name());
+                // The same interval up to summation order (partitions add in another order).
+                Interval expectedCi = memory.ci95(metric.value());
+                Interval actualCi = m.ci95(metric.value());
+                assertEquals(expectedCi.low(), actualCi.low(), 1e-12, group + " " + metric.name());
+                assertEquals(expectedCi.high(), actualCi.high(), 1e-12, group + " " + metric.name());
+                assertTrue(actualCi.low() < actualCi.high(), group + " " + metric.name());
+            }
             assertEquals(100, actual.segmentedImages(), group);
-            assertEquals(expected.pixelAccuracy(), actual.pixelAccuracy(), 1e-12, group);
-            assertEquals(expected.iouBackground(), actual.iouBackground(), 1e-12, group);
-            assertEquals(expected.iouForeground(), actual.iouForeground(), 1e-12, group);
-            assertEquals(expected.meanIou(), actual.meanIou(), 1e-12, group);
-            assertEquals(expected.meanAveragePrecision(), actual.meanAveragePrecision(), 1e-12, group);
+
+            // Independently of ImageSums: the metrics straight from the curves.
+            List<ImageResult> results = byGroup.get(group);
+            double areaSum = 0;
+            double deletionSum = 0;
+            int labelled = 0;
+            for (ImageResult res : results) {
+                deletionSum += res.deletion().probabilityArea();
+                if (res.positive().label() >= 0) {
+                    areaSum += res.positive().accuracyArea();
+                    labelled++;
+                }
+            }
+            assertEquals(areaSum / labelled, actual.aucPositive(), 1e-9, group);
+            assertEquals(deletionSum / results.size(), actual.deletionAuc(), 1e-6, group);
+            assertEquals(actual.aucNegative() - actual.aucPositive(), actual.srg(), 1e-9, group);
+            assertEquals(actual.roadLerfAuc() - actual.roadMorfAuc(), actual.roadSrg(), 1e-9, group);
+
+            // Replicate 7's AOPC is the mean weighted by each image's Poisson weight in replicate 7.
+            double weighted = 0;
+            double weights = 0;
+            for (int i = 0; i < results.size(); i++) {
+                int w = bootstrap.weights("image-" + i)[7];
+                weighted += w * results.get(i).positive().aopc();
+                weights += w;
+            }
+            assertEquals(weighted / weights, m.replicates().get(7).aopc(), 1e-9, group);
         }
     }
 }

@@ -65,10 +65,28 @@ class OutputTablesTest {
         for (MetricsTable.MetricColumn c : MetricsTable.COLUMNS) {
             assertEquals(c.heading() != null, c.better() != null, c.name());
         }
+        List<String> labels = MetricsTable.shown().stream()
+                .map(MetricsTable.MetricColumn::label)
+                .toList();
         assertEquals(
-                List.of("AUC+", "AUC-", "AOPC", "LOdds", "pixAcc", "mIoU", "mAP"),
-                MetricsTable.shown().stream()
-                        .map(MetricsTable.MetricColumn::heading)
-                        .toList());
+                List.of(
+                        "AUC+",
+                        "AUC-",
+                        "SRG",
+                        "AOPC",
+                        "LOdds",
+                        "Del",
+                        "ROAD MoRF",
+                        "ROAD LeRF",
+                        "ROAD SRG",
+                        "blur MoRF",
+                        "blur LeRF",
+                        "blur SRG",
+                        "Ins",
+                        "pixAcc",
+                        "mIoU",
+                        "mAP"),
+                labels);
+        assertEquals(labels.size(), new java.util.HashSet<>(labels).size(), "labels tell metrics apart");
     }
 }

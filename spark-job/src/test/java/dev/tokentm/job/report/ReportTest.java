@@ -95,17 +95,33 @@ class ReportTest {
             assertTrue(ids.add(e.id()), "duplicate id " + e.id());
         }
 
-        // One metrics row per method, numbers in every cell.
+        // One metrics row per method: numbers with their interval's half-width, and the sanity verdict.
         var rows = doc.select("#metrics-table tr");
         assertEquals(1 + METHODS.size(), rows.size());
+        var header = rows.get(0).children();
+        assertEquals("sanity", header.last().text());
+        int metrics = header.size() - 4; // method, target, images, ..., sanity
+        assertTrue(metrics >= 9, "zeroing and segmentation metrics: " + header.text());
         for (Element row : rows.subList(1, rows.size())) {
             assertTrue(METHODS.contains(row.child(0).text()), row.text());
             assertEquals("6", row.child(2).text());
-            Double.parseDouble(row.child(3).text());
+            String[] cell = row.child(3).text().split(" ±");
+            Double.parseDouble(cell[0]);
+            assertTrue(Double.parseDouble(cell[1]) >= 0, row.child(3).text());
+            assertTrue(
+                    List.of("passed", "failed").contains(row.children().last().text()));
         }
-        // Every image is an embedded PNG that decodes: 2 charts, 6 samples x (1 + 3 methods), audit the same.
+        // Comparisons against TokenTM: a row per other method, a column per metric; the sanity table: every method.
+        var comparisons = doc.select("#comparison-table tr");
+        assertEquals(1 + (METHODS.size() - 1), comparisons.size());
+        assertEquals(2 + metrics, comparisons.get(1).children().size());
+        assertEquals(1 + METHODS.size(), doc.select("#sanity-table tr").size());
+        // Metric agreement: a square of every metric measured.
+        assertEquals(1 + metrics, doc.select("#agreement-table tr").size());
+        // Every image is an embedded PNG that decodes: one interval chart per metric, 2 curve charts,
+        // 6 samples x (1 + 3 methods), audit the same.
         var images = doc.select("img");
-        assertEquals(2 + 2 * 6 * (1 + METHODS.size()), images.size());
+        assertEquals(metrics + 2 + 2 * 6 * (1 + METHODS.size()), images.size());
         for (Element img : images) {
             String src = img.attr("src");
             assertTrue(src.startsWith("data:image/png;base64,"), "embedded: " + src.substring(0, 30));
@@ -188,7 +204,7 @@ class ReportTest {
                         "--no-sandbox",
                         "--disable-gpu",
                         "--hide-scrollbars",
-                        "--window-size=1300,1400",
+                        "--window-size=1300,4000",
                         "--screenshot=" + shot,
                         report.toUri().toString())
                 .redirectErrorStream(true)

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -19,25 +21,49 @@ import java.util.Random;
  * </pre>
  *
  * The matrix is symmetric, and positive definite when every connected region of removed pixels
- * touches a kept pixel, so the system is solved by conjugate gradient, for all images and channels of
- * a batch at once, with NDArray operations (a 3x3 convolution applies the neighbour weights), so it
- * runs wherever the model runs. Channels are independent systems with the same matrix.
+ * touches a kept pixel, so the system is solved by conjugate gradient preconditioned with a
+ * multigrid V-cycle, for all images and channels of a batch at once, with NDArray operations (a 3x3
+ * convolution applies the neighbour weights), so it runs wherever the model runs. Channels are
+ * independent systems with the same matrix. (The paper solves each image with a sparse direct
+ * solver on the CPU.)
  *
  * @param noise standard deviation of the Gaussian noise added to imputed pixels (the paper's 0.01 on
  *     [0,1] images); 0 for the plain linear imputation
  * @param tolerance conjugate gradient stops when every system's residual norm is below this times
- *     its right-hand side's norm
+ *     the larger of its right-hand side's norm and the square root of its number of removed pixels
+ *     (for dark regions, where the right-hand side is near 0)
  * @param maxIterations conjugate gradient's bound on iterations
  */
-public record NoisyLinearImputer(double noise, double tolerance, int maxIterations) {
+public record NoisyLinearImputer(double noise, double tolerance, int maxIterations) implements Removal {
 
     /** The paper's noise; CG to a relative residual of 1e-6. */
     public static NoisyLinearImputer road() {
         return new NoisyLinearImputer(0.01, 1e-6, 500);
     }
 
+    /**
+     * ROAD for the job: the paper's noise, CG to a relative residual of 1e-4 (on the sample, imputed
+     * values then differ from the exact solution by 2e-4 to 9e-4 RMS, a tenth of the noise or less).
+     */
+    public static NoisyLinearImputer roadFast() {
+        return new NoisyLinearImputer(0.01, 1e-4, 500);
+    }
+
+    @Override
+    public String name() {
+        return "road";
+    }
+
+    @Override
+    public NDArray apply(NDArray images, NDArray keep, long[] seeds) {
+        return impute(images, keep, seeds);
+    }
+
     private static final double EDGE = 1.0 / 6;
     private static final double CORNER = 1.0 / 12;
+
+    /** The coarsest level's side in pixels. */
+    private static final int COARSEST = 4;
 
     /**
      * @param images {@code [B, C, H, W]}, any floating type; not modified
@@ -46,6 +72,22 @@ public record NoisyLinearImputer(double noise, double tolerance, int maxIteratio
      * @return the images with removed pixels imputed, in {@code images}' manager
      */
     public NDArray impute(NDArray images, NDArray keep, long seed) {
+        long[] seeds = new long[Math.toIntExact(images.getShape().get(0))];
+        for (int b = 0; b < seeds.length; b++) {
+            seeds[b] = Seeds.mix(seed, b);
+        }
+        return impute(images, keep, seeds);
+    }
+
+    /**
+     * As {@link #impute(NDArray, NDArray, long)} with one noise seed per image, so an image's result
+     * does not depend on the batch it is in.
+     */
+    public NDArray impute(NDArray images, NDArray keep, long[] seeds) {
+        if (seeds.length != images.getShape().get(0)) {
+            throw new IllegalArgumentException(
+                    seeds.length + " seeds for " + images.getShape().get(0) + " images");
+        }
         Shape shape = images.getShape();
         int channels = (int) shape.get(1);
         DataType type = images.getDataType();
@@ -57,13 +99,9 @@ public record NoisyLinearImputer(double noise, double tolerance, int maxIteratio
             NDArray kernel = kernel(scope, channels, type);
             NDArray known = keep.toType(type, false).broadcast(shape);
             NDArray unknown = known.neg().add(scope.create(1.0).toType(type, false));
-            // s_i: the weights of the in-image neighbours (zero padding drops the others).
-            NDArray weightSum = neighbours(scope.ones(shape, type), kernel, channels);
-            NDArray rhs = neighbours(images.mul(known), kernel, channels).mul(unknown);
-            NDArray x = solve(rhs, unknown, weightSum, kernel, channels);
-            NDArray result = images.mul(known).add(x.mul(unknown));
+            NDArray result = linear(images, known, kernel, channels);
             if (noise > 0) {
-                result = result.add(noiseArray(scope, shape, type, seed).mul(unknown));
+                result = result.add(noiseArray(scope, shape, type, seeds).mul(unknown));
             }
             result.attach(caller);
             return result;
@@ -71,34 +109,143 @@ public record NoisyLinearImputer(double noise, double tolerance, int maxIteratio
     }
 
     /**
-     * Conjugate gradient on the unknown pixels of every (image, channel) system at once. Each
-     * iteration works in its own NDManager, so memory stays at a few images' worth whatever the
-     * number of iterations.
+     * The linear imputation (no noise): conjugate gradient preconditioned by one multigrid V-cycle
+     * per iteration (see {@link Levels}), so the iterations needed do not grow with the size of the
+     * removed regions, as plain CG's do (about as many iterations as a hole is wide).
      */
-    private NDArray solve(NDArray b, NDArray unknown, NDArray weightSum, NDArray kernel, int channels) {
+    private NDArray linear(NDArray images, NDArray known, NDArray kernel, int channels) {
+        NDArray unknown = known.neg().add(1f);
+        Levels levels = new Levels(unknown, kernel, channels);
+        NDArray rhs = neighbours(images.mul(known), kernel, channels).mul(unknown);
+        NDArray x = solve(rhs, levels);
+        return images.mul(known).add(x.mul(unknown));
+    }
+
+    /**
+     * The system on a hierarchy of grids: level 0 is the image; level l+1 has half the side, a coarse
+     * pixel unknown when any of its 4 pixels is, and the same stencil. Transfers are piecewise
+     * constant (prolongation repeats a coarse value over its 2x2 block; restriction, its transpose,
+     * sums over the block), smoothing is damped Jacobi, and the V-cycle is symmetric (as many sweeps
+     * after the coarse correction as before), so it is a valid CG preconditioner.
+     */
+    private static final class Levels {
+        private static final float OMEGA = 0.8f;
+        private static final int SWEEPS = 1;
+        private static final int COARSEST_SWEEPS = 6;
+
+        final List<NDArray> unknown = new ArrayList<>();
+        final List<NDArray> weightSum = new ArrayList<>();
+        /** ω / s_i on unknown pixels, 0 on known ones: the Jacobi step. */
+        final List<NDArray> scale = new ArrayList<>();
+
+        final NDArray kernel;
+        final int channels;
+
+        Levels(NDArray fineUnknown, NDArray kernel, int channels) {
+            this.kernel = kernel;
+            this.channels = channels;
+            NDArray u = fineUnknown;
+            while (true) {
+                Shape s = u.getShape();
+                // s_i: the weights of the in-image neighbours (zero padding drops the others).
+                NDArray ws = neighbours(u.onesLike(), kernel, channels);
+                unknown.add(u);
+                weightSum.add(ws);
+                scale.add(u.div(ws).mul(OMEGA));
+                if (s.get(2) % 2 != 0 || s.get(3) % 2 != 0 || Math.min(s.get(2), s.get(3)) < 2 * COARSEST) {
+                    break;
+                }
+                u = pool(u).gt(0).toType(u.getDataType(), false);
+            }
+        }
+
+        /** A v for v zero on known pixels (every vector here is). */
+        NDArray apply(int level, NDArray v) {
+            return weightSum
+                    .get(level)
+                    .mul(v)
+                    .sub(neighbours(v, kernel, channels))
+                    .mul(unknown.get(level));
+        }
+
+        /** One damped Jacobi sweep on A e = f. */
+        NDArray sweep(int level, NDArray e, NDArray f) {
+            return e.add(f.sub(apply(level, e)).mul(scale.get(level)));
+        }
+
+        /** One V-cycle from e = 0: an approximation of A⁻¹ f. */
+        NDArray cycle(int level, NDArray f) {
+            NDArray e = f.mul(scale.get(level));
+            boolean coarsest = level == unknown.size() - 1;
+            int sweeps = coarsest ? COARSEST_SWEEPS : SWEEPS;
+            for (int i = 1; i < sweeps; i++) {
+                e = sweep(level, e, f);
+            }
+            if (coarsest) {
+                return e;
+            }
+            NDArray coarse = cycle(level + 1, pool(f.sub(apply(level, e))));
+            e = e.add(coarse.repeat(2, 2).repeat(3, 2).mul(unknown.get(level)));
+            for (int i = 0; i < sweeps; i++) {
+                e = sweep(level, e, f);
+            }
+            return e;
+        }
+
+        List<NDArray> arrays() {
+            List<NDArray> all = new ArrayList<>(unknown);
+            all.addAll(weightSum);
+            all.addAll(scale);
+            all.add(kernel);
+            return all;
+        }
+    }
+
+    /** Sums over 2x2 blocks: {@code [B, C, H, W]} to {@code [B, C, H/2, W/2]}. */
+    private static NDArray pool(NDArray x) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1), s.get(2) / 2, 2, s.get(3) / 2, 2).sum(new int[] {3, 5});
+    }
+
+    /**
+     * Preconditioned conjugate gradient on the unknown pixels of every (image, channel) system at
+     * once. Each iteration works in its own NDManager, so memory stays at a few images' worth
+     * whatever the number of iterations.
+     */
+    private NDArray solve(NDArray b, Levels levels) {
         NDManager scope = b.getManager();
         NDArray x = b.zerosLike();
         NDArray r = b.duplicate();
-        NDArray p = b.duplicate();
+        NDArray z = levels.cycle(0, r);
+        NDArray p = z.duplicate();
+        NDArray rz = dot(r, z);
         NDArray rr = dot(r, r);
-        NDArray limit = dot(b, b).mul(tolerance * tolerance);
+        // Relative to the right-hand side, or for a dark region (b near 0) to the values' scale (1):
+        // an RMS residual of `tolerance` per unknown pixel.
+        NDArray limit = dot(b, b)
+                .maximum(levels.unknown.get(0).sum(new int[] {2, 3}, true))
+                .mul(tolerance * tolerance);
         for (int k = 0; k < maxIterations && !rr.lte(limit).all().getBoolean(); k++) {
-            NDArray[] old = {x, r, p, rr};
+            NDArray[] old = {x, r, p, rz, rr};
             try (NDManager step = scope.newSubManager()) {
                 // Results go to their first operand's manager: with the state in `step`, so do the temporaries.
-                step.tempAttachAll(x, r, p, rr, limit, unknown, weightSum, kernel);
-                NDArray ap = apply(p, unknown, weightSum, kernel, channels);
+                step.tempAttachAll(x, r, p, rz, rr, limit);
+                step.tempAttachAll(levels.arrays().toArray(new NDArray[0]));
+                NDArray ap = levels.apply(0, p);
                 // A system that has converged (or has no unknown pixels) keeps its x: alpha is 0 there.
                 NDArray alpha =
-                        rr.div(dot(p, ap).maximum(1e-300)).mul(rr.gt(limit).toType(rr.getDataType(), false));
+                        rz.div(dot(p, ap).maximum(1e-30f)).mul(rr.gt(limit).toType(rr.getDataType(), false));
                 NDArray nextX = x.add(p.mul(alpha));
                 NDArray nextR = r.sub(ap.mul(alpha));
+                NDArray nextZ = levels.cycle(0, nextR);
+                NDArray nextRz = dot(nextR, nextZ);
+                NDArray nextP = nextZ.add(p.mul(nextRz.div(rz.maximum(1e-30f))));
                 NDArray nextRr = dot(nextR, nextR);
-                NDArray nextP = nextR.add(p.mul(nextRr.div(rr.maximum(1e-300))));
-                scope.attachAll(nextX, nextR, nextP, nextRr);
+                scope.attachAll(nextX, nextR, nextP, nextRz, nextRr);
                 x = nextX;
                 r = nextR;
                 p = nextP;
+                rz = nextRz;
                 rr = nextRr;
             }
             for (NDArray a : old) {
@@ -135,11 +282,14 @@ public record NoisyLinearImputer(double noise, double tolerance, int maxIteratio
     }
 
     /** Seeded Gaussian noise, drawn in Java so that it does not depend on the engine's global seed. */
-    private NDArray noiseArray(NDManager manager, Shape shape, DataType type, long seed) {
-        Random random = new Random(seed);
+    private NDArray noiseArray(NDManager manager, Shape shape, DataType type, long[] seeds) {
         double[] values = new double[Math.toIntExact(shape.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = noise * random.nextGaussian();
+        int perImage = values.length / seeds.length;
+        for (int b = 0; b < seeds.length; b++) {
+            Random random = new Random(seeds[b]);
+            for (int i = b * perImage; i < (b + 1) * perImage; i++) {
+                values[i] = noise * random.nextGaussian();
+            }
         }
         return manager.create(values, shape).toType(type, false);
     }

@@ -61,4 +61,62 @@ public record PerturbationCurve(
         }
         return sum / steps();
     }
+
+    /** The explained class's probability per step. */
+    public float[] explainedProbability() {
+        float[] p = new float[explainedLogProbability.length];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = (float) Math.exp(explainedLogProbability[k]);
+        }
+        return p;
+    }
+
+    /**
+     * Area under this image's 0/1 accuracy curve over the fraction (trapezoid); its mean over
+     * labelled images is the area under the dataset's accuracy curve. NaN without a label.
+     */
+    public double accuracyArea() {
+        if (label < 0) {
+            return Double.NaN;
+        }
+        double[] y = new double[correct.length];
+        for (int k = 0; k < y.length; k++) {
+            y[k] = correct[k] ? 1 : 0;
+        }
+        return trapezoid(fractions, y);
+    }
+
+    /** Area under the explained class's probability over the fraction (trapezoid): RISE's deletion and insertion score. */
+    public double probabilityArea() {
+        float[] p = explainedProbability();
+        double[] y = new double[p.length];
+        for (int k = 0; k < y.length; k++) {
+            y[k] = p[k];
+        }
+        return trapezoid(fractions, y);
+    }
+
+    /** The first {@code n} steps of this curve. */
+    public PerturbationCurve first(int n) {
+        return new PerturbationCurve(
+                order,
+                java.util.Arrays.copyOf(fractions, n),
+                label,
+                explainedClass,
+                java.util.Arrays.copyOf(correct, n),
+                java.util.Arrays.copyOf(topProbability, n),
+                java.util.Arrays.copyOf(topLogit, n),
+                java.util.Arrays.copyOf(explainedLogProbability, n),
+                java.util.Arrays.copyOf(explainedLogit, n),
+                java.util.Arrays.copyOf(labelLogOdds, n));
+    }
+
+    /** Area under y(x) by the trapezoid rule. */
+    public static double trapezoid(double[] x, double[] y) {
+        double area = 0;
+        for (int i = 1; i < x.length; i++) {
+            area += (x[i] - x[i - 1]) * (y[i] + y[i - 1]) / 2;
+        }
+        return area;
+    }
 }

@@ -87,6 +87,36 @@ public record PerturbationProtocol(double[] fractions, int maxBatch) {
             int[] explained,
             PixelOrder order,
             float[][] unperturbed) {
+        return run(
+                model,
+                images,
+                heatmaps,
+                labels,
+                explained,
+                Perturbation.remove(order, Removal.ZERO),
+                unperturbed,
+                new long[labels.length]);
+    }
+
+    /**
+     * One curve per image for any {@link Perturbation}: at each step the removed pixels are
+     * replaced by {@code perturbation.removal()}, the image is normalized and classified.
+     *
+     * @param unperturbed logits per image of the unperturbed batch (reused wherever a step leaves the
+     *     image whole), or null to compute them
+     * @param seeds one seed per image for removals that draw noise; step k of image b uses a seed
+     *     mixed from {@code seeds[b]}, the step and the perturbation, so results do not depend on
+     *     batching
+     */
+    public List<PerturbationCurve> run(
+            VisionTransformer model,
+            NDArray images,
+            NDArray heatmaps,
+            int[] labels,
+            int[] explained,
+            Perturbation perturbation,
+            float[][] unperturbed,
+            long[] seeds) {
         VitConfig config = model.config();
         Shape s = images.getShape();
         int batch = Math.toIntExact(s.get(0));
@@ -94,16 +124,20 @@ public record PerturbationProtocol(double[] fractions, int maxBatch) {
         int width = Math.toIntExact(s.get(3));
         if (labels.length != batch
                 || explained.length != batch
+                || seeds.length != batch
                 || heatmaps.getShape().get(0) != batch) {
-            throw new IllegalArgumentException("need one heatmap, label and explained class per image: " + batch
+            throw new IllegalArgumentException("need one heatmap, label, explained class and seed per image: " + batch
                     + " images, " + heatmaps.getShape().get(0) + " heatmaps, " + labels.length + " labels, "
-                    + explained.length + " explained classes");
+                    + explained.length + " explained classes, " + seeds.length + " seeds");
+        }
+        if (unperturbed != null && unperturbed.length != batch) {
+            throw new IllegalArgumentException(unperturbed.length + " unperturbed logits for " + batch + " images");
         }
         int pixels = height * width;
         int grid = Math.toIntExact(heatmaps.getShape().get(1));
         int gridWidth = Math.toIntExact(heatmaps.getShape().get(2));
-        double[] steps = new double[fractions.length + 1];
-        System.arraycopy(fractions, 0, steps, 1, fractions.length);
+        double[] steps = perturbation.steps(fractions);
+        PixelOrder order = perturbation.order();
 
         try (NDManager scope = images.getManager().newSubManager()) {
             float[] maps = heatmaps.toType(DataType.FLOAT32, false).toFloatArray();
@@ -121,29 +155,40 @@ public record PerturbationProtocol(double[] fractions, int maxBatch) {
             Preprocessing pre = config.preprocessing();
 
             float[][] logits = new float[steps.length * batch][];
-            int firstStep = 0;
-            if (unperturbed != null) {
-                if (unperturbed.length != batch) {
-                    throw new IllegalArgumentException(
-                            unperturbed.length + " unperturbed logits for " + batch + " images");
+            List<Integer> toRun = new ArrayList<>();
+            for (int k = 0; k < steps.length; k++) {
+                if (unperturbed != null && perturbation.unperturbedAt(pixels, steps[k])) {
+                    System.arraycopy(unperturbed, 0, logits, k * batch, batch);
+                } else {
+                    toRun.add(k);
                 }
-                System.arraycopy(unperturbed, 0, logits, 0, batch);
-                firstStep = 1;
             }
             int stepsPerPass = Math.max(1, maxBatch / batch);
-            for (int first = firstStep; first < steps.length; first += stepsPerPass) {
-                NDList perturbed = new NDList();
-                int last = Math.min(steps.length, first + stepsPerPass);
-                for (int k = first; k < last; k++) {
-                    float removed = (float) Math.floor(pixels * steps[k]);
-                    NDArray keep = rankMaps.gte(removed).toType(DataType.FLOAT32, false);
-                    perturbed.add(pre.normalize(raw.mul(keep)));
+            for (int first = 0; first < toRun.size(); first += stepsPerPass) {
+                List<Integer> pass = toRun.subList(first, Math.min(toRun.size(), first + stepsPerPass));
+                NDList keeps = new NDList();
+                long[] passSeeds = new long[pass.size() * batch];
+                for (int i = 0; i < pass.size(); i++) {
+                    int k = pass.get(i);
+                    float n = Perturbation.count(pixels, steps[k]);
+                    keeps.add(
+                            (perturbation.reveal() ? rankMaps.lt(n) : rankMaps.gte(n)).toType(DataType.FLOAT32, false));
+                    for (int b = 0; b < batch; b++) {
+                        passSeeds[i * batch + b] =
+                                Seeds.mix(seeds[b], k, order.ordinal(), perturbation.reveal() ? 1 : 0);
+                    }
                 }
-                NDArray out = model.logits(NDArrays.concat(perturbed, 0));
+                NDArray tiled = pass.size() == 1 ? raw : raw.tile(new long[] {pass.size(), 1, 1, 1});
+                NDArray perturbed = perturbation.removal().apply(tiled, NDArrays.concat(keeps, 0), passSeeds);
+                NDArray out = model.logits(pre.normalize(perturbed));
                 float[] flat = out.toType(DataType.FLOAT32, false).toFloatArray();
                 int classes = Math.toIntExact(out.getShape().get(1));
-                for (int r = 0; r < (last - first) * batch; r++) {
-                    logits[first * batch + r] = java.util.Arrays.copyOfRange(flat, r * classes, (r + 1) * classes);
+                for (int i = 0; i < pass.size(); i++) {
+                    int k = pass.get(i);
+                    for (int b = 0; b < batch; b++) {
+                        int r = i * batch + b;
+                        logits[k * batch + b] = java.util.Arrays.copyOfRange(flat, r * classes, (r + 1) * classes);
+                    }
                 }
             }
             List<PerturbationCurve> curves = new ArrayList<>(batch);

@@ -23,6 +23,20 @@ public interface TargetClasses {
         return logits -> toInts(logits.argMax(1));
     }
 
+    /** Labels where known (label >= 0); the predicted class for images without one. */
+    static TargetClasses labelsOrPredicted(int[] labels) {
+        int[] copy = labels.clone();
+        return logits -> {
+            int[] predicted = predicted().select(logits);
+            for (int i = 0; i < copy.length; i++) {
+                if (copy[i] >= 0) {
+                    predicted[i] = copy[i];
+                }
+            }
+            return of(predicted).select(logits);
+        };
+    }
+
     /** Given classes, one per image (labels, or any index). */
     static TargetClasses of(int... classes) {
         int[] copy = classes.clone();

@@ -3,9 +3,12 @@ package dev.tokentm.udfs.spark;
 import dev.tokentm.udfs.checkpoint.EmbeddedModel;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.image.ImageLimits;
+import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
 import java.io.Serializable;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything a partition needs to explain images, shipped to executors with the task.
@@ -19,6 +22,9 @@ import java.util.List;
  * @param batchSize images per forward/backward pass
  * @param threads PyTorch threads per task; 0 uses the task's Spark CPUs ({@code spark.task.cpus})
  * @param limits the largest file and image accepted
+ * @param protocols the faithfulness protocols to run (the segmentation test runs wherever a mask is)
+ * @param seed the seed of every random draw (ROAD's noise, the sanity checks' sample and models,
+ *     the bootstrap), mixed with the image's id so results do not depend on batching
  */
 public record ExplainSettings(
         String model,
@@ -28,13 +34,16 @@ public record ExplainSettings(
         List<TargetMode> targets,
         int batchSize,
         int threads,
-        ImageLimits limits)
+        ImageLimits limits,
+        Set<Protocol> protocols,
+        long seed)
         implements Serializable {
 
     public ExplainSettings {
         methods = List.copyOf(methods);
         targets = List.copyOf(targets);
         classNames = classNames == null ? null : List.copyOf(classNames);
+        protocols = protocols.isEmpty() ? EnumSet.noneOf(Protocol.class) : EnumSet.copyOf(protocols);
         if (methods.isEmpty()) {
             throw new IllegalArgumentException("name at least one method; known: " + ExplainerRegistry.names());
         }
@@ -54,7 +63,8 @@ public record ExplainSettings(
 
     /**
      * The defaults of the transformer and the command line: the embedded model, every method, the
-     * predicted class and the label, batch 16, the task's CPUs, {@link ImageLimits#defaults()}.
+     * predicted class and the label, batch 16, the task's CPUs, {@link ImageLimits#defaults()}, the
+     * protocols of {@link #DEFAULT_PROTOCOLS}, seed 0.
      */
     public static ExplainSettings defaults() {
         return new ExplainSettings(
@@ -65,7 +75,23 @@ public record ExplainSettings(
                 List.of(TargetMode.PREDICTED, TargetMode.LABEL),
                 16,
                 0,
-                ImageLimits.defaults());
+                ImageLimits.defaults(),
+                DEFAULT_PROTOCOLS,
+                0);
+    }
+
+    /**
+     * The protocols a run measures unless told otherwise: zeroing (the published test, with RISE's
+     * deletion and SRG) and the sanity checks. ROAD and blurring are options: ROAD's imputation costs
+     * several times the model's passes on the embedded model, which would take the demo past 10
+     * minutes (docs/decisions.md).
+     */
+    public static final Set<Protocol> DEFAULT_PROTOCOLS = EnumSet.of(Protocol.ZERO, Protocol.SANITY);
+
+    /** The same settings with other protocols. */
+    public ExplainSettings withProtocols(Set<Protocol> other) {
+        return new ExplainSettings(
+                model, modelConfig, classNames, methods, targets, batchSize, threads, limits, other, seed);
     }
 
     /** The checkpoint location actually loaded. */

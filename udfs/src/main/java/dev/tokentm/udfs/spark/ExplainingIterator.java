@@ -12,6 +12,7 @@ import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.io.StorageUnavailableException;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
 import dev.tokentm.udfs.metrics.ImageResult;
+import dev.tokentm.udfs.metrics.Seeds;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.table.ImageTable;
 import java.util.ArrayDeque;
@@ -119,18 +120,21 @@ final class ExplainingIterator implements Iterator<Row> {
         int n = batch.size();
         float[] pixels = new float[n * 3 * side * side];
         int[] labels = new int[n];
+        long[] seeds = new long[n];
         List<FaithfulnessEvaluator.Mask> masks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             InputImage image = batch.get(i);
             System.arraycopy(image.pixels(), 0, pixels, i * 3 * side * side, 3 * side * side);
             labels[i] = image.label();
+            seeds[i] = Seeds.mix(settings.seed(), Seeds.of(image.source().imageId()));
             masks.add(image.mask());
         }
         List<Row> rows = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(model.model().device())) {
             NDArray images = manager.create(pixels, new Shape(n, 3, side, side));
             for (TargetMode mode : settings.targets()) {
-                for (ImageResult r : evaluator.evaluate(model.model(), images, labels, masks, explainers, mode)) {
+                for (ImageResult r :
+                        evaluator.evaluate(model.model(), images, labels, masks, explainers, mode, seeds)) {
                     rows.add(ImageTable.result(batch.get(r.index()).source(), r, device));
                 }
             }

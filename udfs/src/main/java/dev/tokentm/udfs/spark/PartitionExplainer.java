@@ -49,7 +49,8 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
         }
         List<Explainer> explainers =
                 settings.methods().stream().map(ExplainerRegistry::get).toList();
-        FaithfulnessEvaluator evaluator = new FaithfulnessEvaluator(PerturbationProtocol.published());
+        FaithfulnessEvaluator evaluator =
+                new FaithfulnessEvaluator(PerturbationProtocol.published(), settings.protocols());
         return new ExplainingIterator(rows, columns, settings, model, explainers, evaluator, n -> {
             if (imagesDone != null) {
                 imagesDone.add(n);

@@ -2,14 +2,18 @@ package dev.tokentm.udfs.spark;
 
 import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.image.ImageLimits;
+import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.table.ImageTable;
+import dev.tokentm.udfs.table.SanityTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
@@ -47,6 +51,8 @@ public final class VitExplainer extends Transformer {
     private final Param<String> maskPathCol;
     private final Param<String> modelUrl;
     private final Param<String> modelConfigUrl;
+    private final StringArrayParam protocols;
+    private final LongParam seed;
     private final StringArrayParam classNames;
     private final StringArrayParam methods;
     private final StringArrayParam targets;
@@ -76,6 +82,8 @@ public final class VitExplainer extends Transformer {
         threads =
                 new IntParam(this, "threads", "PyTorch threads per task; 0 = spark.task.cpus", ParamValidators.gtEq(0));
         maxMegapixels = new IntParam(this, "maxMegapixels", "largest image accepted", ParamValidators.gtEq(1));
+        protocols = new StringArrayParam(this, "protocols", "faithfulness protocols: " + Protocol.names());
+        seed = new LongParam(this, "seed", "seed of every random draw (ROAD's noise, the sanity checks)");
         setDefault(inputCol, InputColumns.CONTENT);
         setDefault(pathCol, InputColumns.PATH);
         setDefault(idCol, InputColumns.ID);
@@ -90,6 +98,8 @@ public final class VitExplainer extends Transformer {
         setDefault(batchSize, defaults.batchSize());
         setDefault(threads, defaults.threads());
         setDefault(maxMegapixels, (int) (defaults.limits().maxPixels() / 1_000_000L));
+        setDefault(protocols, Protocol.labels(defaults.protocols()).toArray(new String[0]));
+        setDefault(seed, defaults.seed());
     }
 
     @Override
@@ -147,6 +157,24 @@ public final class VitExplainer extends Transformer {
 
     public IntParam maxMegapixels() {
         return maxMegapixels;
+    }
+
+    public StringArrayParam protocols() {
+        return protocols;
+    }
+
+    public LongParam seed() {
+        return seed;
+    }
+
+    public VitExplainer setProtocols(String... v) {
+        set(protocols, v);
+        return this;
+    }
+
+    public VitExplainer setSeed(long v) {
+        set(seed, v);
+        return this;
     }
 
     public VitExplainer setInputCol(String v) {
@@ -239,7 +267,9 @@ public final class VitExplainer extends Transformer {
                 modes,
                 (Integer) $(batchSize),
                 (Integer) $(threads),
-                new ImageLimits(ImageLimits.defaults().maxBytes(), (long) (Integer) $(maxMegapixels) * 1_000_000L));
+                new ImageLimits(ImageLimits.defaults().maxBytes(), (long) (Integer) $(maxMegapixels) * 1_000_000L),
+                Arrays.stream($(protocols)).map(Protocol::parse).collect(Collectors.toSet()),
+                (Long) $(seed));
     }
 
     private InputColumns columns(StructType schema) {
@@ -252,6 +282,16 @@ public final class VitExplainer extends Transformer {
         Dataset<Row> frame = dataset.toDF();
         PartitionExplainer explainer = new PartitionExplainer(settings(), columns(frame.schema()), progress);
         return frame.mapPartitions(explainer, Encoders.row(ImageTable.schema()));
+    }
+
+    /**
+     * The sanity checks ({@link SanityPartition}) on these images, one row per image, method and
+     * target ({@link SanityTable}). Meant for a sample: a partition's images are held in memory.
+     */
+    public Dataset<Row> sanityCheck(Dataset<?> sample) {
+        Dataset<Row> frame = sample.toDF();
+        SanityPartition check = new SanityPartition(settings(), columns(frame.schema()));
+        return frame.mapPartitions(check, Encoders.row(SanityTable.schema()));
     }
 
     @Override

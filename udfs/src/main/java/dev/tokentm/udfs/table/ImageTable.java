@@ -1,6 +1,5 @@
 package dev.tokentm.udfs.table;
 
-import dev.tokentm.udfs.metrics.DatasetMetrics;
 import dev.tokentm.udfs.metrics.ImageResult;
 import dev.tokentm.udfs.metrics.PerturbationCurve;
 import dev.tokentm.udfs.metrics.SegmentationCounts;
@@ -8,6 +7,7 @@ import dev.tokentm.udfs.spark.InputColumns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -54,9 +54,8 @@ public final class ImageTable {
             result("predicted", DataTypes.IntegerType, "the model's top class", ImageResult::predicted);
     public static final OutputColumn<Entry> PROBABILITY =
             result("probability", DataTypes.FloatType, "its softmax probability", ImageResult::probability);
-    public static final OutputColumn<Entry> EXPLAINED_CLASS =
-            result("explained_class", DataTypes.IntegerType, "the class the heatmap explains", r -> r.positive()
-                    .explainedClass());
+    public static final OutputColumn<Entry> EXPLAINED_CLASS = result(
+            "explained_class", DataTypes.IntegerType, "the class the heatmap explains", ImageResult::explainedClass);
     public static final OutputColumn<Entry> HEATMAP = result(
             "heatmap",
             DataTypes.createArrayType(DataTypes.FloatType, false),
@@ -69,8 +68,8 @@ public final class ImageTable {
     public static final OutputColumn<Entry> FRACTIONS = result(
             "fractions",
             DataTypes.createArrayType(DataTypes.DoubleType, false),
-            "perturbation steps: the share of pixels removed, from 0 (unperturbed)",
-            r -> SparkArrays.boxed(r.positive().fractions()));
+            "perturbation steps: the share of pixels removed, from 0 (unperturbed); deletion and insertion add 1",
+            r -> r.fractions() == null ? null : SparkArrays.boxed(r.fractions()));
     public static final OutputColumn<Entry> POSITIVE_CORRECT =
             curve("positive", "correct", "the top class is the label", c -> SparkArrays.boxed(c.correct()));
     public static final OutputColumn<Entry> POSITIVE_TOP_PROBABILITY = curve(
@@ -107,28 +106,130 @@ public final class ImageTable {
             "label_log_odds",
             "log(p_label / p_second), NaN without a label",
             c -> SparkArrays.boxed(c.labelLogOdds()));
-    public static final OutputColumn<Entry> POSITIVE_AUC = add(OutputColumn.of(
+    public static final OutputColumn<Entry> DELETION_EXPLAINED_PROBABILITY = steps(
+            "deletion_explained_probability",
+            DataTypes.FloatType,
+            "RISE's deletion: the explained class's probability as the most relevant pixels are set to 0, at 0, the"
+                    + " steps and 1 (all removed)",
+            ImageResult::deletion,
+            c -> SparkArrays.boxed(c.explainedProbability()));
+    public static final OutputColumn<Entry> ROAD_MORF_CORRECT = steps(
+            "road_morf_correct",
+            DataTypes.BooleanType,
+            "ROAD (noisy linear imputation), most relevant pixels removed first, per step: the top class is the label",
+            ImageResult::roadMorf,
+            c -> SparkArrays.boxed(c.correct()));
+    public static final OutputColumn<Entry> ROAD_MORF_EXPLAINED_PROBABILITY = steps(
+            "road_morf_explained_probability",
+            DataTypes.FloatType,
+            "ROAD, most relevant removed first, per step: the explained class's probability",
+            ImageResult::roadMorf,
+            c -> SparkArrays.boxed(c.explainedProbability()));
+    public static final OutputColumn<Entry> ROAD_LERF_CORRECT = steps(
+            "road_lerf_correct",
+            DataTypes.BooleanType,
+            "ROAD, least relevant removed first, per step: the top class is the label",
+            ImageResult::roadLerf,
+            c -> SparkArrays.boxed(c.correct()));
+    public static final OutputColumn<Entry> ROAD_LERF_EXPLAINED_PROBABILITY = steps(
+            "road_lerf_explained_probability",
+            DataTypes.FloatType,
+            "ROAD, least relevant removed first, per step: the explained class's probability",
+            ImageResult::roadLerf,
+            c -> SparkArrays.boxed(c.explainedProbability()));
+    public static final OutputColumn<Entry> BLUR_MORF_CORRECT = steps(
+            "blur_morf_correct",
+            DataTypes.BooleanType,
+            "pixels replaced by a blurred copy, most relevant first, per step: the top class is the label",
+            ImageResult::blurMorf,
+            c -> SparkArrays.boxed(c.correct()));
+    public static final OutputColumn<Entry> BLUR_MORF_EXPLAINED_PROBABILITY = steps(
+            "blur_morf_explained_probability",
+            DataTypes.FloatType,
+            "blurred, most relevant first, per step: the explained class's probability",
+            ImageResult::blurMorf,
+            c -> SparkArrays.boxed(c.explainedProbability()));
+    public static final OutputColumn<Entry> BLUR_LERF_CORRECT = steps(
+            "blur_lerf_correct",
+            DataTypes.BooleanType,
+            "blurred, least relevant first, per step: the top class is the label",
+            ImageResult::blurLerf,
+            c -> SparkArrays.boxed(c.correct()));
+    public static final OutputColumn<Entry> BLUR_LERF_EXPLAINED_PROBABILITY = steps(
+            "blur_lerf_explained_probability",
+            DataTypes.FloatType,
+            "blurred, least relevant first, per step: the explained class's probability",
+            ImageResult::blurLerf,
+            c -> SparkArrays.boxed(c.explainedProbability()));
+    public static final OutputColumn<Entry> INSERTION_EXPLAINED_PROBABILITY = steps(
+            "insertion_explained_probability",
+            DataTypes.FloatType,
+            "RISE's insertion: the explained class's probability as the most relevant pixels are revealed on a"
+                    + " blurred copy, at 0 (all blurred), the steps and 1 (the image)",
+            ImageResult::insertion,
+            c -> SparkArrays.boxed(c.explainedProbability()));
+    public static final OutputColumn<Entry> POSITIVE_AUC = score(
             "positive_auc",
-            DataTypes.DoubleType,
-            "area under this image's 0/1 accuracy curve, most relevant removed first; null without a label",
-            e -> e.result() == null || e.source().label() == null
-                    ? null
-                    : accuracyArea(e.result().positive())));
-    public static final OutputColumn<Entry> NEGATIVE_AUC = add(OutputColumn.of(
+            "area under this image's 0/1 accuracy curve, most relevant set to 0 first; null without a label",
+            ImageResult::positive,
+            PerturbationCurve::accuracyArea);
+    public static final OutputColumn<Entry> NEGATIVE_AUC = score(
             "negative_auc",
-            DataTypes.DoubleType,
+            "the same, least relevant set to 0 first",
+            ImageResult::negative,
+            PerturbationCurve::accuracyArea);
+    public static final OutputColumn<Entry> SRG = srg(
+            "srg",
+            "SRG with zeroing: `negative_auc` − `positive_auc` (higher is better)",
+            ImageResult::positive,
+            ImageResult::negative);
+    public static final OutputColumn<Entry> DELETION_AUC = score(
+            "deletion_auc",
+            "area under the deletion curve, fraction 0 to 1 (lower is better)",
+            ImageResult::deletion,
+            PerturbationCurve::probabilityArea);
+    public static final OutputColumn<Entry> INSERTION_AUC = score(
+            "insertion_auc",
+            "area under the insertion curve, fraction 0 to 1 (higher is better)",
+            ImageResult::insertion,
+            PerturbationCurve::probabilityArea);
+    public static final OutputColumn<Entry> ROAD_MORF_AUC = score(
+            "road_morf_auc",
+            "area under this image's 0/1 accuracy curve, ROAD, most relevant removed first; null without a label",
+            ImageResult::roadMorf,
+            PerturbationCurve::accuracyArea);
+    public static final OutputColumn<Entry> ROAD_LERF_AUC = score(
+            "road_lerf_auc",
             "the same, least relevant removed first",
-            e -> e.result() == null || e.source().label() == null
-                    ? null
-                    : accuracyArea(e.result().negative())));
-    public static final OutputColumn<Entry> AOPC = result(
-            "aopc", DataTypes.DoubleType, "AOPC of the explained class, most relevant removed first", r -> r.positive()
-                    .aopc());
-    public static final OutputColumn<Entry> LOG_ODDS = result(
+            ImageResult::roadLerf,
+            PerturbationCurve::accuracyArea);
+    public static final OutputColumn<Entry> ROAD_SRG = srg(
+            "road_srg",
+            "SRG with ROAD: `road_lerf_auc` − `road_morf_auc`",
+            ImageResult::roadMorf,
+            ImageResult::roadLerf);
+    public static final OutputColumn<Entry> BLUR_MORF_AUC = score(
+            "blur_morf_auc",
+            "area under this image's 0/1 accuracy curve, blurred, most relevant first; null without a label",
+            ImageResult::blurMorf,
+            PerturbationCurve::accuracyArea);
+    public static final OutputColumn<Entry> BLUR_LERF_AUC = score(
+            "blur_lerf_auc", "the same, least relevant first", ImageResult::blurLerf, PerturbationCurve::accuracyArea);
+    public static final OutputColumn<Entry> BLUR_SRG = srg(
+            "blur_srg",
+            "SRG with blurring: `blur_lerf_auc` − `blur_morf_auc`",
+            ImageResult::blurMorf,
+            ImageResult::blurLerf);
+    public static final OutputColumn<Entry> AOPC = score(
+            "aopc",
+            "AOPC of the explained class, most relevant set to 0 first",
+            ImageResult::positive,
+            PerturbationCurve::aopc);
+    public static final OutputColumn<Entry> LOG_ODDS = score(
             "log_odds",
-            DataTypes.DoubleType,
-            "LOdds of the explained class, most relevant removed first",
-            r -> r.positive().logOdds());
+            "LOdds of the explained class, most relevant set to 0 first",
+            ImageResult::positive,
+            PerturbationCurve::logOdds);
     public static final OutputColumn<Entry> SEG_CORRECT = masked(
             "seg_correct",
             DataTypes.LongType,
@@ -189,12 +290,12 @@ public final class ImageTable {
 
     /** One image explained by one method. */
     public static Row result(Source source, ImageResult result, String device) {
-        return OutputColumn.row(COLUMNS, new Entry(source, result, device, null));
+        return OutputColumn.row(COLUMNS, new Entry(source, result, device, null), SCHEMA);
     }
 
     /** A failed image: identity and the reason, every measurement null. */
     public static Row error(Source source, String error) {
-        return OutputColumn.row(COLUMNS, new Entry(source, null, null, error));
+        return OutputColumn.row(COLUMNS, new Entry(source, null, null, error), SCHEMA);
     }
 
     private static OutputColumn<Entry> add(OutputColumn<Entry> column) {
@@ -213,32 +314,65 @@ public final class ImageTable {
         return add(OutputColumn.of(name, type, doc, e -> e.result() == null ? null : value.apply(e.result())));
     }
 
-    /** One perturbation curve's per-step values. */
+    /** One zero-removal curve's per-step values (the published perturbation test's columns). */
     private static OutputColumn<Entry> curve(
             String order, String field, String doc, Function<PerturbationCurve, Object> value) {
         boolean positive = order.equals("positive");
         DataType element = field.equals("correct") ? DataTypes.BooleanType : DataTypes.FloatType;
         String removed = positive ? "most relevant pixels removed first" : "least relevant pixels removed first";
-        return result(
+        return steps(
                 order + "_" + field,
-                DataTypes.createArrayType(element, false),
+                element,
                 removed + ", per step: " + doc,
-                r -> value.apply(positive ? r.positive() : r.negative()));
+                positive ? ImageResult::positive : ImageResult::negative,
+                value);
+    }
+
+    /** Per-step values of one curve; null when its protocol did not run. */
+    private static OutputColumn<Entry> steps(
+            String name,
+            DataType element,
+            String doc,
+            Function<ImageResult, PerturbationCurve> curve,
+            Function<PerturbationCurve, Object> value) {
+        return result(name, DataTypes.createArrayType(element, false), doc, r -> {
+            PerturbationCurve c = curve.apply(r);
+            return c == null ? null : value.apply(c);
+        });
+    }
+
+    /** A score of one curve; null when its protocol did not run or the score is undefined (NaN). */
+    private static OutputColumn<Entry> score(
+            String name,
+            String doc,
+            Function<ImageResult, PerturbationCurve> curve,
+            ToDoubleFunction<PerturbationCurve> value) {
+        return result(name, DataTypes.DoubleType, doc, r -> {
+            PerturbationCurve c = curve.apply(r);
+            return c == null ? null : finite(value.applyAsDouble(c));
+        });
+    }
+
+    /** LeRF area minus MoRF area of the 0/1 accuracy curves (SRG); null without a label or the protocol. */
+    private static OutputColumn<Entry> srg(
+            String name,
+            String doc,
+            Function<ImageResult, PerturbationCurve> morf,
+            Function<ImageResult, PerturbationCurve> lerf) {
+        return result(name, DataTypes.DoubleType, doc, r -> {
+            PerturbationCurve m = morf.apply(r);
+            PerturbationCurve l = lerf.apply(r);
+            return m == null || l == null ? null : finite(l.accuracyArea() - m.accuracyArea());
+        });
+    }
+
+    private static Double finite(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     /** A segmentation test value; null without a mask. */
     private static OutputColumn<Entry> masked(
             String name, DataType type, String doc, Function<SegmentationCounts, Object> value) {
         return result(name, type, doc, r -> r.segmentation() == null ? null : value.apply(r.segmentation()));
-    }
-
-    /** This image's area under its 0/1 accuracy curve (trapezoid over the fractions). */
-    private static double accuracyArea(PerturbationCurve c) {
-        boolean[] correct = c.correct();
-        double[] y = new double[correct.length];
-        for (int k = 0; k < y.length; k++) {
-            y[k] = correct[k] ? 1 : 0;
-        }
-        return DatasetMetrics.trapezoid(c.fractions(), y);
     }
 }

@@ -5,6 +5,7 @@ import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -49,11 +50,20 @@ public record OutputColumn<T>(
 
     /** The row of one record. */
     public static <T> Row row(List<OutputColumn<T>> columns, T record) {
+        return RowFactory.create(values(columns, record));
+    }
+
+    /** The row of one record, carrying its schema (so fields can be read by name). */
+    public static <T> Row row(List<OutputColumn<T>> columns, T record, StructType schema) {
+        return new GenericRowWithSchema(values(columns, record), schema);
+    }
+
+    private static <T> Object[] values(List<OutputColumn<T>> columns, T record) {
         Object[] values = new Object[columns.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = columns.get(i).value().apply(record);
         }
-        return RowFactory.create(values);
+        return values;
     }
 
     /** The columns as a Markdown table (name, Spark SQL type, meaning), as the README shows them. */

@@ -187,6 +187,89 @@ class PerturbationProtocolTest {
                         new float[][] {{1f, 2f, 3f}}));
     }
 
+    /** The model's logits for image b after {@code perturb} edits its [0,1] pixels, normalized by hand. */
+    private static float[] logitsOf(float[] image) {
+        double[] mean = model.config().preprocessing().mean();
+        double[] std = model.config().preprocessing().std();
+        float[] x = new float[3 * PIXELS];
+        for (int c = 0; c < 3; c++) {
+            for (int p = 0; p < PIXELS; p++) {
+                x[c * PIXELS + p] = (float) ((image[c * PIXELS + p] - mean[c]) / std[c]);
+            }
+        }
+        return model.logits(manager.create(x, new Shape(1, 3, SIDE, SIDE))).toFloatArray();
+    }
+
+    private static double logSoftmax(float[] z, int c) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : z) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : z) {
+            sum += Math.exp(v - max);
+        }
+        return z[c] - max - Math.log(sum);
+    }
+
+    @Test
+    void deletionEndsAtTheAllZeroImageAndInsertionRunsFromTheBlurredImageToTheImage() {
+        PerturbationProtocol test = new PerturbationProtocol(new double[] {0.25, 0.5}, 64);
+        int[] labels = {1, 2};
+        int[] explained = {2, 0};
+        long[] seeds = {1, 2};
+        List<PerturbationCurve> deletion =
+                test.run(model, images, indexHeatmaps(), labels, explained, Perturbation.deletion(), null, seeds);
+        GaussianBlur blur = GaussianBlur.rise();
+        List<PerturbationCurve> insertion =
+                test.run(model, images, indexHeatmaps(), labels, explained, Perturbation.insertion(blur), null, seeds);
+        float[] blurred = blur.blur(images).toFloatArray();
+        for (int b = 0; b < 2; b++) {
+            assertArrayEquals(new double[] {0, 0.25, 0.5, 1}, deletion.get(b).fractions());
+            assertEquals(
+                    logSoftmax(logitsOf(new float[3 * PIXELS]), explained[b]),
+                    deletion.get(b).explainedLogProbability()[3],
+                    1e-4);
+            float[] image = java.util.Arrays.copyOfRange(raw, b * 3 * PIXELS, (b + 1) * 3 * PIXELS);
+            float[] blurredImage = java.util.Arrays.copyOfRange(blurred, b * 3 * PIXELS, (b + 1) * 3 * PIXELS);
+            assertEquals(
+                    logSoftmax(logitsOf(blurredImage), explained[b]),
+                    insertion.get(b).explainedLogProbability()[0],
+                    1e-4);
+            assertEquals(
+                    logSoftmax(logitsOf(image), explained[b]), insertion.get(b).explainedLogProbability()[3], 1e-4);
+            // 25% revealed: the 64 most relevant pixels (the highest indices) are the image's, the rest blurred.
+            float[] quarter = blurredImage.clone();
+            for (int c = 0; c < 3; c++) {
+                for (int p = PIXELS - 64; p < PIXELS; p++) {
+                    quarter[c * PIXELS + p] = image[c * PIXELS + p];
+                }
+            }
+            assertEquals(
+                    logSoftmax(logitsOf(quarter), explained[b]),
+                    insertion.get(b).explainedLogProbability()[1],
+                    1e-4);
+        }
+    }
+
+    @Test
+    void roadImputesRemovedPixelsReproduciblyPerImage() {
+        PerturbationProtocol test = new PerturbationProtocol(new double[] {0.5}, 64);
+        NoisyLinearImputer road = new NoisyLinearImputer(0.01, 1e-6, 500);
+        Perturbation morf = Perturbation.remove(PixelOrder.POSITIVE, road);
+        List<PerturbationCurve> both = test.run(
+                model, images, indexHeatmaps(), new int[] {1, 2}, new int[] {1, 2}, morf, null, new long[] {5, 6});
+        // Image 1 alone, with its own seed: the same curve (noise is per image, not per batch).
+        NDArray second = images.get("1:2");
+        List<PerturbationCurve> alone = test.run(
+                model, second, indexHeatmaps().get("1:2"), new int[] {2}, new int[] {2}, morf, null, new long[] {6});
+        assertArrayEquals(both.get(1).explainedLogit(), alone.get(0).explainedLogit(), 1e-4f);
+        // ROAD's image differs from zeroing's.
+        List<PerturbationCurve> zero =
+                test.run(model, images, indexHeatmaps(), new int[] {1, 2}, new int[] {1, 2}, PixelOrder.POSITIVE);
+        assertTrue(Math.abs(zero.get(0).explainedLogit()[1] - both.get(0).explainedLogit()[1]) > 1e-4);
+    }
+
     @Test
     void refusesBadSteps() {
         assertThrows(IllegalArgumentException.class, () -> new PerturbationProtocol(new double[] {0.5, 0.2}, 8));
@@ -196,7 +279,8 @@ class PerturbationProtocolTest {
                 assertThrows(IllegalArgumentException.class, () -> PerturbationProtocol.published()
                         .run(model, images, indexHeatmaps(), new int[] {1}, new int[] {1, 2}, PixelOrder.POSITIVE));
         assertTrue(
-                counts.getMessage().contains("one heatmap, label and explained class per image"), counts.getMessage());
+                counts.getMessage().contains("one heatmap, label, explained class and seed per image"),
+                counts.getMessage());
     }
 
     private static double[] softmax(float[] z) {

@@ -20,6 +20,8 @@ import dev.tokentm.udfs.io.StorageUnavailableException;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
 import dev.tokentm.udfs.metrics.ImageResult;
 import dev.tokentm.udfs.metrics.PerturbationProtocol;
+import dev.tokentm.udfs.metrics.Protocol;
+import dev.tokentm.udfs.metrics.Seeds;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.table.ImageTable;
 import java.awt.image.BufferedImage;
@@ -161,6 +163,8 @@ class VitExplainerTest {
         Row row = new VitExplainer()
                 .setMethods("tokentm")
                 .setTargets("predicted")
+                .setProtocols("zero", "road")
+                .setSeed(5)
                 .transform(input)
                 .collectAsList()
                 .get(0);
@@ -174,14 +178,16 @@ class VitExplainerTest {
         ImageResult expected;
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray batch = manager.create(pixels, new Shape(1, 3, 64, 64));
-            expected = new FaithfulnessEvaluator(PerturbationProtocol.published())
+            expected = new FaithfulnessEvaluator(
+                            PerturbationProtocol.published(), java.util.EnumSet.of(Protocol.ZERO, Protocol.ROAD))
                     .evaluate(
                             model.model(),
                             batch,
                             new int[] {label},
                             List.of(new FaithfulnessEvaluator.Mask(fg, 64, 64)),
                             List.of(ExplainerRegistry.get("tokentm")),
-                            TargetMode.PREDICTED)
+                            TargetMode.PREDICTED,
+                            new long[] {Seeds.mix(5, Seeds.of("one"))})
                     .get(0);
         }
         List<Float> heatmap =
@@ -193,6 +199,15 @@ class VitExplainerTest {
         assertArrayEquals(expected.heatmap(), actual, 1e-6f);
         assertEquals(expected.predicted(), (int) row.<Integer>getAs("predicted"));
         assertEquals(expected.positive().aopc(), row.<Double>getAs("aopc"), 1e-9);
+        assertEquals(expected.deletion().probabilityArea(), row.<Double>getAs("deletion_auc"), 1e-9);
+        // ROAD's noise is seeded by the run's seed and the image's id: the same imputed images.
+        float[] roadExpected = expected.roadMorf().explainedProbability();
+        List<Float> roadActual = scala.jdk.javaapi.CollectionConverters.asJava(
+                row.<scala.collection.Seq<Float>>getAs("road_morf_explained_probability"));
+        for (int k = 0; k < roadExpected.length; k++) {
+            assertEquals(roadExpected[k], roadActual.get(k), 1e-6f, "ROAD step " + k);
+        }
+        assertEquals(expected.roadLerf().accuracyArea(), row.<Double>getAs("road_lerf_auc"), 1e-9);
         assertEquals(expected.segmentation().averagePrecision(), row.<Double>getAs("seg_ap"), 1e-9);
         assertEquals(1, ExecutorModels.loadedCount(), "one model per executor JVM, shared by every task");
     }
