@@ -52,6 +52,13 @@ public record RunSummary(
         List<Comparisons.Comparison> comparisons,
         List<MetricAgreement.Agreement> metricAgreement) {
 
+    /** Summaries written before a field existed read it as empty. */
+    public RunSummary {
+        protocols = protocols == null ? List.of("zero") : protocols;
+        comparisons = comparisons == null ? List.of() : comparisons;
+        metricAgreement = metricAgreement == null ? List.of() : metricAgreement;
+    }
+
     private static final Gson GSON = new GsonBuilder()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
             .setPrettyPrinting()

@@ -112,7 +112,7 @@ record RunResults(
                 .orderBy(MetricsTable.TARGET.name(), MetricsTable.METHOD.name())
                 .collectAsList()) {
             double[] shown = MetricsTable.shown().stream()
-                    .mapToDouble(c -> r.<Double>getAs(c.name()))
+                    .mapToDouble(c -> has(r, c.name()) ? r.<Double>getAs(c.name()) : Double.NaN)
                     .toArray();
             Interval[] intervals = MetricsTable.shown().stream()
                     .map(c -> interval(r, c.name() + MetricsTable.CI_SUFFIX))
@@ -221,12 +221,20 @@ record RunResults(
     }
 
     private static Interval interval(Row r, String field) {
+        if (!has(r, field)) {
+            return Interval.NONE; // a run written before intervals existed
+        }
         int index = r.fieldIndex(field);
         if (r.isNullAt(index)) {
             return Interval.NONE;
         }
         List<Object> ends = r.getList(index);
         return new Interval(number(ends.get(0)), number(ends.get(1)));
+    }
+
+    /** Whether the row has the column (runs written by older versions lack the newer ones). */
+    private static boolean has(Row r, String field) {
+        return java.util.Arrays.asList(r.schema().fieldNames()).contains(field);
     }
 
     private static double number(Object v) {

@@ -16,9 +16,11 @@ import java.util.List;
  * The perturbation test of Chefer et al. (CVPR 2021, public code
  * {@code pertubation_eval_from_hdf5.py}): the heatmap is upsampled bilinearly to the input
  * resolution; at each step the first {@code floor(H·W·fraction)} pixels in the removal order are
- * set to 0 in the un-normalized [0,1] image, which is then normalized and classified. Every step of
- * every image of a batch goes through the model in as few no-gradient forward passes as
- * {@code maxBatch} allows.
+ * set to 0 in the un-normalized [0,1] image, which is then normalized and classified. The same
+ * steps serve the other curves of a {@link Perturbation}: pixels replaced by ROAD's imputation or a
+ * blurred copy instead of 0, and RISE's insertion, which reveals them instead. Every step of every
+ * image of a batch goes through the model in as few no-gradient forward passes as {@code maxBatch}
+ * allows.
  *
  * @param fractions the steps, fractions of pixels removed, increasing in (0, 1]
  * @param maxBatch the most images in one forward pass
