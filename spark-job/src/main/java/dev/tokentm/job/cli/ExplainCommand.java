@@ -162,15 +162,13 @@ public final class ExplainCommand implements Callable<Integer> {
                     .toArray(String[]::new));
         }
         explainer.settings(); // bad options fail here, before Spark starts
+        Bootstrap intervals = new Bootstrap(bootstrap, explain.seed());
+        if (sanityImages < 1) {
+            throw new IllegalArgumentException("--sanity-images must be at least 1, got " + sanityImages);
+        }
         try (SparkSession spark = sparkOptions.open("tokentm explain")) {
             new ExplainJob(spark, System.out)
-                    .run(new ExplainJob.Plan(
-                            spec,
-                            explainer,
-                            output,
-                            partitions,
-                            new Bootstrap(bootstrap, explain.seed()),
-                            sanityImages));
+                    .run(new ExplainJob.Plan(spec, explainer, output, partitions, intervals, sanityImages));
             if (report) {
                 System.out.println("report: " + HtmlReport.write(spark, new RunOutput(spark, output)));
             }

@@ -41,6 +41,23 @@ class TokenTmCommandTest {
     }
 
     @Test
+    void badProtocolOrStatisticsOptionsGiveOneLineBeforeSparkStarts(@TempDir Path dir) {
+        String[][] cases = {
+            {"--protocols", "zero,rod", "unknown protocol 'rod'; known: zero, road, blur, sanity"},
+            {"--bootstrap", "-5", "bootstrap replicates must be >= 0, got -5"},
+            {"--sanity-images", "0", "--sanity-images must be at least 1, got 0"}
+        };
+        for (String[] c : cases) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = TokenTmCommand.commandLine();
+            cli.setErr(new PrintWriter(err, true));
+            int code = cli.execute("explain", "--input", dir.toString(), "--output", dir.toString(), c[0], c[1]);
+            assertEquals(1, code, err.toString());
+            assertEquals("tokentm explain: " + c[2], err.toString().strip(), c[0]);
+        }
+    }
+
+    @Test
     void everyCommandIsAClassInCliNamedAfterIt() {
         CommandLine cli = TokenTmCommand.commandLine();
         assertTrue(
