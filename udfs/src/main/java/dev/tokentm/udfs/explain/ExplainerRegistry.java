@@ -19,6 +19,8 @@ public final class ExplainerRegistry {
         register(TransformerAttribution::new);
         register(ConservativeLrp::new);
         register(AttCat::new);
+        register(GradSam::new);
+        register(IntegratedGradients::new);
     }
 
     private ExplainerRegistry() {}
@@ -30,6 +32,15 @@ public final class ExplainerRegistry {
     /** Every registered name, TokenTM first. */
     public static List<String> names() {
         return List.copyOf(METHODS.keySet());
+    }
+
+    /**
+     * The methods a run explains unless told otherwise: TokenTM and the baselines of its paper (the
+     * first eight registered). The survey's further methods are chosen by name: some cost dozens of
+     * passes per image.
+     */
+    public static List<String> defaults() {
+        return names().subList(0, 8);
     }
 
     /** The explainer with its default options; the error lists the valid names. */

@@ -62,7 +62,8 @@ public record ExplainSettings(
     }
 
     /**
-     * The defaults of the transformer and the command line: the embedded model, every method, the
+     * The defaults of the transformer and the command line: the embedded model, TokenTM and its
+     * paper's baselines ({@link ExplainerRegistry#defaults()}), the
      * predicted class and the label, batch 16, the task's CPUs, {@link ImageLimits#defaults()}, the
      * protocols of {@link #DEFAULT_PROTOCOLS}, seed 0.
      */
@@ -71,7 +72,7 @@ public record ExplainSettings(
                 null,
                 null,
                 null,
-                ExplainerRegistry.names(),
+                ExplainerRegistry.defaults(),
                 List.of(TargetMode.PREDICTED, TargetMode.LABEL),
                 16,
                 0,

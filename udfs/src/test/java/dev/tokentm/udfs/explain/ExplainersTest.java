@@ -155,7 +155,9 @@ class ExplainersTest {
                         "attention-gradcam",
                         "transformer-attribution",
                         "lrp",
-                        "attcat"),
+                        "attcat",
+                        "grad-sam",
+                        "integrated-gradients"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam++"));

@@ -32,6 +32,24 @@ class ReferenceExplainersTest {
         assertClose(heatmaps.reshape(4, 16), reference.expected(key), tolerance, explainer.name());
     }
 
+    private static void checkSurvey(Explainer explainer, String key, double tolerance) {
+        NDArray heatmaps =
+                explainer.explain(reference.model(), reference.expected("images"), TargetClasses.predicted());
+        assertClose(heatmaps.reshape(4, 16), reference.survey(key), tolerance, explainer.name());
+    }
+
+    @Test
+    void gradSam() {
+        checkSurvey(new GradSam(), "grad_sam", 1e-4);
+    }
+
+    @Test
+    void integratedGradients() {
+        checkSurvey(new IntegratedGradients(), "integrated_gradients", 1e-4);
+        // Fewer images per pass give the same map (the steps are split over passes).
+        checkSurvey(new IntegratedGradients(32, 4), "integrated_gradients", 1e-4);
+    }
+
     @Test
     void rawAttention() {
         check(new RawAttention(), "raw_attention", 1e-4);

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * shared/reference/vit-tiny-p8: the model and what the reference implementations computed on it
- * ({@code images}, {@code logits}, {@code attention}, heatmaps; see shared/README.md). Skips the
+ * ({@code images}, {@code logits}, {@code attention}, heatmaps; the survey's further explainers in
+ * {@code survey.safetensors}; see shared/README.md). Skips the
  * test when shared/ is absent.
  */
 public final class ReferenceData implements AutoCloseable {
@@ -20,11 +21,17 @@ public final class ReferenceData implements AutoCloseable {
     private final ModelLoader.LoadedModel loaded;
     private final NDManager manager;
     private final Map<String, NDArray> expected;
+    private final Map<String, NDArray> survey;
 
-    private ReferenceData(ModelLoader.LoadedModel loaded, NDManager manager, Map<String, NDArray> expected) {
+    private ReferenceData(
+            ModelLoader.LoadedModel loaded,
+            NDManager manager,
+            Map<String, NDArray> expected,
+            Map<String, NDArray> survey) {
         this.loaded = loaded;
         this.manager = manager;
         this.expected = expected;
+        this.survey = survey;
     }
 
     public static ReferenceData load() throws IOException {
@@ -33,10 +40,12 @@ public final class ReferenceData implements AutoCloseable {
                 ModelLoader.load(dir.resolve("model.safetensors").toString());
         NDManager manager = NDManager.newBaseManager();
         byte[] bytes = Files.readAllBytes(dir.resolve("expected.safetensors"));
+        byte[] survey = Files.readAllBytes(dir.resolve("survey.safetensors"));
         return new ReferenceData(
                 loaded,
                 manager,
-                Safetensors.read(bytes, manager, "expected.safetensors").tensors());
+                Safetensors.read(bytes, manager, "expected.safetensors").tensors(),
+                Safetensors.read(survey, manager, "survey.safetensors").tensors());
     }
 
     public VisionTransformer model() {
@@ -48,6 +57,15 @@ public final class ReferenceData implements AutoCloseable {
         NDArray a = expected.get(name);
         if (a == null) {
             throw new IllegalArgumentException("expected.safetensors has no '" + name + "', only " + expected.keySet());
+        }
+        return a;
+    }
+
+    /** One array by its name in survey.safetensors (the survey's further explainers). */
+    public NDArray survey(String name) {
+        NDArray a = survey.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("survey.safetensors has no '" + name + "', only " + survey.keySet());
         }
         return a;
     }
