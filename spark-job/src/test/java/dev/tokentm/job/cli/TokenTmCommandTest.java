@@ -87,7 +87,7 @@ class TokenTmCommandTest {
         assertEquals(defaults.limits().maxPixels(), command.maxMegapixels * 1_000_000L);
         var spec = explain.getCommandSpec();
         assertEquals(
-                String.join(",", ExplainerRegistry.names()),
+                String.join(",", ExplainerRegistry.defaults()),
                 spec.findOption("--methods").defaultValueString());
         assertEquals("predicted,label", spec.findOption("--targets").defaultValueString());
         String help = explain.getUsageMessage().replaceAll("\\s+", " ");
