@@ -27,6 +27,7 @@ import static dev.tokentm.udfs.table.ImageTable.SRG;
 
 import dev.tokentm.udfs.table.ImageTable;
 import dev.tokentm.udfs.table.OutputColumn;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -104,33 +105,20 @@ public final class ImageSums {
     /** Number of scalar sums (what the bootstrap resamples). */
     public static final int SCALARS = SEGMENTATION + 6;
 
-    /** The columns a row needs for its sums. */
-    public static final List<OutputColumn<ImageTable.Entry>> INPUT = List.of(
-            ImageTable.IMAGE_ID,
-            POSITIVE_AUC,
-            NEGATIVE_AUC,
-            SRG,
-            AOPC,
-            LOG_ODDS,
-            DELETION_AUC,
-            INSERTION_AUC,
-            ROAD_MORF_AUC,
-            ROAD_LERF_AUC,
-            ROAD_SRG,
-            BLUR_MORF_AUC,
-            BLUR_LERF_AUC,
-            BLUR_SRG,
-            SEG_AP,
-            SEG_CORRECT,
-            SEG_LABELED,
-            SEG_INTERSECTION,
-            SEG_UNION,
-            POSITIVE_CORRECT,
-            NEGATIVE_CORRECT,
-            ROAD_MORF_CORRECT,
-            ROAD_LERF_CORRECT,
-            BLUR_MORF_CORRECT,
-            BLUR_LERF_CORRECT);
+    /** The columns a row needs for its sums: the id (for bootstrap weights) and those of {@link #add}. */
+    public static final List<OutputColumn<ImageTable.Entry>> INPUT = input();
+
+    private static List<OutputColumn<ImageTable.Entry>> input() {
+        List<OutputColumn<ImageTable.Entry>> columns = new ArrayList<>(List.of(ImageTable.IMAGE_ID));
+        for (Mean m : Mean.values()) {
+            columns.add(m.column);
+        }
+        columns.addAll(List.of(SEG_CORRECT, SEG_LABELED, SEG_INTERSECTION, SEG_UNION));
+        for (Curve c : Curve.values()) {
+            columns.add(c.column);
+        }
+        return List.copyOf(columns);
+    }
 
     private ImageSums() {}
 

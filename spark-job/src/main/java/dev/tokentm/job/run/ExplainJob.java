@@ -122,8 +122,7 @@ public final class ExplainJob {
             for (String moved : output.setAsideDamaged()) {
                 out.println("tokentm: damaged output file set aside, its images will be explained again: " + moved);
             }
-            checkSameMethods(output, settings);
-            checkSameProtocols(output, settings);
+            checkSameRun(output, settings);
             Dataset<Row> done = output.readImages().select(IMAGE_ID.name()).distinct();
             // Both counts in one pass over the input (for Parquet with bytes, a pass reads every image).
             Row counts = input.select(IMAGE_ID.name())
@@ -226,15 +225,41 @@ public final class ExplainJob {
         progress.printFinal();
     }
 
-    /** Resuming with other methods would leave images without some methods' rows. */
-    private static void checkSameMethods(RunOutput output, ExplainSettings settings) {
-        Set<String> before = new HashSet<>();
-        for (Row r : output.readImages()
+    /** Which output column a protocol always fills: its presence says the protocol ran. */
+    private static final Map<Protocol, OutputColumn<ImageTable.Entry>> PROTOCOL_MARKS = Map.of(
+            Protocol.ZERO, ImageTable.POSITIVE_CORRECT,
+            Protocol.ROAD, ImageTable.ROAD_MORF_CORRECT,
+            Protocol.BLUR, ImageTable.BLUR_MORF_CORRECT);
+
+    /**
+     * Resuming with other methods, targets or protocols would leave images without some rows or
+     * measurements. One pass over the output reads the (method, target) pairs and which protocols'
+     * columns are filled.
+     */
+    private static void checkSameRun(RunOutput output, ExplainSettings settings) {
+        List<Protocol> order = List.copyOf(PROTOCOL_MARKS.keySet());
+        List<Row> groups = output.readImages()
                 .where(METHOD.col().isNotNull())
-                .select(METHOD.name(), TARGET.name())
-                .distinct()
-                .collectAsList()) {
+                .groupBy(METHOD.col(), TARGET.col())
+                .agg(
+                        max(PROTOCOL_MARKS.get(order.get(0)).col().isNotNull()),
+                        order.stream()
+                                .skip(1)
+                                .map(p -> max(PROTOCOL_MARKS.get(p).col().isNotNull()))
+                                .toArray(Column[]::new))
+                .collectAsList();
+        if (groups.isEmpty()) {
+            return; // only error rows so far
+        }
+        Set<String> before = new HashSet<>();
+        Set<Protocol> measured = EnumSet.noneOf(Protocol.class);
+        for (Row r : groups) {
             before.add(r.getString(0) + "/" + r.getString(1));
+            for (int i = 0; i < order.size(); i++) {
+                if (r.getBoolean(2 + i)) {
+                    measured.add(order.get(i));
+                }
+            }
         }
         Set<String> now = new HashSet<>();
         for (String m : settings.methods()) {
@@ -242,44 +267,18 @@ public final class ExplainJob {
                 now.add(m + "/" + t.label());
             }
         }
-        if (!before.isEmpty() && !before.equals(now)) {
+        if (!before.equals(now)) {
             throw new IllegalArgumentException(output.root() + " holds results for " + new java.util.TreeSet<>(before)
                     + ", not " + new java.util.TreeSet<>(now) + "; resume with the same --methods and --targets "
                     + "or choose another --output");
         }
-    }
-
-    /** Resuming with other protocols would leave images without some protocols' measurements. */
-    private static void checkSameProtocols(RunOutput output, ExplainSettings settings) {
-        Map<Protocol, OutputColumn<ImageTable.Entry>> marks = Map.of(
-                Protocol.ZERO, ImageTable.POSITIVE_CORRECT,
-                Protocol.ROAD, ImageTable.ROAD_MORF_CORRECT,
-                Protocol.BLUR, ImageTable.BLUR_MORF_CORRECT);
-        List<Protocol> order = List.copyOf(marks.keySet());
-        Row present = output.readImages()
-                .where(METHOD.col().isNotNull())
-                .agg(
-                        max(marks.get(order.get(0)).col().isNotNull()),
-                        order.stream()
-                                .skip(1)
-                                .map(p -> max(marks.get(p).col().isNotNull()))
-                                .toArray(Column[]::new))
-                .first();
-        if (present.isNullAt(0)) {
-            return; // only error rows so far
-        }
-        Set<Protocol> before = EnumSet.noneOf(Protocol.class);
-        for (int i = 0; i < order.size(); i++) {
-            if (present.getBoolean(i)) {
-                before.add(order.get(i));
-            }
-        }
-        Set<Protocol> now = EnumSet.noneOf(Protocol.class);
-        now.addAll(settings.protocols());
-        now.remove(Protocol.SANITY); // measured apart from the images table: any run may add or drop it
-        if (!before.equals(now)) {
+        Set<Protocol> protocols = EnumSet.noneOf(Protocol.class);
+        protocols.addAll(settings.protocols());
+        protocols.remove(Protocol.SANITY); // measured apart from the images table: any run may add or drop it
+        if (!measured.equals(protocols)) {
             throw new IllegalArgumentException(output.root() + " holds results measured with --protocols "
-                    + String.join(",", Protocol.labels(before)) + ", not " + String.join(",", Protocol.labels(now))
+                    + String.join(",", Protocol.labels(measured)) + ", not "
+                    + String.join(",", Protocol.labels(protocols))
                     + "; resume with the same protocols (sanity may differ) or choose another --output");
         }
     }

@@ -123,6 +123,13 @@ class VerdictsTest {
         other[java.util.Arrays.asList(args).indexOf("zero,road,blur,sanity")] = "zero";
         String refused = runFailing(other);
         assertTrue(refused.contains("--protocols zero,road,blur"), refused);
+        // So would other methods: refused, naming what the output holds.
+        String[] methods = args.clone();
+        methods[java.util.Arrays.asList(args).indexOf("tokentm,raw-attention,gae")] = "tokentm,gae";
+        String otherMethods = runFailing(methods);
+        assertTrue(
+                otherMethods.contains("holds results for [gae/predicted, raw-attention/predicted, tokentm/predicted]"),
+                otherMethods);
         // Sanity alone may be added or dropped.
         other[java.util.Arrays.asList(args).indexOf("zero,road,blur,sanity")] = "zero,road,blur";
         assertTrue(run(other).contains("12 already done"));

@@ -12,7 +12,6 @@ import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.io.StorageUnavailableException;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
 import dev.tokentm.udfs.metrics.ImageResult;
-import dev.tokentm.udfs.metrics.Seeds;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.table.ImageTable;
 import java.util.ArrayDeque;
@@ -118,23 +117,15 @@ final class ExplainingIterator implements Iterator<Row> {
     private List<Row> evaluate(List<InputImage> batch) {
         int side = transform.side();
         int n = batch.size();
-        float[] pixels = new float[n * 3 * side * side];
-        int[] labels = new int[n];
-        long[] seeds = new long[n];
-        List<FaithfulnessEvaluator.Mask> masks = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            InputImage image = batch.get(i);
-            System.arraycopy(image.pixels(), 0, pixels, i * 3 * side * side, 3 * side * side);
-            labels[i] = image.label();
-            seeds[i] = Seeds.mix(settings.seed(), Seeds.of(image.source().imageId()));
-            masks.add(image.mask());
-        }
+        InputImage.Batch stacked = InputImage.stack(batch, side, settings.seed());
+        List<FaithfulnessEvaluator.Mask> masks =
+                batch.stream().map(InputImage::mask).toList();
         List<Row> rows = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(model.model().device())) {
-            NDArray images = manager.create(pixels, new Shape(n, 3, side, side));
+            NDArray images = manager.create(stacked.pixels(), new Shape(n, 3, side, side));
             for (TargetMode mode : settings.targets()) {
-                for (ImageResult r :
-                        evaluator.evaluate(model.model(), images, labels, masks, explainers, mode, seeds)) {
+                for (ImageResult r : evaluator.evaluate(
+                        model.model(), images, stacked.labels(), masks, explainers, mode, stacked.seeds())) {
                     rows.add(ImageTable.result(batch.get(r.index()).source(), r, device));
                 }
             }

@@ -6,8 +6,10 @@ import dev.tokentm.udfs.image.InputTransform;
 import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.io.StorageUnavailableException;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
+import dev.tokentm.udfs.metrics.Seeds;
 import dev.tokentm.udfs.table.ImageTable;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.apache.spark.sql.Row;
 
 /**
@@ -89,5 +91,29 @@ record InputImage(ImageTable.Source source, float[] pixels, int label, Faithfuln
         } catch (IllegalArgumentException e) {
             throw new BadImageException("cannot read " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Images of a batch side by side, as the model takes them.
+     *
+     * @param pixels {@code [n, 3, side, side]} flattened
+     * @param labels per image, -1 when unknown
+     * @param seeds per image, the run's seed mixed with its id: random draws do not depend on batching
+     */
+    record Batch(float[] pixels, int[] labels, long[] seeds) {}
+
+    static Batch stack(List<InputImage> images, int side, long seed) {
+        int n = images.size();
+        int size = 3 * side * side;
+        float[] pixels = new float[n * size];
+        int[] labels = new int[n];
+        long[] seeds = new long[n];
+        for (int i = 0; i < n; i++) {
+            InputImage image = images.get(i);
+            System.arraycopy(image.pixels(), 0, pixels, i * size, size);
+            labels[i] = image.label();
+            seeds[i] = Seeds.mix(seed, Seeds.of(image.source().imageId()));
+        }
+        return new Batch(pixels, labels, seeds);
     }
 }

@@ -13,7 +13,6 @@ import dev.tokentm.udfs.image.InputTransform;
 import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.metrics.ModelRandomization;
 import dev.tokentm.udfs.metrics.SanityCheck;
-import dev.tokentm.udfs.metrics.Seeds;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.VisionTransformer;
@@ -84,15 +83,10 @@ public final class SanityPartition implements MapPartitionsFunction<Row, Row> {
             int side,
             int classes) {
         int n = batch.size();
-        float[] pixels = new float[n * 3 * side * side];
-        long[] seeds = new long[n];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(batch.get(i).pixels(), 0, pixels, i * 3 * side * side, 3 * side * side);
-            seeds[i] = Seeds.mix(settings.seed(), Seeds.of(batch.get(i).source().imageId()));
-            labels[i] = batch.get(i).label();
-        }
-        NDArray images = manager.create(pixels, new Shape(n, 3, side, side));
+        InputImage.Batch stacked = InputImage.stack(batch, side, settings.seed());
+        long[] seeds = stacked.seeds();
+        int[] labels = stacked.labels();
+        NDArray images = manager.create(stacked.pixels(), new Shape(n, 3, side, side));
         int steps = ModelRandomization.cascade(model.config()).size();
         List<Row> rows = new ArrayList<>();
         for (TargetMode mode : settings.targets()) {
