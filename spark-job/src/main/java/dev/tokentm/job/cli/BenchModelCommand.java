@@ -8,6 +8,7 @@ import dev.tokentm.job.tools.bench.Throughput;
 import dev.tokentm.udfs.checkpoint.ModelLoader;
 import dev.tokentm.udfs.explain.Explainer;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
+import dev.tokentm.udfs.explain.MethodSpec;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.TraceRequest;
@@ -59,8 +60,9 @@ public final class BenchModelCommand implements Callable<Integer> {
 
     @Option(
             names = "--methods",
-            split = ",",
-            description = "Explainers to time against one forward+backward" + " (default: all registered).")
+            split = MethodSpec.LIST_SEPARATOR,
+            description = "Method specs to time against one forward+backward, comma-separated, e.g. "
+                    + "'gae,integrated-gradients(steps=16)' (default: every registered method).")
     List<String> methods;
 
     @Option(

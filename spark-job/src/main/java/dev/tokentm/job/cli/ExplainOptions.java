@@ -3,6 +3,7 @@ package dev.tokentm.job.cli;
 import dev.tokentm.job.aggregate.Bootstrap;
 import dev.tokentm.job.run.SanityStage;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
+import dev.tokentm.udfs.explain.MethodSpec;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
@@ -23,9 +24,10 @@ public final class ExplainOptions {
 
     @Option(
             names = "--methods",
-            split = ",",
+            split = MethodSpec.LIST_SEPARATOR,
             completionCandidates = MethodNames.class,
-            description = "Explainers, comma-separated, of: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+            description = "Explainers, comma-separated, of: ${COMPLETION-CANDIDATES}; parameters in parentheses, "
+                    + "e.g. 'gae,integrated-gradients(steps=16)'. Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
     @Option(

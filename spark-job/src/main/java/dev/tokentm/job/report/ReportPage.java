@@ -337,13 +337,13 @@ final class ReportPage {
                     .append(caption)
                     .append("</figcaption></figure>");
             for (String method : run.methods()) {
-                float[] map = image.heatmaps().get(method);
+                RunResults.Heatmap map = image.heatmaps().get(method);
                 if (map == null) {
                     continue;
                 }
                 row.append("<figure>")
                         .append(img(
-                                HeatmapImage.render(picture, map, image.gridHeight(), image.gridWidth(), TILE),
+                                HeatmapImage.render(picture, map.values(), map.height(), map.width(), TILE),
                                 method + " heatmap"))
                         .append("<figcaption>")
                         .append(esc(method))

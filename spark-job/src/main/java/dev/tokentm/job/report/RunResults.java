@@ -95,9 +95,10 @@ record RunResults(
             int predicted,
             float probability,
             Double relevanceOutside,
-            Map<String, float[]> heatmaps,
-            int gridHeight,
-            int gridWidth) {}
+            Map<String, Heatmap> heatmaps) {}
+
+    /** One method's heatmap, row-major {@code height × width} (patches, or pixels). */
+    record Heatmap(float[] values, int height, int width) {}
 
     /** One class and method: images, model accuracy, mIoU from summed counts, mean relevance outside. */
     record ClassRow(int label, String method, long images, double accuracy, double miou, double relevanceOutside) {}
@@ -255,11 +256,15 @@ record RunResults(
                             r.<Integer>getAs(PREDICTED.name()),
                             r.<Float>getAs(PROBABILITY.name()),
                             null,
-                            new LinkedHashMap<>(),
-                            r.<Integer>getAs(HEATMAP_HEIGHT.name()),
-                            r.<Integer>getAs(HEATMAP_WIDTH.name())));
+                            new LinkedHashMap<>()));
             String method = r.getAs(METHOD.name());
-            image.heatmaps().put(method, SparkArrays.floats(r.getList(r.fieldIndex(HEATMAP.name()))));
+            image.heatmaps()
+                    .put(
+                            method,
+                            new Heatmap(
+                                    SparkArrays.floats(r.getList(r.fieldIndex(HEATMAP.name()))),
+                                    r.<Integer>getAs(HEATMAP_HEIGHT.name()),
+                                    r.<Integer>getAs(HEATMAP_WIDTH.name())));
             if (method.equals(scoreMethod)) {
                 byId.put(
                         id,
@@ -270,9 +275,7 @@ record RunResults(
                                 image.predicted(),
                                 image.probability(),
                                 r.getAs(RELEVANCE_OUTSIDE_MASK.name()),
-                                image.heatmaps(),
-                                image.gridHeight(),
-                                image.gridWidth()));
+                                image.heatmaps()));
             }
         }
         return new ArrayList<>(byId.values());

@@ -41,6 +41,7 @@ class DatasetMetricsTest {
                 Math.max(label, 0),
                 new float[] {1f},
                 1,
+                1,
                 positive,
                 negative,
                 positive,

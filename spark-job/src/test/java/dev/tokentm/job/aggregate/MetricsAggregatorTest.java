@@ -85,6 +85,7 @@ class MetricsAggregatorTest {
                 explained,
                 new float[] {1f},
                 1,
+                1,
                 curve(r, PixelOrder.POSITIVE, label, explained),
                 curve(r, PixelOrder.NEGATIVE, label, explained),
                 curve(r, PixelOrder.POSITIVE, label, explained),

@@ -45,7 +45,13 @@ class TokenTmCommandTest {
         String[][] cases = {
             {"--protocols", "zero,rod", "unknown protocol 'rod'; known: zero, road, blur, sanity"},
             {"--bootstrap", "-5", "bootstrap replicates must be >= 0, got -5"},
-            {"--sanity-images", "0", "--sanity-images must be at least 1, got 0"}
+            {"--sanity-images", "0", "--sanity-images must be at least 1, got 0"},
+            {
+                "--methods",
+                "gae,integrated-gradients(stepz=4)",
+                "method 'integrated-gradients' has no parameter 'stepz'; its parameters: steps, resolution"
+            },
+            {"--methods", "gae,rollout,gae", "method 'gae' is named twice"}
         };
         for (String[] c : cases) {
             StringWriter err = new StringWriter();
@@ -93,6 +99,17 @@ class TokenTmCommandTest {
         String help = explain.getUsageMessage().replaceAll("\\s+", " ");
         assertTrue(help.contains("Default: predicted,label."), help);
         assertTrue(help.contains("Default: " + defaults.batchSize() + "."), help);
+    }
+
+    @Test
+    void methodSpecsWithParametersReachTheSettingsInCanonicalForm() {
+        CommandLine cli = TokenTmCommand.commandLine();
+        cli.parseArgs(
+                "explain", "--methods", "gae,integrated-gradients(steps=32), integrated-gradients( steps=8 ),rollout");
+        ExplainCommand command = cli.getSubcommands().get("explain").getCommand();
+        assertEquals(
+                java.util.List.of("gae", "integrated-gradients", "integrated-gradients(steps=8)", "rollout"),
+                command.explain.applyTo(new VitExplainer()).settings().methods());
     }
 
     @Test

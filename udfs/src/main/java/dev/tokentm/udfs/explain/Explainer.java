@@ -14,12 +14,21 @@ public interface Explainer {
     /** The name used on the command line and in outputs ({@code tokentm}, {@code rollout}, ...). */
     String name();
 
+    /**
+     * Whether the heatmaps are over the input's pixels ({@code [B, H, W]}) rather than the patch grid
+     * ({@code [B, grid, grid]}); metrics upsample only patch maps.
+     */
+    default boolean pixelResolution() {
+        return false;
+    }
+
     /** What this method reads from the context's shared trace. */
     TraceRequest needs();
 
     /**
-     * Heatmaps for the context's batch, {@code [B, grid, grid]} (row-major patch grid), float32 on
-     * the model's device, owned by the context's manager.
+     * Heatmaps for the context's batch, {@code [B, grid, grid]} (row-major patch grid) or {@code [B,
+     * H, W]} for {@link #pixelResolution() pixel-resolution} methods, on the model's device, owned by
+     * the context's manager.
      */
     NDArray explain(ExplainContext context);
 
@@ -28,7 +37,7 @@ public interface Explainer {
      *
      * @param images normalized images {@code [B, C, H, W]}
      * @param targets the class explained per image
-     * @return heatmaps {@code [B, grid, grid]}, owned by the images' manager
+     * @return heatmaps {@code [B, grid, grid]} or {@code [B, H, W]}, owned by the images' manager
      */
     default NDArray explain(VisionTransformer model, NDArray images, TargetClasses targets) {
         try (ExplainContext context = new ExplainContext(model, images, targets, java.util.List.of(this))) {

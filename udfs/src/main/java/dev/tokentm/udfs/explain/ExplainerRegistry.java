@@ -3,30 +3,38 @@ package dev.tokentm.udfs.explain;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
-/** The explainers by the names used on the command line and in outputs. */
+/**
+ * The explainers by the names used on the command line and in outputs, each built from a {@link
+ * MethodSpec} ({@code integrated-gradients(steps=64)}).
+ */
 public final class ExplainerRegistry {
 
-    private static final Map<String, Supplier<Explainer>> METHODS = new LinkedHashMap<>();
+    private static final Map<String, Function<MethodArguments, Explainer>> METHODS = new LinkedHashMap<>();
 
     static {
-        register(TokenTm::new);
-        register(RawAttention::new);
-        register(AttentionRollout::new);
-        register(Gae::new);
-        register(AttentionGradCam::new);
-        register(TransformerAttribution::new);
-        register(ConservativeLrp::new);
-        register(AttCat::new);
-        register(GradSam::new);
-        register(IntegratedGradients::new);
+        register("tokentm", a -> new TokenTm());
+        register("raw-attention", a -> new RawAttention());
+        register("rollout", a -> new AttentionRollout());
+        register("gae", a -> new Gae());
+        register("attention-gradcam", a -> new AttentionGradCam());
+        register("transformer-attribution", a -> new TransformerAttribution());
+        register("lrp", a -> new ConservativeLrp());
+        register("attcat", a -> new AttCat());
+        register("grad-sam", a -> new GradSam());
+        register("integrated-gradients", IntegratedGradients::of);
     }
 
     private ExplainerRegistry() {}
 
-    private static void register(Supplier<Explainer> factory) {
-        METHODS.put(factory.get().name(), factory);
+    private static void register(String name, Function<MethodArguments, Explainer> factory) {
+        String built =
+                factory.apply(new MethodArguments(MethodSpec.named(name))).name();
+        if (!built.equals(name)) {
+            throw new IllegalStateException("method registered as '" + name + "' names itself '" + built + "'");
+        }
+        METHODS.put(name, factory);
     }
 
     /** Every registered name, TokenTM first. */
@@ -43,13 +51,34 @@ public final class ExplainerRegistry {
         return names().subList(0, 8);
     }
 
-    /** The explainer with its default options; the error lists the valid names. */
-    public static Explainer get(String name) {
-        Supplier<Explainer> factory = METHODS.get(name);
+    /**
+     * The explainer a spec names, {@code name} or {@code name(key=value,...)}; its {@link
+     * Explainer#name()} is the canonical spec. Errors name the method and the parameter, or list the
+     * valid names.
+     */
+    public static Explainer get(String spec) {
+        MethodSpec parsed = MethodSpec.parse(spec);
+        Function<MethodArguments, Explainer> factory = METHODS.get(parsed.name());
         if (factory == null) {
-            throw new IllegalArgumentException(
-                    "unknown explanation method '" + name + "'; known: " + String.join(", ", METHODS.keySet()));
+            throw new IllegalArgumentException("unknown explanation method '" + parsed.name() + "'; known: "
+                    + String.join(", ", METHODS.keySet()));
         }
-        return factory.get();
+        MethodArguments arguments = new MethodArguments(parsed);
+        Explainer explainer;
+        try {
+            explainer = factory.apply(arguments);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw message.startsWith("method '")
+                    ? e
+                    : new IllegalArgumentException("method '" + parsed.name() + "': " + message, e);
+        }
+        arguments.checkAllRead();
+        return explainer;
+    }
+
+    /** The canonical spelling of a spec (defaults dropped), as the output's method column holds it. */
+    public static String canonical(String spec) {
+        return get(spec).name();
     }
 }

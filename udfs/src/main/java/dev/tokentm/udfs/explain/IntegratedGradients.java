@@ -5,42 +5,69 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
 import dev.tokentm.udfs.model.VitTrace;
+import java.util.List;
 
 /**
  * Integrated Gradients (Sundararajan, Taly, Yan, ICML 2017) with a zero baseline in normalized space
- * and a right Riemann sum, {@code IG = x ⊙ 1/m Σ_{k=1..m} ∇y(k/m · x)}, summed over the channels and
- * pixels of each patch. The sum over a patch needs no pixel gradient: the patch embedding is linear,
- * {@code e_p = W x_p + b}, so {@code Σ_{i ∈ p} x_i ∂y/∂x_i = (W x_p) · ∂y/∂e_p}, with ∂y/∂e_p the
- * gradient at block 0's input tokens. All m scaled copies of a batch go through the model together,
- * {@code maxBatch} images per pass.
+ * and a right Riemann sum, {@code IG = x ⊙ 1/m Σ_{k=1..m} ∇y(k/m · x)}, summed over the channels: a
+ * map over the input's pixels, or (with {@code resolution=patch}) its sum over each patch. The pixel
+ * gradient comes from the gradient at block 0's input tokens: the patch embedding is linear,
+ * {@code e_p = W x_p + b}, so {@code ∂y/∂x_p = Wᵀ ∂y/∂e_p}. All m scaled copies of a batch go
+ * through the model together, {@code maxBatch} images per pass.
  *
  * @param steps m, the Riemann sum's steps
  * @param maxBatch the most images in one forward and backward pass
+ * @param pixels a map per pixel; else per patch
  */
-public record IntegratedGradients(int steps, int maxBatch) implements Explainer {
+public record IntegratedGradients(int steps, int maxBatch, boolean pixels) implements Explainer {
 
-    /** 32 steps (as the reference), up to 64 images per pass. */
+    /** The reference's steps. */
+    public static final int DEFAULT_STEPS = 32;
+
+    /** Images per pass: the scaled copies of a batch go through together up to this many. */
+    public static final int DEFAULT_MAX_BATCH = 64;
+
+    private static final List<String> RESOLUTIONS = List.of("pixel", "patch");
+
+    /** 32 steps (as the reference), up to 64 images per pass, a map per pixel. */
     public IntegratedGradients() {
-        this(32, 64);
+        this(DEFAULT_STEPS, DEFAULT_MAX_BATCH, true);
     }
 
     public IntegratedGradients {
-        if (steps < 1 || maxBatch < 1) {
-            throw new IllegalArgumentException(
-                    "integrated gradients needs steps >= 1 and maxBatch >= 1, got " + steps + " and " + maxBatch);
+        if (steps < 1) {
+            throw new IllegalArgumentException("parameter 'steps' must be at least 1, got " + steps);
         }
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+        }
+    }
+
+    /** From a spec: {@code integrated-gradients(steps=n, resolution=pixel|patch)}. */
+    static IntegratedGradients of(MethodArguments arguments) {
+        return new IntegratedGradients(
+                arguments.integer("steps", DEFAULT_STEPS),
+                DEFAULT_MAX_BATCH,
+                arguments.choice("resolution", RESOLUTIONS.get(0), RESOLUTIONS).equals("pixel"));
     }
 
     @Override
     public String name() {
-        return "integrated-gradients";
+        return MethodSpec.named("integrated-gradients")
+                .with("steps", steps, DEFAULT_STEPS)
+                .with("resolution", RESOLUTIONS.get(pixels ? 0 : 1), RESOLUTIONS.get(0))
+                .toString();
+    }
+
+    @Override
+    public boolean pixelResolution() {
+        return pixels;
     }
 
     /** Nothing from the shared trace but the explained classes: its passes are its own. */
@@ -60,16 +87,6 @@ public record IntegratedGradients(int steps, int maxBatch) implements Explainer 
         long patches = config.numPatches();
         try (NDManager scope = context.manager().newSubManager()) {
             scope.tempAttachAll(x);
-            // W x_p: the patch embedding without its bias, [B, P, D].
-            NDArray embedded = Conv2d.conv2d(
-                            x,
-                            model.parameters().get("patch_embed.proj.weight"),
-                            null,
-                            new Shape(config.patchSize(), config.patchSize()))
-                    .singletonOrThrow()
-                    .reshape(batch, config.embedDim(), patches)
-                    .transpose(0, 2, 1);
-            embedded.attach(scope);
             NDArray gradientSum = scope.zeros(new Shape(batch, patches, config.embedDim()), x.getDataType());
             int perPass = Math.max(1, maxBatch / batch);
             for (int first = 1; first <= steps; first += perPass) {
@@ -93,10 +110,9 @@ public record IntegratedGradients(int steps, int maxBatch) implements Explainer 
                     gradientSum = gradientSum.add(tokens);
                 }
             }
-            NDArray map = embedded.mul(gradientSum)
-                    .sum(new int[] {2})
-                    .div(steps)
-                    .reshape(batch, config.gridSize(), config.gridSize());
+            NDArray attribution = x.mul(PatchEmbedding.pixelGradient(model, gradientSum.div(steps)))
+                    .sum(new int[] {1});
+            NDArray map = pixels ? attribution : PatchEmbedding.patchSums(attribution, config);
             map.attach(context.manager());
             return map;
         }

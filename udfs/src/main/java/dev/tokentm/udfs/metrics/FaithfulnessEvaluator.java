@@ -111,7 +111,6 @@ public final class FaithfulnessEvaluator {
             throw new IllegalArgumentException(batch + " images need as many labels, masks and seeds, got "
                     + labels.length + " labels, " + masks.size() + " masks and " + seeds.length + " seeds");
         }
-        int grid = model.config().gridSize();
         List<ImageResult> results = new ArrayList<>();
         try (NDManager scope = rawImages.getManager().newSubManager()) {
             NDArray raw = rawImages.toType(DataType.FLOAT32, true); // a copy, so work lands in this scope
@@ -130,6 +129,9 @@ public final class FaithfulnessEvaluator {
                     long start = System.nanoTime();
                     NDArray heatmaps = explainer.explain(context).toType(DataType.FLOAT32, false);
                     float[] maps = heatmaps.toFloatArray();
+                    int height = Math.toIntExact(heatmaps.getShape().get(1));
+                    int width = Math.toIntExact(heatmaps.getShape().get(2));
+                    int size = height * width;
                     Curves curves = new Curves(model, raw, heatmaps, labels, explained, logits, seeds);
                     List<PerturbationCurve> deletion = curves.run(Protocol.ZERO, Perturbation.deletion());
                     List<PerturbationCurve> negative =
@@ -146,19 +148,20 @@ public final class FaithfulnessEvaluator {
                     int zeroSteps = perturbation.fractions().length + 1;
                     double seconds = (System.nanoTime() - start) / 1e9 / batch;
                     for (int b = 0; b < batch; b++) {
-                        float[] map = Arrays.copyOfRange(maps, b * grid * grid, (b + 1) * grid * grid);
+                        float[] map = Arrays.copyOfRange(maps, b * size, (b + 1) * size);
                         Mask mask = masks.get(b);
                         SegmentationCounts segmentation = mask == null
                                 ? null
                                 : SegmentationProtocol.evaluate(
-                                        map, grid, grid, mask.foreground(), mask.height(), mask.width());
+                                        map, height, width, mask.foreground(), mask.height(), mask.width());
                         results.add(new ImageResult(
                                 b,
                                 explainer.name(),
                                 mode,
                                 explained[b],
                                 map,
-                                grid,
+                                height,
+                                width,
                                 deletion == null ? null : deletion.get(b).first(zeroSteps),
                                 at(negative, b),
                                 at(deletion, b),

@@ -8,8 +8,9 @@ package dev.tokentm.udfs.metrics;
  * @param method the explainer's name
  * @param target which class was explained
  * @param explainedClass the class the heatmap explains
- * @param heatmap the heatmap, row-major {@code grid × grid}
- * @param grid patches per side
+ * @param heatmap the heatmap, row-major {@code height × width}
+ * @param height the heatmap's rows: patch rows, or pixel rows for pixel-resolution methods
+ * @param width the heatmap's columns
  * @param positive pixels set to 0, most relevant first (MoRF)
  * @param negative pixels set to 0, least relevant first (LeRF)
  * @param deletion RISE's deletion: {@code positive} continued to an all-zero image
@@ -30,7 +31,8 @@ public record ImageResult(
         TargetMode target,
         int explainedClass,
         float[] heatmap,
-        int grid,
+        int height,
+        int width,
         PerturbationCurve positive,
         PerturbationCurve negative,
         PerturbationCurve deletion,

@@ -17,7 +17,7 @@ import java.util.Set;
  *     the embedded model when null
  * @param modelConfig sidecar architecture JSON, or null to read it from the checkpoint
  * @param classNames class names overriding the checkpoint's, or null
- * @param methods explainer names from {@link ExplainerRegistry}
+ * @param methods method specs ({@link ExplainerRegistry#get}), kept in their canonical spelling
  * @param targets which classes to explain: the prediction, the label, or both (one row each)
  * @param batchSize images per forward/backward pass
  * @param threads PyTorch threads per task; 0 uses the task's Spark CPUs ({@code spark.task.cpus})
@@ -40,15 +40,12 @@ public record ExplainSettings(
         implements Serializable {
 
     public ExplainSettings {
-        methods = List.copyOf(methods);
+        methods = canonical(methods);
         targets = List.copyOf(targets);
         classNames = classNames == null ? null : List.copyOf(classNames);
         protocols = protocols.isEmpty() ? EnumSet.noneOf(Protocol.class) : EnumSet.copyOf(protocols);
         if (methods.isEmpty()) {
             throw new IllegalArgumentException("name at least one method; known: " + ExplainerRegistry.names());
-        }
-        for (String m : methods) {
-            ExplainerRegistry.get(m); // fails with the list of known names
         }
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("name at least one target mode (predicted, label)");
@@ -88,6 +85,17 @@ public record ExplainSettings(
      * minutes (docs/decisions.md).
      */
     public static final Set<Protocol> DEFAULT_PROTOCOLS = EnumSet.of(Protocol.ZERO, Protocol.SANITY);
+
+    /** Each spec in its canonical spelling; a bad spec fails naming the method and parameter. */
+    private static List<String> canonical(List<String> specs) {
+        List<String> names = specs.stream().map(ExplainerRegistry::canonical).toList();
+        for (int i = 0; i < names.size(); i++) {
+            if (names.indexOf(names.get(i)) != i) {
+                throw new IllegalArgumentException("method '" + names.get(i) + "' is named twice");
+            }
+        }
+        return names;
+    }
 
     /** The same settings with other protocols. */
     public ExplainSettings withProtocols(Set<Protocol> other) {

@@ -59,12 +59,15 @@ public final class ImageTable {
     public static final OutputColumn<Entry> HEATMAP = result(
             "heatmap",
             DataTypes.createArrayType(DataTypes.FloatType, false),
-            "the heatmap over the patch grid, row-major",
+            "the heatmap, row-major: over the patch grid, or over the pixels for pixel-resolution methods",
             r -> SparkArrays.boxed(r.heatmap()));
-    public static final OutputColumn<Entry> HEATMAP_HEIGHT =
-            result("heatmap_height", DataTypes.IntegerType, "patch rows", ImageResult::grid);
+    public static final OutputColumn<Entry> HEATMAP_HEIGHT = result(
+            "heatmap_height",
+            DataTypes.IntegerType,
+            "the heatmap's rows (patch rows, or the input's pixel rows)",
+            ImageResult::height);
     public static final OutputColumn<Entry> HEATMAP_WIDTH =
-            result("heatmap_width", DataTypes.IntegerType, "patch columns", ImageResult::grid);
+            result("heatmap_width", DataTypes.IntegerType, "the heatmap's columns", ImageResult::width);
     public static final OutputColumn<Entry> FRACTIONS = result(
             "fractions",
             DataTypes.createArrayType(DataTypes.DoubleType, false),

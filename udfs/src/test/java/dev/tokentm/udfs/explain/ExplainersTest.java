@@ -51,9 +51,11 @@ class ExplainersTest {
 
     @ParameterizedTest
     @MethodSource("methods")
-    void heatmapsCoverThePatchGridAndAreFinite(String name) {
-        NDArray heatmaps = ExplainerRegistry.get(name).explain(model, images, TargetClasses.of(TARGETS));
-        assertArrayEquals(new long[] {3, 4, 4}, heatmaps.getShape().getShape(), name);
+    void heatmapsCoverThePatchGridOrThePixelsAndAreFinite(String name) {
+        Explainer explainer = ExplainerRegistry.get(name);
+        NDArray heatmaps = explainer.explain(model, images, TargetClasses.of(TARGETS));
+        long side = explainer.pixelResolution() ? model.config().imageSize() : 4;
+        assertArrayEquals(new long[] {3, side, side}, heatmaps.getShape().getShape(), name);
         for (double v : heatmaps.toDoubleArray()) {
             assertTrue(Double.isFinite(v), name + " produced " + v);
         }
@@ -94,7 +96,8 @@ class ExplainersTest {
         try (VisionTransformer distilled = TestVits.random(deit, 5, 0.3, DataType.FLOAT64)) {
             Explainer explainer = ExplainerRegistry.get(name);
             NDArray batch = explainer.explain(distilled, images, TargetClasses.of(TARGETS));
-            assertArrayEquals(new long[] {3, 4, 4}, batch.getShape().getShape(), name);
+            long side = explainer.pixelResolution() ? deit.imageSize() : 4;
+            assertArrayEquals(new long[] {3, side, side}, batch.getShape().getShape(), name);
             NDArray one = explainer.explain(distilled, images.get("1:2"), TargetClasses.of(TARGETS[1]));
             // float64; AttCAT's signed sums cancel, so summation order shows at ~1e-9. Mixing
             // images would show at ~1.
@@ -160,7 +163,7 @@ class ExplainersTest {
                         "integrated-gradients"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam++"));
+                assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));
         assertTrue(e.getMessage().contains("tokentm, raw-attention"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new AttentionRollout(-1));
         IllegalArgumentException late = assertThrows(IllegalArgumentException.class, () -> new AttentionRollout(5)

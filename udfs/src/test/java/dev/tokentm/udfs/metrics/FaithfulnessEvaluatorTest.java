@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tokentm.udfs.explain.Explainer;
+import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.explain.Gae;
 import dev.tokentm.udfs.explain.TokenTm;
 import dev.tokentm.udfs.model.TargetClasses;
@@ -54,6 +55,8 @@ class FaithfulnessEvaluatorTest {
                 assertEquals(expectedClass, result.positive().explainedClass(), result.method() + " image " + b);
                 assertEquals(expectedClass, result.negative().explainedClass());
                 assertEquals(16, result.heatmap().length);
+                assertEquals(4, result.height());
+                assertEquals(4, result.width());
                 assertEquals(10, result.positive().fractions().length);
                 if (masks.get(b) == null) {
                     assertNull(result.segmentation());
@@ -82,6 +85,41 @@ class FaithfulnessEvaluatorTest {
                 assertEquals(predicted[result.index()], result.positive().explainedClass());
                 assertEquals(TargetMode.PREDICTED, result.target());
             }
+        }
+    }
+
+    @Test
+    void pixelResolutionMapsAreKeptAtThePixelsAndMeasuredThere() {
+        VitConfig config = TestVits.smallGrid(2);
+        try (VisionTransformer model = TestVits.random(config, 2, 0.3, DataType.FLOAT32);
+                NDManager manager = NDManager.newBaseManager()) {
+            NDArray raw = manager.randomUniform(0, 1, new Shape(2, 3, 16, 16));
+            boolean[] object = new boolean[16 * 16];
+            Arrays.fill(object, 0, 64, true);
+            List<FaithfulnessEvaluator.Mask> masks =
+                    Arrays.asList(new FaithfulnessEvaluator.Mask(object, 16, 16), null);
+            List<Explainer> methods = List.of(
+                    ExplainerRegistry.get("integrated-gradients(steps=4)"),
+                    ExplainerRegistry.get("integrated-gradients(steps=4,resolution=patch)"));
+            List<ImageResult> results = new FaithfulnessEvaluator(PerturbationProtocol.published())
+                    .evaluate(model, raw, new int[] {1, 0}, masks, methods, TargetMode.LABEL);
+            ImageResult pixels = results.get(0);
+            ImageResult patches = results.get(2);
+            assertEquals("integrated-gradients(steps=4)", pixels.method());
+            assertEquals("integrated-gradients(steps=4,resolution=patch)", patches.method());
+            assertEquals(16, pixels.height());
+            assertEquals(16, pixels.width());
+            assertEquals(256, pixels.heatmap().length);
+            assertEquals(4, patches.height());
+            assertEquals(256, pixels.segmentation().labeled());
+            float[] sums = new float[16];
+            for (int y = 0; y < 16; y++) {
+                for (int x = 0; x < 16; x++) {
+                    sums[(y / 4) * 4 + x / 4] += pixels.heatmap()[y * 16 + x];
+                }
+            }
+            assertArrayEquals(patches.heatmap(), sums, 1e-5f);
+            assertNotNull(pixels.positive());
         }
     }
 }
