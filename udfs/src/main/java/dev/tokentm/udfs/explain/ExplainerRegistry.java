@@ -24,6 +24,9 @@ public final class ExplainerRegistry {
         register("attcat", a -> new AttCat());
         register("grad-sam", a -> new GradSam());
         register("integrated-gradients", IntegratedGradients::of);
+        register("gradcam", a -> new GradCam());
+        register("partial-lrp", a -> new PartialLrp());
+        register("full-lrp", a -> new FullLrp());
     }
 
     private ExplainerRegistry() {}

@@ -20,15 +20,25 @@ final class PatchEmbedding {
      * @return {@code [B, C, H, W]}, in the gradient's manager
      */
     static NDArray pixelGradient(VisionTransformer model, NDArray tokenGradient) {
-        VitConfig c = model.config();
-        long batch = tokenGradient.getShape().get(0);
+        return transposed(model.config(), tokenGradient, model.parameters().get("patch_embed.proj.weight"));
+    }
+
+    /**
+     * The transposed patch convolution: each patch's {@code [D]} vector times the kernel {@code [D,
+     * C, p, p]}, laid out as pixels. Patches do not overlap (stride = kernel), so this is one matrix
+     * product.
+     *
+     * @param perPatch {@code [B, P, D]}
+     * @return {@code [B, C, H, W]}, in {@code perPatch}'s manager
+     */
+    static NDArray transposed(VitConfig c, NDArray perPatch, NDArray kernel) {
+        long batch = perPatch.getShape().get(0);
         int p = c.patchSize();
         int g = c.gridSize();
-        NDArray weight =
-                model.parameters().get("patch_embed.proj.weight").reshape(c.embedDim(), (long) c.channels() * p * p);
-        weight.attach(tokenGradient.getManager()); // a view; not the weights' manager
-        NDArray perPatch = tokenGradient.matMul(weight); // [B, P, C*p*p]
-        return perPatch.reshape(batch, g, g, c.channels(), p, p)
+        NDArray weight = kernel.reshape(c.embedDim(), (long) c.channels() * p * p);
+        weight.attach(perPatch.getManager()); // a view; not the kernel's manager
+        NDArray pixels = perPatch.matMul(weight); // [B, P, C*p*p]
+        return pixels.reshape(batch, g, g, c.channels(), p, p)
                 .transpose(0, 3, 1, 4, 2, 5)
                 .reshape(batch, c.channels(), (long) g * p, (long) g * p);
     }

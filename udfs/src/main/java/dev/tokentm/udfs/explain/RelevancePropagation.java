@@ -22,11 +22,13 @@ import java.util.List;
  * gradient. The rules, per layer:
  * <ul>
  *   <li>Linear, LRP-αβ with α=1, β=0 : inputs and weights split by sign,
- *       {@code R_in = x⁺ ⊙ (S W⁺) + x⁻ ⊙ (S W⁻)} with {@code S = R / (x⁺W⁺ᵀ + x⁻W⁻ᵀ)};</li>
+ *       {@code R_in = x⁺ ⊙ (S⁺ W⁺) + x⁻ ⊙ (S⁻ W⁻)}; {@link Rules#BALANCED} normalizes both parts by
+ *       their joint sum, {@code S⁺ = S⁻ = R / (x⁺W⁺ᵀ + x⁻W⁻ᵀ)}, {@link Rules#ORIGINAL} each by its own,
+ *       {@code S⁺ = R / x⁺W⁺ᵀ}, {@code S⁻ = R / x⁻W⁻ᵀ};</li>
  *   <li>matrix products of two inputs (q·kᵀ and A·v), the z-rule on both inputs, each half
  *       of it: {@code R_a = a ⊙ ∂(S·ab)/∂a / 2};</li>
- *   <li>residual additions: the z-rule, then each branch rescaled so the two share the incoming
- *       relevance in proportion to their absolute sums;</li>
+ *   <li>residual additions: the z-rule; {@link Rules#BALANCED} then rescales both branches so they
+ *       share the incoming relevance in proportion to their absolute sums;</li>
  *   <li>LayerNorm, GELU and softmax pass relevance through unchanged.</li>
  * </ul>
  * Sums that normalize are per image, so a batch gives the per-image results.
@@ -35,13 +37,41 @@ final class RelevancePropagation {
 
     private static final double STABILIZER = 1e-9;
 
+    /** Chefer et al.'s two rule sets. */
+    enum Rules {
+        /** {@code layers_ours.py}, behind Transformer Attribution ({@code ViT_LRP.py}). */
+        BALANCED,
+        /** {@code layers_lrp.py}, behind partial and full LRP ({@code ViT_orig_LRP.py}). */
+        ORIGINAL
+    }
+
+    /**
+     * What a propagation yields.
+     *
+     * @param attention the relevance of each propagated block's attention probabilities, {@code [B,
+     *     H, N, N]}, in forward order
+     * @param tokens the relevance of the first propagated block's input tokens {@code [B, N, D]}, or
+     *     null when not asked for
+     */
+    record Relevance(List<NDArray> attention, NDArray tokens) {}
+
     private RelevancePropagation() {}
 
     /**
-     * The relevance of every block's attention probabilities, {@code [B, H, N, N]} each, in
-     * forward order, for the trace's target classes.
+     * The relevance of every block's attention probabilities under the {@link Rules#BALANCED}
+     * rules, for the trace's target classes.
      */
     static List<NDArray> attentionRelevance(VisionTransformer model, VitTrace trace, NDManager manager) {
+        return propagate(model, trace, manager, Rules.BALANCED, 0, false).attention();
+    }
+
+    /**
+     * Propagates relevance from the trace's target classes back through blocks {@code depth-1} down
+     * to {@code first}; with {@code toTokens} on through the first block's attention inputs to its
+     * input tokens.
+     */
+    static Relevance propagate(
+            VisionTransformer model, VitTrace trace, NDManager manager, Rules rules, int first, boolean toTokens) {
         VitConfig config = model.config();
         VitParameters weights = model.parameters();
         int depth = config.depth();
@@ -49,37 +79,38 @@ final class RelevancePropagation {
 
         NDArray lastOutput = trace.block(depth - 1).output();
         NDArray normed = model.finalNorm(lastOutput);
-        NDArray relevance = headRelevance(weights, config, normed, trace.targets(), manager);
+        NDArray relevance = headRelevance(weights, config, normed, trace.targets(), manager, rules);
 
         List<NDArray> attentionRelevance = new ArrayList<>();
-        for (int i = depth - 1; i >= 0; i--) {
+        for (int i = depth - 1; i >= first; i--) {
             BlockActivations a = model.activations(i, trace.block(i).input());
             String p = "blocks." + i + ".";
             // x_out = x_mid + mlp(norm2(x_mid))
-            NDArray[] afterMlp = residual(a.attentionResidual(), a.mlpOutput(), relevance, batch);
-            NDArray mlp = linear(afterMlp[1], a.hidden(), weights.get(p + "mlp.fc2.weight"));
-            mlp = linear(mlp, a.norm2(), weights.get(p + "mlp.fc1.weight"));
+            NDArray[] afterMlp = residual(a.attentionResidual(), a.mlpOutput(), relevance, batch, rules);
+            NDArray mlp = linear(afterMlp[1], a.hidden(), weights.get(p + "mlp.fc2.weight"), rules);
+            mlp = linear(mlp, a.norm2(), weights.get(p + "mlp.fc1.weight"), rules);
             relevance = afterMlp[0].add(mlp);
             // x_mid = x_in + proj(A v)
-            NDArray[] afterAttention = residual(a.input(), a.attentionOutput(), relevance, batch);
-            NDArray mixed = linear(afterAttention[1], a.mixed(), weights.get(p + "attn.proj.weight"));
+            NDArray[] afterAttention = residual(a.input(), a.attentionOutput(), relevance, batch, rules);
+            NDArray mixed = linear(afterAttention[1], a.mixed(), weights.get(p + "attn.proj.weight"), rules);
             NDArray perHead = splitHeads(mixed, config);
             NDArray[] av = product(a.attention(), a.v(), perHead);
             attentionRelevance.add(av[0]);
-            if (i == 0) {
+            if (i == first && !toTokens) {
+                relevance = null;
                 break;
             }
             NDArray[] qk = product(a.q(), a.k().transpose(0, 1, 3, 2), av[0]);
             NDArray qkv = mergeQkv(qk[0], qk[1].transpose(0, 1, 3, 2), av[1]);
-            relevance = afterAttention[0].add(linear(qkv, a.norm1(), weights.get(p + "attn.qkv.weight")));
+            relevance = afterAttention[0].add(linear(qkv, a.norm1(), weights.get(p + "attn.qkv.weight"), rules));
         }
         Collections.reverse(attentionRelevance);
-        return attentionRelevance;
+        return new Relevance(attentionRelevance, relevance);
     }
 
     /** Relevance of the tokens after the final norm, from the one-hot target through the head(s). */
     private static NDArray headRelevance(
-            VitParameters weights, VitConfig config, NDArray normed, int[] targets, NDManager manager) {
+            VitParameters weights, VitConfig config, NDArray normed, int[] targets, NDManager manager, Rules rules) {
         long batch = normed.getShape().get(0);
         NDArray target = TargetClasses.oneHot(manager, targets, config.numClasses(), normed);
         // DeiT averages its two heads; each then carries half the target's relevance.
@@ -91,7 +122,7 @@ final class RelevancePropagation {
         String[] names = {"head.weight", "head_dist.weight"};
         for (int t = 0; t < heads; t++) {
             NDArray x = normed.get(":, " + t + ", :");
-            NDArray r = linear(target, x, weights.get(names[t]));
+            NDArray r = linear(target, x, weights.get(names[t]), rules);
             // Selecting the token: z-rule through the index selection.
             tokens.add(x.mul(safeDivide(r, x)).expandDims(1));
         }
@@ -101,7 +132,7 @@ final class RelevancePropagation {
     }
 
     /** LRP-αβ with α=1, β=0 for {@code y = x Wᵀ (+ b)}; relevance {@code r} of y to x. */
-    static NDArray linear(NDArray r, NDArray x, NDArray weight) {
+    static NDArray linear(NDArray r, NDArray x, NDArray weight, Rules rules) {
         // Results of operations on the weight belong to the weights' manager, so they are moved
         // out; clip() is avoided because it leaves two scalars behind in that manager.
         NDArray zero = r.getManager().zeros(new Shape(), weight.getDataType(), weight.getDevice());
@@ -111,8 +142,13 @@ final class RelevancePropagation {
         wNeg.attach(r.getManager());
         NDArray xPos = x.clip(0, Float.MAX_VALUE);
         NDArray xNeg = x.clip(-Float.MAX_VALUE, 0);
-        NDArray z = xPos.matMul(wPos.transpose()).add(xNeg.matMul(wNeg.transpose()));
-        NDArray s = safeDivide(r, z);
+        NDArray zPos = xPos.matMul(wPos.transpose());
+        NDArray zNeg = xNeg.matMul(wNeg.transpose());
+        if (rules == Rules.ORIGINAL) {
+            return xPos.mul(safeDivide(r, zPos).matMul(wPos))
+                    .add(xNeg.mul(safeDivide(r, zNeg).matMul(wNeg)));
+        }
+        NDArray s = safeDivide(r, zPos.add(zNeg));
         return xPos.mul(s.matMul(wPos)).add(xNeg.mul(s.matMul(wNeg)));
     }
 
@@ -124,11 +160,17 @@ final class RelevancePropagation {
         return new NDArray[] {ra, rb};
     }
 
-    /** Residual {@code z = x1 + x2}: z-rule, then both branches rescaled to share R by |sum|. */
-    static NDArray[] residual(NDArray x1, NDArray x2, NDArray r, long batch) {
+    /**
+     * Residual {@code z = x1 + x2}: z-rule; under {@link Rules#BALANCED} both branches are then
+     * rescaled to share R by |sum|.
+     */
+    static NDArray[] residual(NDArray x1, NDArray x2, NDArray r, long batch, Rules rules) {
         NDArray s = safeDivide(r, x1.add(x2));
         NDArray a = x1.mul(s);
         NDArray b = x2.mul(s);
+        if (rules == Rules.ORIGINAL) {
+            return new NDArray[] {a, b};
+        }
         NDArray aSum = perImageSum(a, batch);
         NDArray bSum = perImageSum(b, batch);
         NDArray total = perImageSum(r, batch);

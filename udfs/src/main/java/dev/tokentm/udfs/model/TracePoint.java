@@ -7,6 +7,8 @@ package dev.tokentm.udfs.model;
 public enum TracePoint {
     /** Tokens entering the block, {@code [B,N,D]}; for block 0, the embedded input tokens. */
     BLOCK_INPUT(true),
+    /** The first LayerNorm's output, {@code norm1(x)}, what attention reads, {@code [B,N,D]}. */
+    ATTENTION_NORM(true),
     /** Softmax attention probabilities of every head, {@code [B,H,N,N]} (row = query). */
     ATTENTION(true),
     /**

@@ -256,7 +256,7 @@ public final class VisionTransformer implements AutoCloseable {
         long heads = config.numHeads();
         long hd = config.headDim();
 
-        NDArray norm1 = layerNorm(x, p + "norm1", conservative);
+        NDArray norm1 = hook.onTensor(i, TracePoint.ATTENTION_NORM, layerNorm(x, p + "norm1", conservative));
         NDArray qkv = linear(norm1, p + "attn.qkv").reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4);
         NDArray q = qkv.get(0);
         NDArray k = qkv.get(1);

@@ -160,7 +160,10 @@ class ExplainersTest {
                         "lrp",
                         "attcat",
                         "grad-sam",
-                        "integrated-gradients"),
+                        "integrated-gradients",
+                        "gradcam",
+                        "partial-lrp",
+                        "full-lrp"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));

@@ -53,6 +53,25 @@ class ReferenceExplainersTest {
     }
 
     @Test
+    void gradCam() {
+        checkSurvey(new GradCam(), "gradcam_ln", 1e-4);
+    }
+
+    @Test
+    void partialLrp() {
+        checkSurvey(new PartialLrp(), "partial_lrp", 1e-3);
+    }
+
+    @Test
+    void fullLrp() {
+        checkSurvey(new FullLrp(), "full_lrp", 2e-2);
+        NDArray pixels =
+                new FullLrp().explain(reference.model(), reference.expected("images"), TargetClasses.predicted());
+        NDArray patches = PatchEmbedding.patchSums(pixels, reference.model().config());
+        assertClose(patches.reshape(4, 16), reference.survey("full_lrp_patches"), 2e-2, "full-lrp patch sums");
+    }
+
+    @Test
     void rawAttention() {
         check(new RawAttention(), "raw_attention", 1e-4);
     }
