@@ -27,6 +27,8 @@ public final class ExplainerRegistry {
         register("gradcam", a -> new GradCam());
         register("partial-lrp", a -> new PartialLrp());
         register("full-lrp", a -> new FullLrp());
+        register("bt-h", a -> BeyondIntuition.of(BeyondIntuition.Perception.HEAD, a));
+        register("bt-t", a -> BeyondIntuition.of(BeyondIntuition.Perception.TOKEN, a));
     }
 
     private ExplainerRegistry() {}

@@ -1,16 +1,11 @@
 package dev.tokentm.udfs.explain;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
-import dev.tokentm.udfs.model.VitTrace;
 import java.util.List;
 
 /**
@@ -82,34 +77,11 @@ public record IntegratedGradients(int steps, int maxBatch, boolean pixels) imple
         VitConfig config = model.config();
         NDArray x = context.images();
         int[] classes = context.targets();
-        int batch = classes.length;
-        int prefix = config.numPrefixTokens();
-        long patches = config.numPatches();
         try (NDManager scope = context.manager().newSubManager()) {
             scope.tempAttachAll(x);
-            NDArray gradientSum = scope.zeros(new Shape(batch, patches, config.embedDim()), x.getDataType());
-            int perPass = Math.max(1, maxBatch / batch);
-            for (int first = 1; first <= steps; first += perPass) {
-                int last = Math.min(steps, first + perPass - 1);
-                NDList scaled = new NDList();
-                int[] tiled = new int[(last - first + 1) * batch];
-                for (int k = first; k <= last; k++) {
-                    scaled.add(x.mul(scope.create((float) k / steps).toType(x.getDataType(), false)));
-                    System.arraycopy(classes, 0, tiled, (k - first) * batch, batch);
-                }
-                TraceRequest request = TraceRequest.reading(TracePoint.BLOCK_INPUT)
-                        .andGradientsAt(TracePoint.BLOCK_INPUT)
-                        .forTargets(TargetClasses.of(tiled));
-                try (VitTrace trace = model.trace(NDArrays.concat(scaled, 0), request)) {
-                    NDArray tokens = trace.block(0)
-                            .gradient(TracePoint.BLOCK_INPUT)
-                            .get(":, " + prefix + ":, :")
-                            .reshape(last - first + 1, batch, patches, config.embedDim())
-                            .sum(new int[] {0});
-                    tokens.attach(scope);
-                    gradientSum = gradientSum.add(tokens);
-                }
-            }
+            NDArray tokens = ScaledPasses.gradientSum(
+                    model, x, classes, ScaledPasses.rightRiemann(steps), maxBatch, TracePoint.BLOCK_INPUT, 0, scope);
+            NDArray gradientSum = tokens.get(":, " + config.numPrefixTokens() + ":, :");
             NDArray attribution = x.mul(PatchEmbedding.pixelGradient(model, gradientSum.div(steps)))
                     .sum(new int[] {1});
             NDArray map = pixels ? attribution : PatchEmbedding.patchSums(attribution, config);

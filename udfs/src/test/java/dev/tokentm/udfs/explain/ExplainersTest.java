@@ -163,7 +163,9 @@ class ExplainersTest {
                         "integrated-gradients",
                         "gradcam",
                         "partial-lrp",
-                        "full-lrp"),
+                        "full-lrp",
+                        "bt-h",
+                        "bt-t"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));

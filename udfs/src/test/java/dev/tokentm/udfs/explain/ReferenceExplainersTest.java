@@ -1,9 +1,11 @@
 package dev.tokentm.udfs.explain;
 
 import static dev.tokentm.udfs.testing.Compare.assertClose;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import dev.tokentm.udfs.model.TargetClasses;
+import dev.tokentm.udfs.testing.Compare;
 import dev.tokentm.udfs.testing.ReferenceData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +71,20 @@ class ReferenceExplainersTest {
                 new FullLrp().explain(reference.model(), reference.expected("images"), TargetClasses.predicted());
         NDArray patches = PatchEmbedding.patchSums(pixels, reference.model().config());
         assertClose(patches.reshape(4, 16), reference.survey("full_lrp_patches"), 2e-2, "full-lrp patch sums");
+    }
+
+    @Test
+    void beyondIntuition() {
+        // The authors' first blocks (3 and 6) exceed this model's depth 3: every block is aggregated.
+        checkSurvey(ExplainerRegistry.get("bt-h"), "bt_h", 1e-4);
+        checkSurvey(ExplainerRegistry.get("bt-t"), "bt_t", 1e-4);
+        checkSurvey(ExplainerRegistry.get("bt-h(first-block=0)"), "bt_h_start0", 1e-4);
+        checkSurvey(ExplainerRegistry.get("bt-t(first-block=0,steps=20)"), "bt_t_start0", 1e-4);
+        NDArray fromBlock1 = ExplainerRegistry.get("bt-h(first-block=1)")
+                .explain(reference.model(), reference.expected("images"), TargetClasses.predicted());
+        assertTrue(
+                Compare.relativeL2(fromBlock1.reshape(4, 16), reference.survey("bt_h")) > 1e-3,
+                "skipping block 0 changed nothing");
     }
 
     @Test
