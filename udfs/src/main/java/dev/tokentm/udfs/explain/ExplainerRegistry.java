@@ -29,6 +29,7 @@ public final class ExplainerRegistry {
         register("full-lrp", a -> new FullLrp());
         register("bt-h", a -> BeyondIntuition.of(BeyondIntuition.Perception.HEAD, a));
         register("bt-t", a -> BeyondIntuition.of(BeyondIntuition.Perception.TOKEN, a));
+        register("attention-flow", a -> new AttentionFlow());
     }
 
     private ExplainerRegistry() {}

@@ -123,7 +123,8 @@ class ExplainersTest {
             NDArray a = e.explain(model, images, TargetClasses.of(0, 0, 0));
             NDArray b = e.explain(model, images, TargetClasses.of(1, 1, 1));
             double diff = Compare.relativeL2(a, b);
-            boolean classAgnostic = name.equals("raw-attention") || name.equals("rollout");
+            boolean classAgnostic =
+                    name.equals("raw-attention") || name.equals("rollout") || name.equals("attention-flow");
             assertTrue(classAgnostic ? diff == 0 : diff > 1e-6, name + ": difference between classes " + diff);
         }
     }
@@ -165,7 +166,8 @@ class ExplainersTest {
                         "partial-lrp",
                         "full-lrp",
                         "bt-h",
-                        "bt-t"),
+                        "bt-t",
+                        "attention-flow"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));

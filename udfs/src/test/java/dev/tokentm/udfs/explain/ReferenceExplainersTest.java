@@ -88,6 +88,11 @@ class ReferenceExplainersTest {
     }
 
     @Test
+    void attentionFlow() {
+        checkSurvey(new AttentionFlow(), "attention_flow", 1e-4);
+    }
+
+    @Test
     void rawAttention() {
         check(new RawAttention(), "raw_attention", 1e-4);
     }
