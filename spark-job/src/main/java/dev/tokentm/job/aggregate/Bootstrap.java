@@ -1,6 +1,6 @@
 package dev.tokentm.job.aggregate;
 
-import dev.tokentm.udfs.metrics.Seeds;
+import dev.tokentm.udfs.random.Seeds;
 import dev.tokentm.udfs.table.ImageTable;
 import java.io.Serializable;
 import java.util.Arrays;

@@ -30,6 +30,7 @@ public final class ExplainerRegistry {
         register("bt-h", a -> BeyondIntuition.of(BeyondIntuition.Perception.HEAD, a));
         register("bt-t", a -> BeyondIntuition.of(BeyondIntuition.Perception.TOKEN, a));
         register("attention-flow", a -> new AttentionFlow());
+        register("shapley", Shapley::of);
     }
 
     private ExplainerRegistry() {}

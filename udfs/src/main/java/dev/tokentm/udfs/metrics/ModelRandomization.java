@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
 import dev.tokentm.udfs.model.VitParameters;
+import dev.tokentm.udfs.random.Seeds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

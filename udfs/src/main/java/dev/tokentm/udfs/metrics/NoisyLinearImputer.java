@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import dev.tokentm.udfs.random.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tokentm.udfs.model.Preprocessing;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
+import dev.tokentm.udfs.random.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 

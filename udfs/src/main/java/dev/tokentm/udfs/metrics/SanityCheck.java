@@ -7,6 +7,7 @@ import dev.tokentm.udfs.explain.ExplainContext;
 import dev.tokentm.udfs.explain.Explainer;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.VisionTransformer;
+import dev.tokentm.udfs.random.Seeds;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;

@@ -6,7 +6,7 @@ import dev.tokentm.udfs.image.InputTransform;
 import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.io.StorageUnavailableException;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
-import dev.tokentm.udfs.metrics.Seeds;
+import dev.tokentm.udfs.random.Seeds;
 import dev.tokentm.udfs.table.ImageTable;
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -52,6 +52,11 @@ public final class ReferenceData implements AutoCloseable {
         return loaded.model();
     }
 
+    /** The manager holding the reference arrays; closed with this. */
+    public NDManager manager() {
+        return manager;
+    }
+
     /** One expected array by its name in expected.safetensors. */
     public NDArray expected(String name) {
         NDArray a = expected.get(name);

@@ -1,4 +1,4 @@
-package dev.tokentm.udfs.metrics;
+package dev.tokentm.udfs.random;
 
 import java.nio.charset.StandardCharsets;
 
