@@ -31,6 +31,7 @@ public final class ExplainerRegistry {
         register("bt-t", a -> BeyondIntuition.of(BeyondIntuition.Perception.TOKEN, a));
         register("attention-flow", a -> new AttentionFlow());
         register("shapley", Shapley::of);
+        register("atman", AtMan::of);
     }
 
     private ExplainerRegistry() {}

@@ -9,6 +9,11 @@ public enum TracePoint {
     BLOCK_INPUT(true),
     /** The first LayerNorm's output, {@code norm1(x)}, what attention reads, {@code [B,N,D]}. */
     ATTENTION_NORM(true),
+    /**
+     * Attention scores before the softmax, {@code q·kᵀ/√d}, {@code [B,H,N,N]}; a hook that scales
+     * a key's column here suppresses attention to that token (AtMan).
+     */
+    ATTENTION_SCORES(true),
     /** Softmax attention probabilities of every head, {@code [B,H,N,N]} (row = query). */
     ATTENTION(true),
     /**

@@ -261,7 +261,10 @@ public final class VisionTransformer implements AutoCloseable {
         NDArray q = qkv.get(0);
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
-        NDArray scores = q.mul(scalarLike(q, 1.0 / Math.sqrt(hd))).matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = hook.onTensor(
+                i,
+                TracePoint.ATTENTION_SCORES,
+                q.mul(scalarLike(q, 1.0 / Math.sqrt(hd))).matMul(k.transpose(0, 1, 3, 2)));
         NDArray attention = hook.onTensor(i, TracePoint.ATTENTION, scores.softmax(-1));
         if (hook.wants(TracePoint.VALUE_PROJECTION)) {
             NDArray values = v.transpose(0, 2, 1, 3).reshape(b, n, d);

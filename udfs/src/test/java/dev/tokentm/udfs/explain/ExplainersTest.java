@@ -174,7 +174,8 @@ class ExplainersTest {
                         "bt-h",
                         "bt-t",
                         "attention-flow",
-                        "shapley"),
+                        "shapley",
+                        "atman"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));
