@@ -1,6 +1,6 @@
 package dev.tokentm.job.report;
 
-import dev.tokentm.udfs.metrics.BilinearUpsampler;
+import dev.tokentm.udfs.image.BilinearUpsampler;
 import java.awt.AlphaComposite;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

@@ -32,6 +32,7 @@ public final class ExplainerRegistry {
         register("attention-flow", a -> new AttentionFlow());
         register("shapley", Shapley::of);
         register("atman", AtMan::of);
+        register("vit-cx", VitCx::of);
     }
 
     private ExplainerRegistry() {}

@@ -1,5 +1,7 @@
 package dev.tokentm.udfs.metrics;
 
+import dev.tokentm.udfs.image.BilinearUpsampler;
+
 /**
  * The segmentation (localization) test of Chefer et al. (CVPR 2021, public code
  * {@code imagenet_seg_eval.py}): the heatmap is upsampled bilinearly to the mask's size, min-max

@@ -175,7 +175,8 @@ class ExplainersTest {
                         "bt-t",
                         "attention-flow",
                         "shapley",
-                        "atman"),
+                        "atman",
+                        "vit-cx"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));

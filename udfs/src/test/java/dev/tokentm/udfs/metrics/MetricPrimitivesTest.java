@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tokentm.udfs.image.BilinearUpsampler;
 import org.junit.jupiter.api.Test;
 
 /** Upsampling, average precision and pixel order against hand-computed values. */
@@ -19,6 +20,25 @@ class MetricPrimitivesTest {
             2.0, 2.25, 2.75, 3.0
         };
         assertArrayEquals(expected, BilinearUpsampler.resize(new float[] {0, 1, 2, 3}, 2, 2, 4, 4), 1e-12);
+    }
+
+    @Test
+    void bilinearWeightsResizeAsTheMapResize() {
+        float[] map = {0, 1, 2, 3, 5, 8};
+        double[] rows = BilinearUpsampler.weights(2, 5); // [5, 2]
+        double[] cols = BilinearUpsampler.weights(3, 4); // [4, 3]
+        double[] expected = BilinearUpsampler.resize(map, 2, 3, 5, 4);
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 4; x++) {
+                double v = 0;
+                for (int i = 0; i < 2; i++) {
+                    for (int j = 0; j < 3; j++) {
+                        v += rows[y * 2 + i] * map[i * 3 + j] * cols[x * 3 + j];
+                    }
+                }
+                assertEquals(expected[y * 4 + x], v, 1e-12);
+            }
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.tokentm.udfs.metrics;
+package dev.tokentm.udfs.image;
 
 /**
  * Bilinear resizing of a heatmap exactly as PyTorch's {@code F.interpolate(mode="bilinear",
@@ -37,6 +37,23 @@ public final class BilinearUpsampler {
             }
         }
         return out;
+    }
+
+    /**
+     * The same resizing along one axis as a matrix, {@code [out, in]} row-major: {@code y = W x}
+     * resizes a column; {@code W F Wᵀ} a square map.
+     */
+    public static double[] weights(int in, int out) {
+        int[] lo = new int[out];
+        int[] hi = new int[out];
+        double[] weight = new double[out];
+        axis(in, out, lo, hi, weight);
+        double[] w = new double[out * in];
+        for (int d = 0; d < out; d++) {
+            w[d * in + lo[d]] += 1 - weight[d];
+            w[d * in + hi[d]] += weight[d];
+        }
+        return w;
     }
 
     private static void axis(int in, int out, int[] lo, int[] hi, double[] weight) {
