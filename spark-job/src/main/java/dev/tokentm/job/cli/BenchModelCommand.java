@@ -9,6 +9,7 @@ import dev.tokentm.udfs.checkpoint.ModelLoader;
 import dev.tokentm.udfs.explain.Explainer;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.explain.MethodSpec;
+import dev.tokentm.udfs.model.PassCount;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.TraceRequest;
@@ -64,6 +65,12 @@ public final class BenchModelCommand implements Callable<Integer> {
             description = "Method specs to time against one forward+backward, comma-separated, e.g. "
                     + "'gae,integrated-gradients(steps=16)' (default: every registered method).")
     List<String> methods;
+
+    @Option(
+            names = "--method-batch",
+            defaultValue = "8",
+            description = "Images per batch when timing the methods. Default: ${DEFAULT-VALUE}.")
+    int methodBatch;
 
     @Option(
             names = "--matmul-size",
@@ -129,14 +136,15 @@ public final class BenchModelCommand implements Callable<Integer> {
                         forward / traced);
                 images.close();
             }
-            printMethodCosts(out, vit, manager, batchSizes.get(batchSizes.size() - 1));
+            printMethodCosts(out, vit, manager, methodBatch);
         }
         return 0;
     }
 
     /**
-     * Each explainer's time for one batch (its own forward and backward passes included) as a
-     * multiple of one forward+backward pass that records only the attention gradients.
+     * Each explainer's cost per image on one batch: the forward and backward passes it runs (its own
+     * and the shared trace it reads, counted by the model), its time, and that time as a multiple of
+     * one forward+backward pass recording the attention gradients.
      */
     private void printMethodCosts(PrintStream out, VisionTransformer vit, NDManager manager, int batch) {
         VitConfig c = vit.config();
@@ -146,25 +154,37 @@ public final class BenchModelCommand implements Callable<Integer> {
                 EnumSet.of(TracePoint.ATTENTION), EnumSet.of(TracePoint.ATTENTION), TargetClasses.predicted());
         double baseline = 1.0
                 / Throughput.imagesPerSecond(
-                        1, seconds, () -> vit.trace(images, minimal).close());
+                        batch, seconds, () -> vit.trace(images, minimal).close());
         out.printf(
                 Locale.ROOT,
-                "%nexplainer cost at batch %d (forward+backward with attention gradients: %.1f ms)%n",
+                "%nexplainer cost per image at batch %d (forward+backward with attention gradients: %.2f ms/image)%n",
                 batch,
                 1e3 * baseline);
-        out.printf(Locale.ROOT, "%-24s %12s %22s%n", "method", "ms/batch", "x forward+backward");
-        double shared = 1.0
-                / Throughput.imagesPerSecond(
-                        1, seconds, () -> vit.trace(images, TraceRequest.withGradients(TargetClasses.predicted()))
-                                .close());
-        out.printf(Locale.ROOT, "%-24s %12.1f %21.2fx%n", "(shared full trace)", 1e3 * shared, shared / baseline);
+        out.printf(
+                Locale.ROOT,
+                "%-32s %10s %10s %12s %20s%n",
+                "method",
+                "forwards",
+                "backwards",
+                "ms/image",
+                "x forward+backward");
         for (String name : names) {
             Explainer explainer = ExplainerRegistry.get(name);
-            double perBatch = 1.0
-                    / Throughput.imagesPerSecond(1, seconds, () -> explainer
+            PassCount before = vit.passes();
+            explainer.explain(vit, images, TargetClasses.predicted()).close();
+            PassCount passes = vit.passes().since(before);
+            double perImage = 1.0
+                    / Throughput.imagesPerSecond(batch, seconds, () -> explainer
                             .explain(vit, images, TargetClasses.predicted())
                             .close());
-            out.printf(Locale.ROOT, "%-24s %12.1f %21.2fx%n", name, 1e3 * perBatch, perBatch / baseline);
+            out.printf(
+                    Locale.ROOT,
+                    "%-32s %10.1f %10.1f %12.2f %19.2fx%n",
+                    explainer.name(),
+                    (double) passes.forward() / batch,
+                    (double) passes.backward() / batch,
+                    1e3 * perImage,
+                    perImage / baseline);
         }
         images.close();
     }

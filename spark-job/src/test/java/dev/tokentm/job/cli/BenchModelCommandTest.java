@@ -28,7 +28,11 @@ class BenchModelCommandTest {
                             "--seconds",
                             "0.05",
                             "--matmul-size",
-                            "128");
+                            "128",
+                            "--method-batch",
+                            "2",
+                            "--methods",
+                            String.join(",", methods()));
         } finally {
             System.setOut(previous);
         }
@@ -39,10 +43,23 @@ class BenchModelCommandTest {
                 .filter(l -> l.matches("\\s+[14] +[0-9.]+ +[0-9.]+ +[0-9.]+% +[0-9.]+ +[0-9.]+x"))
                 .count();
         assertEquals(2, rows, "one row per batch size:\n" + out);
-        for (String method : dev.tokentm.udfs.explain.ExplainerRegistry.names()) {
+        for (String method : methods()) {
+            String name = java.util.regex.Pattern.quote(dev.tokentm.udfs.explain.ExplainerRegistry.canonical(method));
             assertTrue(
-                    out.lines().anyMatch(l -> l.matches(method + " +[0-9.]+ +[0-9.]+x")),
+                    out.lines().anyMatch(l -> l.matches(name + " +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+x")),
                     method + " cost row:\n" + out);
         }
+        // Passes per image, counted by the model: TokenTM reads one shared forward+backward; IG runs 32
+        // of its own after the forward that resolves the class; AtMan one forward per patch (16).
+        assertTrue(out.lines().anyMatch(l -> l.matches("tokentm +1\\.0 +1\\.0 .*")), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches("integrated-gradients +33\\.0 +32\\.0 .*")), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches("atman +17\\.0 +0\\.0 .*")), out);
+    }
+
+    /** Every registered method; Shapley sampled (enumerating 16 patches is 65,536 passes per image). */
+    private static java.util.List<String> methods() {
+        return dev.tokentm.udfs.explain.ExplainerRegistry.names().stream()
+                .map(n -> n.equals("shapley") ? "shapley(exact=false,samples=16)" : n)
+                .toList();
     }
 }

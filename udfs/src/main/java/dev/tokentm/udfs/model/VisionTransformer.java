@@ -13,13 +13,14 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import dev.tokentm.udfs.runtime.DjlRuntime;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A Vision Transformer written with DJL NDArray operations, computing what timm's
  * {@code VisionTransformer} computes (pre-norm blocks, exact GELU, [CLS] pooling, DeiT's
  * distillation head averaged in at inference), with every block's tensors open to a
- * {@link ForwardHook}. Immutable and safe to share between threads: each call works in its own
- * NDManager scope.
+ * {@link ForwardHook}. Its weights never change and it is safe to share between threads: each call
+ * works in its own NDManager scope; it counts the images it passes ({@link #passes}).
  */
 public final class VisionTransformer implements AutoCloseable {
 
@@ -30,6 +31,8 @@ public final class VisionTransformer implements AutoCloseable {
     private final VitConfig config;
     private final VitParameters parameters;
     private final NDManager manager;
+    private final LongAdder forwardImages = new LongAdder();
+    private final LongAdder backwardImages = new LongAdder();
 
     /**
      * @param parameters the weights; they become owned by this model, which closes
@@ -64,6 +67,11 @@ public final class VisionTransformer implements AutoCloseable {
     /** The weights' data type; inputs are converted to it. */
     public DataType dataType() {
         return parameters.get("cls_token").getDataType();
+    }
+
+    /** The images this model has passed forward and backward so far (for cost measurements). */
+    public PassCount passes() {
+        return new PassCount(forwardImages.sum(), backwardImages.sum());
     }
 
     /** An independent copy of this model in another data type (float64 for gradient checks). */
@@ -149,6 +157,7 @@ public final class VisionTransformer implements AutoCloseable {
                                 graph, targets, liveLogits.getShape().get(1), liveLogits))
                         .sum();
                 autograd.backward(score);
+                backwardImages.add(liveLogits.getShape().get(0));
                 logits = liveLogits.stopGradient();
                 logits.attach(traceManager);
             }
@@ -177,6 +186,7 @@ public final class VisionTransformer implements AutoCloseable {
     private NDArray run(
             NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, boolean conservative) {
         checkInput(images);
+        forwardImages.add(images.getShape().get(0));
         NDArray x = images.toDevice(device(), true);
         x.attach(scope);
         if (x.getDataType() != dataType()) {
