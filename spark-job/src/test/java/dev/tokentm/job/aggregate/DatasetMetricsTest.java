@@ -42,6 +42,7 @@ class DatasetMetricsTest {
                 new float[] {1f},
                 1,
                 1,
+                null,
                 positive,
                 negative,
                 positive,

@@ -86,6 +86,7 @@ class MetricsAggregatorTest {
                 new float[] {1f},
                 1,
                 1,
+                null,
                 curve(r, PixelOrder.POSITIVE, label, explained),
                 curve(r, PixelOrder.NEGATIVE, label, explained),
                 curve(r, PixelOrder.POSITIVE, label, explained),

@@ -24,6 +24,7 @@ public final class ExplainContext implements AutoCloseable {
     private final NDManager manager;
     private VitTrace trace;
     private VitTrace valuesTrace;
+    private final java.util.Map<String, double[]> standardErrors = new java.util.HashMap<>();
 
     /**
      * A context whose shared trace records everything, for any explainer.
@@ -106,6 +107,20 @@ public final class ExplainContext implements AutoCloseable {
      */
     public TargetClasses targetClasses() {
         return trace != null ? TargetClasses.of(trace.targets()) : targetClasses;
+    }
+
+    /**
+     * Records a sampled method's stated error: per image, the largest standard error of its heatmap
+     * values.
+     */
+    public void putStandardErrors(String method, double[] perImage) {
+        standardErrors.put(method, perImage.clone());
+    }
+
+    /** What {@link #putStandardErrors} recorded for a method, or null for a method computed exactly. */
+    public double[] standardErrors(String method) {
+        double[] e = standardErrors.get(method);
+        return e == null ? null : e.clone();
     }
 
     @Override

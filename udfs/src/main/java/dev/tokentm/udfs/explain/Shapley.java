@@ -107,8 +107,16 @@ public record Shapley(Boolean exact, int samples, double tolerance, long seed, i
         VitConfig c = context.config();
         Estimate[] estimates = estimate(context.model(), context.images(), context.targets(), context.manager());
         double[] flat = new double[estimates.length * c.numPatches()];
+        double[] largestErrors = new double[estimates.length];
+        boolean sampled = false;
         for (int b = 0; b < estimates.length; b++) {
             System.arraycopy(estimates[b].values(), 0, flat, b * c.numPatches(), c.numPatches());
+            largestErrors[b] =
+                    Arrays.stream(estimates[b].standardErrors()).max().orElse(0);
+            sampled |= estimates[b].permutations() > 0;
+        }
+        if (sampled) {
+            context.putStandardErrors(name(), largestErrors);
         }
         return context.manager()
                 .create(flat, new Shape(estimates.length, c.gridSize(), c.gridSize()))

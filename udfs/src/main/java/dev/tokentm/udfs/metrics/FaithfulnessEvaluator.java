@@ -129,6 +129,7 @@ public final class FaithfulnessEvaluator {
                     long start = System.nanoTime();
                     NDArray heatmaps = explainer.explain(context).toType(DataType.FLOAT32, false);
                     float[] maps = heatmaps.toFloatArray();
+                    double[] errors = context.standardErrors(explainer.name());
                     int height = Math.toIntExact(heatmaps.getShape().get(1));
                     int width = Math.toIntExact(heatmaps.getShape().get(2));
                     int size = height * width;
@@ -162,6 +163,7 @@ public final class FaithfulnessEvaluator {
                                 map,
                                 height,
                                 width,
+                                errors == null ? null : errors[b],
                                 deletion == null ? null : deletion.get(b).first(zeroSteps),
                                 at(negative, b),
                                 at(deletion, b),

@@ -11,6 +11,8 @@ package dev.tokentm.udfs.metrics;
  * @param heatmap the heatmap, row-major {@code height × width}
  * @param height the heatmap's rows: patch rows, or pixel rows for pixel-resolution methods
  * @param width the heatmap's columns
+ * @param heatmapError for sampled methods, the largest standard error of the heatmap's values; null
+ *     where the heatmap is computed exactly
  * @param positive pixels set to 0, most relevant first (MoRF)
  * @param negative pixels set to 0, least relevant first (LeRF)
  * @param deletion RISE's deletion: {@code positive} continued to an all-zero image
@@ -33,6 +35,7 @@ public record ImageResult(
         float[] heatmap,
         int height,
         int width,
+        Double heatmapError,
         PerturbationCurve positive,
         PerturbationCurve negative,
         PerturbationCurve deletion,

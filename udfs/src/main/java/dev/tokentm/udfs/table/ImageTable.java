@@ -45,8 +45,11 @@ public final class ImageTable {
             Source::path);
     public static final OutputColumn<Entry> LABEL =
             identity(InputColumns.LABEL, DataTypes.IntegerType, "the true class; null when unknown", Source::label);
-    public static final OutputColumn<Entry> METHOD =
-            result("method", DataTypes.StringType, "the explainer", ImageResult::method);
+    public static final OutputColumn<Entry> METHOD = result(
+            "method",
+            DataTypes.StringType,
+            "the method's canonical spec: its name and any parameter not at its default, e.g. `bt-h(steps=10)`",
+            ImageResult::method);
     public static final OutputColumn<Entry> TARGET =
             result("target", DataTypes.StringType, "which class is explained: `predicted` or `label`", r -> r.target()
                     .label());
@@ -68,6 +71,11 @@ public final class ImageTable {
             ImageResult::height);
     public static final OutputColumn<Entry> HEATMAP_WIDTH =
             result("heatmap_width", DataTypes.IntegerType, "the heatmap's columns", ImageResult::width);
+    public static final OutputColumn<Entry> HEATMAP_STANDARD_ERROR = result(
+            "heatmap_standard_error",
+            DataTypes.DoubleType,
+            "sampled methods (sampled Shapley): the largest standard error of a heatmap value; null where exact",
+            ImageResult::heatmapError);
     public static final OutputColumn<Entry> FRACTIONS = result(
             "fractions",
             DataTypes.createArrayType(DataTypes.DoubleType, false),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -100,11 +101,16 @@ class FaithfulnessEvaluatorTest {
                     Arrays.asList(new FaithfulnessEvaluator.Mask(object, 16, 16), null);
             List<Explainer> methods = List.of(
                     ExplainerRegistry.get("integrated-gradients(steps=4)"),
-                    ExplainerRegistry.get("integrated-gradients(steps=4,resolution=patch)"));
+                    ExplainerRegistry.get("integrated-gradients(steps=4,resolution=patch)"),
+                    ExplainerRegistry.get("shapley(exact=false,samples=16)"));
             List<ImageResult> results = new FaithfulnessEvaluator(PerturbationProtocol.published())
                     .evaluate(model, raw, new int[] {1, 0}, masks, methods, TargetMode.LABEL);
             ImageResult pixels = results.get(0);
             ImageResult patches = results.get(2);
+            ImageResult sampled = results.get(4);
+            assertEquals("shapley(exact=false,samples=16)", sampled.method());
+            assertTrue(sampled.heatmapError() > 0, "sampled Shapley states its error");
+            assertNull(pixels.heatmapError(), "integrated gradients are computed exactly");
             assertEquals("integrated-gradients(steps=4)", pixels.method());
             assertEquals("integrated-gradients(steps=4,resolution=patch)", patches.method());
             assertEquals(16, pixels.height());
