@@ -36,6 +36,8 @@ import static dev.tokentm.job.aggregate.ImageSums.Mean;
  * @param iouForeground foreground intersection over union, summed over images
  * @param meanIou mean of the two IoUs
  * @param meanAveragePrecision mean of the per-image APs
+ * @param secondsPerImage the method's mean time per image (heatmap, perturbation and segmentation
+ *     tests; the shared forward/backward pass is not included)
  */
 public record DatasetMetrics(
         double images,
@@ -64,7 +66,8 @@ public record DatasetMetrics(
         double iouBackground,
         double iouForeground,
         double meanIou,
-        double meanAveragePrecision) {
+        double meanAveragePrecision,
+        double secondsPerImage) {
 
     /**
      * The metrics of summed quantities.
@@ -103,7 +106,8 @@ public record DatasetMetrics(
                 iouBackground,
                 iouForeground,
                 (iouBackground + iouForeground) / 2,
-                mean(sums, Mean.AVERAGE_PRECISION));
+                mean(sums, Mean.AVERAGE_PRECISION),
+                mean(sums, Mean.SECONDS));
     }
 
     private static double[] accuracy(double[] fractions, double[] sums, Curve c) {

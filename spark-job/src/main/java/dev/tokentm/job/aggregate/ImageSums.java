@@ -55,7 +55,9 @@ public final class ImageSums {
         BLUR_MORF(BLUR_MORF_AUC),
         BLUR_LERF(BLUR_LERF_AUC),
         BLUR(BLUR_SRG),
-        AVERAGE_PRECISION(SEG_AP);
+        AVERAGE_PRECISION(SEG_AP),
+        /** Not a faithfulness measure: the method's time per image. */
+        SECONDS(ImageTable.SECONDS);
 
         private final OutputColumn<ImageTable.Entry> column;
 

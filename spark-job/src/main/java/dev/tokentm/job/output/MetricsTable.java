@@ -231,6 +231,11 @@ public final class MetricsTable {
             Section.SEGMENTATION,
             "mean of the per-image average precisions",
             DatasetMetrics::meanAveragePrecision);
+    public static final MetricColumn SECONDS_PER_IMAGE = value(
+            "seconds_per_image",
+            "the method's mean time per image: heatmap, perturbation and segmentation tests (not a faithfulness"
+                    + " measure)",
+            DatasetMetrics::secondsPerImage);
     public static final MetricColumn FRACTIONS =
             curve("fractions", "perturbation steps: the share of pixels removed, from 0", DatasetMetrics::fractions);
     public static final MetricColumn ACCURACY_POSITIVE = curve(

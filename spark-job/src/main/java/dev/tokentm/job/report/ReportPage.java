@@ -67,7 +67,7 @@ final class ReportPage {
                 + "from their neighbours (ROAD) or blurred; SRG = LeRF &minus; MoRF; deletion and insertion: the "
                 + "explained class's probability (RISE). Segmentation against object masks: pixel accuracy, mIoU, "
                 + "mAP (higher is better). Sanity: whether the maps change when the model's weights are "
-                + "randomized.</p>");
+                + "randomized. s/image: the method's own time per image (heatmap and tests), what it costs.</p>");
         List<Integer> defined = new ArrayList<>();
         for (int i = 0; i < MetricsTable.shown().size(); i++) {
             int column = i;
@@ -89,6 +89,7 @@ final class ReportPage {
         if (!run.sanity().isEmpty()) {
             metricsHeader.append("<th>sanity</th>");
         }
+        metricsHeader.append("<th>s/image</th>");
         line(metricsHeader.append("</tr>").toString());
         for (RunResults.MethodRow m : run.metrics()) {
             StringBuilder row = new StringBuilder("<tr" + (m.method().equals("tokentm") ? " class=\"tokentm\"" : "")
@@ -101,6 +102,9 @@ final class ReportPage {
                 boolean failed = run.failedSanity(m.method());
                 row.append(failed ? "<td class=\"fail\">failed</td>" : "<td>passed</td>");
             }
+            row.append("<td>")
+                    .append(String.format(Locale.ROOT, "%.3f", m.secondsPerImage()))
+                    .append("</td>");
             line(row.append("</tr>").toString());
         }
         line("</table>");

@@ -62,6 +62,7 @@ record RunResults(
             String method,
             String target,
             long images,
+            double secondsPerImage,
             double[] shown,
             Interval[] intervals,
             double[] fractions,
@@ -122,6 +123,9 @@ record RunResults(
                     r.getAs(MetricsTable.METHOD.name()),
                     r.getAs(MetricsTable.TARGET.name()),
                     r.<Long>getAs(MetricsTable.IMAGES.name()),
+                    has(r, MetricsTable.SECONDS_PER_IMAGE.name())
+                            ? r.<Double>getAs(MetricsTable.SECONDS_PER_IMAGE.name())
+                            : Double.NaN,
                     shown,
                     intervals,
                     doubles(r, MetricsTable.FRACTIONS),

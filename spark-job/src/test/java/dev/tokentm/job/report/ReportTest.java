@@ -95,12 +95,13 @@ class ReportTest {
             assertTrue(ids.add(e.id()), "duplicate id " + e.id());
         }
 
-        // One metrics row per method: numbers with their interval's half-width, and the sanity verdict.
+        // One metrics row per method: numbers with their interval's half-width, the sanity verdict, the cost.
         var rows = doc.select("#metrics-table tr");
         assertEquals(1 + METHODS.size(), rows.size());
         var header = rows.get(0).children();
-        assertEquals("sanity", header.last().text());
-        int metrics = header.size() - 4; // method, target, images, ..., sanity
+        assertEquals("sanity", header.get(header.size() - 2).text());
+        assertEquals("s/image", header.last().text());
+        int metrics = header.size() - 5; // method, target, images, ..., sanity, s/image
         assertTrue(metrics >= 9, "zeroing and segmentation metrics: " + header.text());
         for (Element row : rows.subList(1, rows.size())) {
             assertTrue(METHODS.contains(row.child(0).text()), row.text());
@@ -108,8 +109,9 @@ class ReportTest {
             String[] cell = row.child(3).text().split(" ±");
             Double.parseDouble(cell[0]);
             assertTrue(Double.parseDouble(cell[1]) >= 0, row.child(3).text());
-            assertTrue(
-                    List.of("passed", "failed").contains(row.children().last().text()));
+            assertTrue(List.of("passed", "failed")
+                    .contains(row.child(row.childrenSize() - 2).text()));
+            assertTrue(Double.parseDouble(row.children().last().text()) > 0, "seconds per image: " + row.text());
         }
         // Comparisons against TokenTM: a row per other method, a column per metric; the sanity table: every method.
         var comparisons = doc.select("#comparison-table tr");

@@ -76,7 +76,10 @@ public final class VitExplainer extends Transformer {
         modelConfigUrl =
                 new Param<>(this, "modelConfigUrl", "sidecar architecture JSON; empty to read the checkpoint's");
         classNames = new StringArrayParam(this, "classNames", "class names overriding the checkpoint's");
-        methods = new StringArrayParam(this, "methods", "explainers: " + String.join(", ", ExplainerRegistry.names()));
+        methods = new StringArrayParam(
+                this,
+                "methods",
+                "method specs, name(key=value,...), of: " + String.join(", ", ExplainerRegistry.names()));
         targets = new StringArrayParam(this, "targets", "explained class: predicted and/or label");
         batchSize = new IntParam(this, "batchSize", "images per forward/backward pass", ParamValidators.gtEq(1));
         threads =
