@@ -89,8 +89,7 @@ public record AtMan(double suppression, int maxBatch) implements Explainer {
                         factors[r * tokens + prefix + patch] = 1 - suppression;
                         copyClasses[r] = classes[b];
                     }
-                    NDArray scale =
-                            pass.create(factors, new Shape(m, 1, 1, tokens)).toType(x.getDataType(), false);
+                    NDArray scale = HostArrays.of(pass, factors, new Shape(m, 1, 1, tokens), x.getDataType());
                     ForwardHook suppress = new ForwardHook() {
                         @Override
                         public NDArray onTensor(int block, TracePoint point, NDArray value) {
@@ -110,9 +109,8 @@ public record AtMan(double suppression, int maxBatch) implements Explainer {
                 }
             }
         }
-        return context.manager()
-                .create(relevance, new Shape(batch, c.gridSize(), c.gridSize()))
-                .toType(x.getDataType(), false);
+        return HostArrays.of(
+                context.manager(), relevance, new Shape(batch, c.gridSize(), c.gridSize()), x.getDataType());
     }
 
     /** {@code log softmax(logits)[row, class]} for rows {@code first..first+count-1}. */

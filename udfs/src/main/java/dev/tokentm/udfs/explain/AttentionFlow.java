@@ -49,21 +49,24 @@ public record AttentionFlow() implements Explainer {
             capacities[l] = augmented.toType(DataType.FLOAT64, false).toDoubleArray();
             batch = Math.toIntExact(augmented.getShape().get(0));
         }
-        double[] relevance = new double[batch * n];
+        int prefix = config.numPrefixTokens();
+        int patches = config.numPatches();
+        double[] relevance = new double[batch * patches];
         for (int b = 0; b < batch; b++) {
             double[] flows = flows(capacities, b, depth, n);
             double total = 0;
             for (double f : flows) {
                 total += f;
             }
-            for (int j = 0; j < n; j++) {
-                relevance[b * n + j] = total == 0 ? 0 : flows[j] / total;
+            for (int j = 0; j < patches; j++) {
+                relevance[b * patches + j] = total == 0 ? 0 : flows[prefix + j] / total;
             }
         }
-        NDArray scores = context.manager()
-                .create(relevance, new Shape(batch, n))
-                .toType(context.images().getDataType(), false);
-        return ClsRow.toGrid(scores, config);
+        return HostArrays.of(
+                context.manager(),
+                relevance,
+                new Shape(batch, config.gridSize(), config.gridSize()),
+                context.images().getDataType());
     }
 
     /** Max-flow from the last layer's [CLS] node to each input token's node, for image {@code b}. */

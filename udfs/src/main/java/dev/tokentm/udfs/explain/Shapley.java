@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
+import dev.tokentm.udfs.random.Permutations;
 import dev.tokentm.udfs.random.Seeds;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -118,9 +119,11 @@ public record Shapley(Boolean exact, int samples, double tolerance, long seed, i
         if (sampled) {
             context.putStandardErrors(name(), largestErrors);
         }
-        return context.manager()
-                .create(flat, new Shape(estimates.length, c.gridSize(), c.gridSize()))
-                .toType(context.images().getDataType(), false);
+        return HostArrays.of(
+                context.manager(),
+                flat,
+                new Shape(estimates.length, c.gridSize(), c.gridSize()),
+                context.images().getDataType());
     }
 
     /** The estimates for a batch of normalized images {@code [B, C, H, W]} and their classes. */
@@ -181,7 +184,8 @@ public record Shapley(Boolean exact, int samples, double tolerance, long seed, i
 
     private Estimate sampled(VisionTransformer model, NDArray image, int cls, NDManager scope) {
         int patches = model.config().numPatches();
-        SplittableRandom random = new SplittableRandom(Seeds.mix(seed, imageHash(image)));
+        SplittableRandom random = new SplittableRandom(
+                Seeds.mix(seed, Seeds.of(image.toType(DataType.FLOAT32, false).toFloatArray())));
         float[] ends = new float[2 * patches];
         Arrays.fill(ends, patches, 2 * patches, 1f);
         double[] allAndEmpty = PatchMasking.logits(model, image, cls, ends, 2, maxBatch, scope);
@@ -199,7 +203,7 @@ public record Shapley(Boolean exact, int samples, double tolerance, long seed, i
             int[][] orders = new int[2 * n][];
             float[] keep = new float[2 * n * (patches - 1) * patches];
             for (int i = 0; i < n; i++) {
-                int[] forward = permutation(patches, random);
+                int[] forward = Permutations.shuffled(patches, random);
                 int[] backward = new int[patches];
                 for (int k = 0; k < patches; k++) {
                     backward[k] = forward[patches - 1 - k];
@@ -249,23 +253,5 @@ public record Shapley(Boolean exact, int samples, double tolerance, long seed, i
             }
         }
         return new Estimate(mean.clone(), error.clone(), 2 * pairs, all, empty);
-    }
-
-    private static int[] permutation(int n, SplittableRandom random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
-    private static long imageHash(NDArray image) {
-        return Arrays.hashCode(image.toType(DataType.FLOAT32, false).toFloatArray());
     }
 }

@@ -101,10 +101,11 @@ public record VitCx(double noise, double threshold, long seed, int maxBatch) imp
         int numClasses = c.numClasses();
         NDList maps = new NDList();
         try (NDManager scope = context.manager().newSubManager()) {
-            NDArray up = scope.create(
-                            BilinearUpsampler.weights(c.gridSize(), c.imageSize()),
-                            new Shape(c.imageSize(), c.gridSize()))
-                    .toType(x.getDataType(), false);
+            NDArray up = HostArrays.of(
+                    scope,
+                    BilinearUpsampler.weights(c.gridSize(), c.imageSize()),
+                    new Shape(c.imageSize(), c.gridSize()),
+                    x.getDataType());
             for (int b = 0; b < classes.length; b++) {
                 NDArray image = x.get(b);
                 image.attach(scope);
@@ -135,11 +136,10 @@ public record VitCx(double noise, double threshold, long seed, int maxBatch) imp
         for (int i = 0; i < labels.length; i++) {
             membership[labels[i] * (int) d + i] = 1;
         }
-        NDArray clustered = minMaxRows(scope.create(membership, new Shape(k, d))
-                .toType(masks.getDataType(), false)
+        NDArray clustered = minMaxRows(HostArrays.of(scope, membership, new Shape(k, d), masks.getDataType())
                 .matMul(masks)); // [K, HW]
         double[] scores = scores(model, image, clustered.reshape(k, 1, side, side), cls, p, scope);
-        NDArray s = scope.create(scores, new Shape(1, k)).toType(masks.getDataType(), false);
+        NDArray s = HostArrays.of(scope, scores, new Shape(1, k), masks.getDataType());
         NDArray coverage = clustered.sum(new int[] {0});
         NDArray weighted = s.matMul(clustered).squeeze(0);
         return Layers.divideOrZero(weighted, coverage).div(k).reshape(side, side);
@@ -149,8 +149,8 @@ public record VitCx(double noise, double threshold, long seed, int maxBatch) imp
     private double[] scores(VisionTransformer model, NDArray image, NDArray masks, int cls, double p, NDManager scope) {
         int k = Math.toIntExact(masks.getShape().get(0));
         Shape pixels = image.getShape();
-        SplittableRandom random = new SplittableRandom(Seeds.mix(
-                seed, Arrays.hashCode(image.toType(DataType.FLOAT32, false).toFloatArray())));
+        SplittableRandom random = new SplittableRandom(
+                Seeds.mix(seed, Seeds.of(image.toType(DataType.FLOAT32, false).toFloatArray())));
         double[] result = new double[k];
         int perPass = Math.max(1, maxBatch / 2);
         for (int first = 0; first < k; first += perPass) {
@@ -162,8 +162,7 @@ public record VitCx(double noise, double threshold, long seed, int maxBatch) imp
                 }
                 NDArray mask = masks.get(first + ":" + (first + m));
                 mask.attach(pass);
-                NDArray n = pass.create(gaussian, new Shape(m).addAll(pixels))
-                        .toType(image.getDataType(), false)
+                NDArray n = HostArrays.of(pass, gaussian, new Shape(m).addAll(pixels), image.getDataType())
                         .mul(mask.neg().add(1));
                 NDArray masked = mask.mul(image).add(n);
                 NDArray noisy = n.add(image);

@@ -29,6 +29,15 @@ public final class Seeds {
         return finalize(h);
     }
 
+    /** A seed for content such as an image's values (their bits, mixed one after another). */
+    public static long of(float[] content) {
+        long h = content.length;
+        for (float v : content) {
+            h = finalize(h ^ (Float.floatToIntBits(v) & 0xffffffffL) + 0x9E3779B97F4A7C15L);
+        }
+        return h;
+    }
+
     private static long finalize(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

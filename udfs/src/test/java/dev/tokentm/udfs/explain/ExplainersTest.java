@@ -79,6 +79,26 @@ class ExplainersTest {
         }
     }
 
+    /**
+     * Heatmaps own their memory: one built from Java data and returned as a view of it once read
+     * freed memory after the garbage collector reclaimed the data (AttentionFlow, seen in CI).
+     */
+    @ParameterizedTest
+    @MethodSource("methods")
+    void heatmapsSurviveGarbageCollection(String name) throws InterruptedException {
+        NDArray heatmaps = ExplainerRegistry.get(name).explain(model, images, TargetClasses.of(TARGETS));
+        double[] before = heatmaps.toDoubleArray();
+        for (int i = 0; i < 3; i++) {
+            ExplainerRegistry.get(name)
+                    .explain(model, images, TargetClasses.of(TARGETS))
+                    .close();
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertArrayEquals(before, heatmaps.toDoubleArray(), 0, name);
+        heatmaps.close();
+    }
+
     @ParameterizedTest
     @MethodSource("methods")
     void leavesNoArraysInTheModelOrTheCaller(String name) {

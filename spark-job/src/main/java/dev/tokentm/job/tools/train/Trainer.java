@@ -13,6 +13,7 @@ import dev.tokentm.udfs.checkpoint.TimmMetadata;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
 import dev.tokentm.udfs.model.VitParameters;
+import dev.tokentm.udfs.random.Permutations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ public final class Trainer {
             long start = System.nanoTime();
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
-                int[] order = permutation(trainCount, shuffle);
+                int[] order = Permutations.shuffled(trainCount, shuffle);
                 double lossSum = 0;
                 int correct = 0;
                 for (int s = 0; s < stepsPerEpoch; s++) {
@@ -231,19 +232,5 @@ public final class Trainer {
             });
             return VitParameters.of(expected, copies);
         }
-    }
-
-    private static int[] permutation(int n, Random random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 }
