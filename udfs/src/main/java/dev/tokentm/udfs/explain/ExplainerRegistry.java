@@ -14,7 +14,7 @@ public final class ExplainerRegistry {
     private static final Map<String, Function<MethodArguments, Explainer>> METHODS = new LinkedHashMap<>();
 
     static {
-        register("tokentm", a -> new TokenTm());
+        register("tokentm", a -> new TokenTm(TokenTmConfig.of(a)));
         register("raw-attention", a -> new RawAttention());
         register("rollout", a -> new AttentionRollout());
         register("gae", a -> new Gae());

@@ -24,7 +24,7 @@ public record TokenTm(TokenTmConfig config) implements Explainer {
 
     @Override
     public String name() {
-        return "tokentm";
+        return config.spec("tokentm").toString();
     }
 
     @Override
@@ -82,7 +82,7 @@ public record TokenTm(TokenTmConfig config) implements Explainer {
         int depth = layers.size();
         if (config.lastLayers() > depth) {
             throw new IllegalArgumentException(
-                    "TokenTM lastLayers " + config.lastLayers() + " exceeds the model's " + depth + " blocks");
+                    name() + ": last-layers " + config.lastLayers() + " exceeds the model's " + depth + " blocks");
         }
         int start = config.lastLayers() == 0 ? 0 : depth - config.lastLayers();
         List<NDArray> attentionMaps = new ArrayList<>();

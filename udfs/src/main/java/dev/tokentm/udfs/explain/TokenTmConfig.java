@@ -32,8 +32,58 @@ public record TokenTmConfig(
 
     public TokenTmConfig {
         if (lastLayers < 0) {
-            throw new IllegalArgumentException("TokenTM lastLayers must be >= 0 (0 = all), got " + lastLayers);
+            throw new IllegalArgumentException("parameter 'last-layers' must be >= 0 (0 = all), got " + lastLayers);
         }
+    }
+
+    /**
+     * From a spec, each switch by the name the command line uses: {@code tokentm(length=on|off,
+     * necc=softmax|scaled|off, aggregation=product|sum, last-layers=k, mlp=on|off, init=length|identity,
+     * gradient=gae|none, attention-from=input|norm)}; omitted switches keep their defaults.
+     */
+    static TokenTmConfig of(MethodArguments a) {
+        TokenTmConfig d = defaults();
+        String necc = a.choice("necc", "softmax", NECC);
+        return new TokenTmConfig(
+                onOff(a, "length", d.useLength),
+                !necc.equals("off"),
+                a.choice("aggregation", "product", AGGREGATION).equals("product"),
+                a.integer("last-layers", d.lastLayers),
+                onOff(a, "mlp", d.includeMlp),
+                a.choice("init", "length", INIT).equals("length"),
+                a.choice("gradient", "gae", GRADIENT).equals("gae"),
+                necc.equals("scaled"),
+                a.choice("attention-from", "input", ATTENTION_FROM).equals("norm"));
+    }
+
+    /** This config as a spec of {@code name}: the switches not at their defaults, in {@link #of}'s order. */
+    MethodSpec spec(String name) {
+        TokenTmConfig d = defaults();
+        String necc = !useNecc ? "off" : neccScaledByTokens ? "scaled" : "softmax";
+        return MethodSpec.named(name)
+                .with("length", onOff(useLength), onOff(d.useLength))
+                .with("necc", necc, "softmax")
+                .with("aggregation", aggregate ? "product" : "sum", "product")
+                .with("last-layers", lastLayers, d.lastLayers)
+                .with("mlp", onOff(includeMlp), onOff(d.includeMlp))
+                .with("init", lengthInit ? "length" : "identity", "length")
+                .with("gradient", gradientWeighted ? "gae" : "none", "gae")
+                .with("attention-from", normalizedInput ? "norm" : "input", "input");
+    }
+
+    private static final java.util.List<String> ON_OFF = java.util.List.of("on", "off");
+    private static final java.util.List<String> NECC = java.util.List.of("softmax", "scaled", "off");
+    private static final java.util.List<String> AGGREGATION = java.util.List.of("product", "sum");
+    private static final java.util.List<String> INIT = java.util.List.of("length", "identity");
+    private static final java.util.List<String> GRADIENT = java.util.List.of("gae", "none");
+    private static final java.util.List<String> ATTENTION_FROM = java.util.List.of("input", "norm");
+
+    private static boolean onOff(MethodArguments a, String key, boolean defaultValue) {
+        return a.choice(key, onOff(defaultValue), ON_OFF).equals("on");
+    }
+
+    private static String onOff(boolean v) {
+        return v ? "on" : "off";
     }
 
     /** The method as published. */

@@ -168,4 +168,37 @@ class TokenTmTest {
         assertTrue(tooDeep.getMessage().contains("exceeds"), tooDeep.getMessage());
         assertThrows(IllegalArgumentException.class, () -> full.withLastLayers(-1));
     }
+
+    @Test
+    void specsSelectEveryAblationAndReadingAndNameThemCanonically() {
+        TokenTmConfig full = TokenTmConfig.defaults();
+        java.util.Map<String, TokenTmConfig> cases = new java.util.LinkedHashMap<>();
+        cases.put("tokentm", full);
+        cases.put("tokentm(length=off)", full.withUseLength(false));
+        cases.put("tokentm(necc=off)", full.withUseNecc(false));
+        cases.put("tokentm(necc=scaled)", full.withNeccScaledByTokens(true));
+        cases.put("tokentm(aggregation=sum)", full.withAggregate(false));
+        cases.put("tokentm(last-layers=2)", full.withLastLayers(2));
+        cases.put("tokentm(mlp=off)", full.withIncludeMlp(false));
+        cases.put("tokentm(init=identity)", full.withLengthInit(false));
+        cases.put("tokentm(gradient=none)", full.withGradientWeighted(false));
+        cases.put("tokentm(attention-from=norm)", full.withNormalizedInput(true));
+        cases.put("tokentm(length=off,necc=off)", full.withUseLength(false).withUseNecc(false));
+        for (var c : cases.entrySet()) {
+            TokenTm method = (TokenTm) ExplainerRegistry.get(c.getKey());
+            assertEquals(c.getValue(), method.config(), c.getKey());
+            assertEquals(c.getKey(), method.name(), "canonical spec");
+        }
+        // Parameters in another order and at their defaults name the same method.
+        assertEquals(
+                "tokentm(length=off,necc=off)",
+                ExplainerRegistry.canonical("tokentm(necc=off, mlp=on, length=off, last-layers=0)"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("tokentm(necc=cosine)"));
+        assertEquals(
+                "method 'tokentm': parameter 'necc' must be one of softmax, scaled, off, got 'cosine'", e.getMessage());
+        IllegalArgumentException negative =
+                assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("tokentm(last-layers=-1)"));
+        assertEquals("method 'tokentm': parameter 'last-layers' must be >= 0 (0 = all), got -1", negative.getMessage());
+    }
 }
