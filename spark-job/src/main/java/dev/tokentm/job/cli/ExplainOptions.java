@@ -115,6 +115,7 @@ public final class ExplainOptions {
                 case "--max-megapixels" -> String.valueOf(settings.limits().maxPixels() / 1_000_000L);
                 case "--protocols" -> String.join(",", Protocol.labels(settings.protocols()));
                 case "--seed" -> String.valueOf(settings.seed());
+                case "--output" -> dev.tokentm.job.output.RunOutput.DEFAULT_LOCATION;
                 case "--bootstrap" -> String.valueOf(Bootstrap.defaults().replicates());
                 case "--sanity-images" -> String.valueOf(SanityStage.DEFAULT_IMAGES);
                 default -> null;

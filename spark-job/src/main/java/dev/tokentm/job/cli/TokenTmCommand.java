@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Faithful Vision Transformer explanations (TokenTM and baselines) at dataset scale on Spark.",
         subcommands = {
             ExplainCommand.class,
+            StudyCommand.class,
             ReportCommand.class,
             ColumnsCommand.class,
             MakeDataCommand.class,

@@ -170,6 +170,16 @@ public final class RunOutput {
         return RunSummary.parse(new String(Storage.readAll(summary()), StandardCharsets.UTF_8));
     }
 
+    /** Where {@code tokentm study} writes its table. */
+    public String study() {
+        return root + "/study.md";
+    }
+
+    /** Replaces {@code study.md}. */
+    public void writeStudy(String markdown) {
+        writeText(study(), markdown);
+    }
+
     /** Replaces {@code report.html}. */
     public void writeReport(String html) {
         writeText(report(), html);

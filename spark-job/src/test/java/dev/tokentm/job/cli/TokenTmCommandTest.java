@@ -102,6 +102,27 @@ class TokenTmCommandTest {
     }
 
     @Test
+    void studyDefaultsAreThePapersBaselinesZeroingAndRoadForThePredictedClass() {
+        CommandLine cli = TokenTmCommand.commandLine();
+        cli.parseArgs("study");
+        var spec = cli.getSubcommands().get("study").getCommandSpec();
+        java.util.List<String> baselines = new java.util.ArrayList<>(ExplainerRegistry.defaults());
+        baselines.remove("tokentm");
+        assertEquals(String.join(",", baselines), spec.findOption("--methods").defaultValueString());
+        assertEquals("zero,road", spec.findOption("--protocols").defaultValueString());
+        assertEquals("predicted", spec.findOption("--targets").defaultValueString());
+        assertEquals(
+                "table6,table6-scaled,table7,readings",
+                spec.findOption("--sections").defaultValueString());
+        assertEquals("tokentm-study", spec.findOption("--output").defaultValueString());
+        // explain keeps its own.
+        cli.parseArgs("explain");
+        var explain = cli.getSubcommands().get("explain").getCommandSpec();
+        assertEquals("tokentm-output", explain.findOption("--output").defaultValueString());
+        assertEquals("predicted,label", explain.findOption("--targets").defaultValueString());
+    }
+
+    @Test
     void methodSpecsWithParametersReachTheSettingsInCanonicalForm() {
         CommandLine cli = TokenTmCommand.commandLine();
         cli.parseArgs(

@@ -14,7 +14,7 @@ public final class ExplainerRegistry {
     private static final Map<String, Function<MethodArguments, Explainer>> METHODS = new LinkedHashMap<>();
 
     static {
-        register("tokentm", a -> new TokenTm(TokenTmConfig.of(a)));
+        register("tokentm", a -> TokenTm.of(TokenTm.Preset.PAPER, a));
         register("raw-attention", a -> new RawAttention());
         register("rollout", a -> new AttentionRollout());
         register("gae", a -> new Gae());
@@ -33,6 +33,7 @@ public final class ExplainerRegistry {
         register("shapley", Shapley::of);
         register("atman", AtMan::of);
         register("vit-cx", VitCx::of);
+        register("tokentm-libragrad", a -> TokenTm.of(TokenTm.Preset.LIBRAGRAD, a));
     }
 
     private ExplainerRegistry() {}

@@ -1,6 +1,8 @@
 package dev.tokentm.udfs.explain;
 
+import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -75,7 +77,7 @@ public final class MethodArguments {
     }
 
     /** One of a fixed set of words. */
-    public String choice(String key, String defaultValue, java.util.List<String> allowed) {
+    public String choice(String key, String defaultValue, List<String> allowed) {
         String v = value(key);
         if (v == null) {
             return defaultValue;
@@ -84,6 +86,17 @@ public final class MethodArguments {
             throw bad(key, "must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
         }
         return v;
+    }
+
+    /**
+     * One of an enum's constants, each spelled as its {@link MethodSpec#word} ({@code
+     * ATTENTION_AFTER} as {@code attention-after}).
+     */
+    public <E extends Enum<E>> E choice(String key, E defaultValue) {
+        E[] constants = defaultValue.getDeclaringClass().getEnumConstants();
+        List<String> words = Arrays.stream(constants).map(MethodSpec::word).toList();
+        String v = choice(key, MethodSpec.word(defaultValue), words);
+        return constants[words.indexOf(v)];
     }
 
     /** Refuses any parameter the method did not read, listing those it knows. */

@@ -84,14 +84,19 @@ public record MethodSpec(String name, Map<String, String> arguments) {
         return specs;
     }
 
-    /** This spec with one more parameter, unless its value is the default. */
+    /** This spec with one more parameter, unless its value is the default; enums as their {@link #word}. */
     public MethodSpec with(String key, Object value, Object defaultValue) {
         if (Objects.equals(value, defaultValue)) {
             return this;
         }
         Map<String, String> more = new LinkedHashMap<>(arguments);
-        more.put(key, String.valueOf(value));
+        more.put(key, value instanceof Enum<?> e ? word(e) : String.valueOf(value));
         return new MethodSpec(name, more);
+    }
+
+    /** How a spec spells an enum constant: lower case, words joined by '-'. */
+    public static String word(Enum<?> constant) {
+        return constant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     @Override

@@ -14,65 +14,112 @@ import java.util.List;
  * Vision Transformer", CVPR 2024): every token transformation weighed by its length and direction
  * (NECC, §1 of {@code docs/tokentm.md}), attention (§2) and MLP (§3) sub-layers aggregated from the
  * input tokens' lengths (§4); the heatmap is the [CLS] row over the patches. {@code docs/tokentm.md}
- * states the equations as implemented and the readings chosen where the paper leaves room.
+ * states the equations as implemented, which parts the paper confirms and the readings where it
+ * leaves room; each reading is a {@link TokenTmConfig} component, starting from our reading ({@code
+ * tokentm}) or from LibraGrad's re-implementation ({@code tokentm-libragrad}, Mehri et al., CVPR 2025).
  */
-public record TokenTm(TokenTmConfig config) implements Explainer {
+public record TokenTm(Preset preset, TokenTmConfig config) implements Explainer {
 
+    /** The named starting points of the readings, each a method of its own. */
+    public enum Preset {
+        /** Our reading of the paper. */
+        PAPER("tokentm", TokenTmConfig.paper()),
+        /** LibraGrad's re-implementation. */
+        LIBRAGRAD("tokentm-libragrad", TokenTmConfig.libraGrad());
+
+        private final String method;
+        private final TokenTmConfig config;
+
+        Preset(String method, TokenTmConfig config) {
+            this.method = method;
+            this.config = config;
+        }
+
+        public String method() {
+            return method;
+        }
+
+        public TokenTmConfig config() {
+            return config;
+        }
+    }
+
+    /** The paper's reading. */
     public TokenTm() {
-        this(TokenTmConfig.defaults());
+        this(Preset.PAPER, Preset.PAPER.config());
+    }
+
+    /** A reading named as a variant of the paper's ({@code tokentm(...)}). */
+    public TokenTm(TokenTmConfig config) {
+        this(Preset.PAPER, config);
+    }
+
+    /** From a spec: {@code preset}'s config with the given parameters changed. */
+    static TokenTm of(Preset preset, MethodArguments arguments) {
+        return new TokenTm(preset, TokenTmConfig.of(arguments, preset.config()));
     }
 
     @Override
     public String name() {
-        return config.spec("tokentm").toString();
+        return config.spec(preset.method(), preset.config()).toString();
     }
 
     @Override
     public TraceRequest needs() {
         TraceRequest values = TraceRequest.reading(
                 TracePoint.BLOCK_INPUT,
-                TracePoint.VALUE_PROJECTION,
+                config.attentionAfter() == TokenTmConfig.AttentionAfter.VALUE
+                        ? TracePoint.VALUE_PROJECTION
+                        : TracePoint.ATTENTION_RESIDUAL,
                 TracePoint.ATTENTION,
                 TracePoint.ATTENTION_RESIDUAL,
-                TracePoint.MLP_OUTPUT);
-        return config.gradientWeighted() ? values.andGradientsAt(TracePoint.ATTENTION) : values;
+                config.mlpAfter() == TokenTmConfig.MlpAfter.OUTPUT ? TracePoint.MLP_OUTPUT : TracePoint.BLOCK_OUTPUT);
+        return weighsByGradient()
+                ? values.andGradientsAt(TracePoint.ATTENTION).differentiating(config.target())
+                : values;
+    }
+
+    private boolean weighsByGradient() {
+        return config.gradient() != TokenTmConfig.Gradient.NONE;
     }
 
     /**
-     * What TokenTM reads of one block (any B, N, D, H). {@code before} is the token the attention
-     * sub-layer's transformation is measured from: the block input, or norm1 of it. The
-     * attention gradient is null when the config does not weigh attention by it.
+     * What TokenTM reads of one block (any B, N, D, H): the tokens before and after each
+     * sub-layer's token-wise transformation as the config's readings choose them (§2, §3), the
+     * attention of every head and, when the config weighs by it, its gradient (else null).
      */
     record Layer(
             NDArray input,
-            NDArray before,
-            NDArray valueProjection,
+            NDArray attentionBefore,
+            NDArray attentionAfter,
             NDArray attention,
             NDArray attentionGradient,
-            NDArray attentionResidual,
-            NDArray mlpOutput) {
+            NDArray mlpBefore,
+            NDArray mlpAfter) {}
 
-        static Layer of(BlockTrace b, NDArray transformed, boolean withGradient) {
-            return new Layer(
-                    b.input(),
-                    transformed,
-                    b.valueProjection(),
-                    b.attention(),
-                    withGradient ? b.attentionGradient() : null,
-                    b.attentionResidual(),
-                    b.mlpOutput());
-        }
+    private Layer layer(BlockTrace b, ExplainContext context) {
+        NDArray before = config.attentionFrom() == TokenTmConfig.AttentionFrom.NORM
+                ? context.model().attentionNorm(b.index(), b.input())
+                : b.input();
+        NDArray after = config.attentionAfter() == TokenTmConfig.AttentionAfter.VALUE
+                ? b.valueProjection()
+                : b.attentionResidual();
+        return new Layer(
+                b.input(),
+                before,
+                after,
+                b.attention(),
+                weighsByGradient() ? b.attentionGradient() : null,
+                b.attentionResidual(),
+                config.mlpAfter() == TokenTmConfig.MlpAfter.OUTPUT ? b.mlpOutput() : b.output());
     }
 
     @Override
     public NDArray explain(ExplainContext context) {
-        VitTrace trace = context.trace();
+        VitTrace trace = weighsByGradient() ? context.trace(config.target()) : context.valuesTrace();
         List<Layer> layers = new ArrayList<>();
         for (BlockTrace block : trace.blocks()) {
-            NDArray before = config.normalizedInput()
-                    ? context.model().attentionNorm(block.index(), block.input())
-                    : block.input();
-            layers.add(Layer.of(block, before, config.gradientWeighted()));
+            layers.add(layer(block, context));
         }
         return ClsRow.toGrid(clsRow(layers, context.manager()), context.config());
     }
@@ -89,14 +136,14 @@ public record TokenTm(TokenTmConfig config) implements Explainer {
         List<NDArray> mlpWeights = new ArrayList<>();
         for (Layer layer : layers.subList(start, depth)) {
             attentionMaps.add(attentionMap(layer));
-            mlpWeights.add(config.includeMlp() ? weights(layer.attentionResidual(), layer.mlpOutput()) : null);
+            mlpWeights.add(config.mlp() ? weights(layer.mlpBefore(), layer.mlpAfter()) : null);
         }
         NDArray first = layers.get(start).input();
         long batch = first.getShape().get(0);
         long tokens = first.getShape().get(1);
 
         NDArray row;
-        if (config.aggregate()) {
+        if (config.aggregation() == TokenTmConfig.Aggregation.PRODUCT) {
             // Row vector through C's factors from the last block to the first:
             // r ← r (I + D_l), then r ← r (I + M_l).
             row = ClsRow.unit(manager, batch, tokens, first);
@@ -114,38 +161,50 @@ public record TokenTm(TokenTmConfig config) implements Explainer {
                 row = row == null ? cls : row.add(cls);
             }
         }
-        if (config.lengthInit()) {
+        if (config.init() == TokenTmConfig.Init.LENGTH) {
             row = row.mul(first.norm(new int[] {-1}));
         }
         return row;
     }
 
-    /** {@code M = Ā · diag(W)}: attention column j scaled by how token j is transformed. */
+    /**
+     * The attention sub-layer's map M_l (§2): attention column j scaled by how token j is
+     * transformed, {@code Ā · diag(W)}, weighted by the attention gradient as the config reads it.
+     */
     private NDArray attentionMap(Layer layer) {
-        NDArray mixing = config.gradientWeighted()
-                ? Layers.gradientWeighted(layer.attention(), layer.attentionGradient())
-                : layer.attention().mean(new int[] {1});
-        return mixing.mul(weights(layer.before(), layer.valueProjection()).expandDims(1));
+        NDArray w = weights(layer.attentionBefore(), layer.attentionAfter()).expandDims(1);
+        int[] heads = {1};
+        return switch (config.gradient()) {
+            case GAE ->
+                Layers.gradientWeighted(layer.attention(), layer.attentionGradient())
+                        .mul(w);
+            case SEPARATE ->
+                layer.attention()
+                        .mean(heads)
+                        .mul(w)
+                        .mul(layer.attentionGradient().clip(0, Float.MAX_VALUE).mean(heads));
+            case NONE -> layer.attention().mean(heads).mul(w);
+        };
     }
 
     /**
-     * Transformation weights {@code W_i = L(x̃_i)/L(x_i) · NECC(x_i, x̃_i)} per token, {@code [B, N]},
-     * from tokens before ({@code x}) and after ({@code x̃}) a token-wise transformation,
+     * Transformation weights {@code W_i = L(x̃_i)/L(x_i) · NECC(x_i, x̃_i)} per token, {@code [B, N]}
+     * (§1), from tokens before ({@code x}) and after ({@code x̃}) a token-wise transformation,
      * {@code [B, N, D]} each. A zero-length token has ratio and cosine 0.
      */
     NDArray weights(NDArray before, NDArray after) {
         NDArray lengthBefore = before.norm(new int[] {-1});
         NDArray lengthAfter = after.norm(new int[] {-1});
-        NDArray weight = null;
-        if (config.useLength()) {
-            weight = Layers.divideOrZero(lengthAfter, lengthBefore);
-        }
-        if (config.useNecc()) {
+        NDArray weight = config.length() ? Layers.divideOrZero(lengthAfter, lengthBefore) : null;
+        if (config.necc() != TokenTmConfig.Necc.OFF) {
             NDArray cosine = Layers.divideOrZero(before.mul(after).sum(new int[] {-1}), lengthBefore.mul(lengthAfter));
-            NDArray necc = cosine.softmax(-1);
-            if (config.neccScaledByTokens()) {
-                necc = necc.mul(before.getShape().get(1));
-            }
+            NDArray necc =
+                    switch (config.necc()) {
+                        case SOFTMAX -> cosine.softmax(-1);
+                        case SCALED -> cosine.softmax(-1).mul(before.getShape().get(1));
+                        case EXP -> cosine.sub(1).exp();
+                        case OFF -> throw new AssertionError();
+                    };
             weight = weight == null ? necc : weight.mul(necc);
         }
         return weight == null ? lengthBefore.onesLike() : weight;

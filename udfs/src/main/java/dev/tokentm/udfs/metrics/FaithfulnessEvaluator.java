@@ -120,7 +120,7 @@ public final class FaithfulnessEvaluator {
                     mode == TargetMode.LABEL ? TargetClasses.labelsOrPredicted(labels) : TargetClasses.predicted();
             try (ExplainContext context = new ExplainContext(model, normalized, targets, explainers)) {
                 int[] explained = context.targets();
-                NDArray unperturbed = context.trace().logits();
+                NDArray unperturbed = context.logits();
                 float[][] logits =
                         rows(unperturbed.toType(DataType.FLOAT32, false).toFloatArray(), batch);
                 int[] predicted = TargetClasses.predicted().select(unperturbed);

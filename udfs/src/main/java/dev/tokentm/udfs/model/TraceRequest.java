@@ -18,13 +18,24 @@ import java.util.Set;
  *     {@link VisionTransformer#trace} records no gradients and refuses gradient points)
  * @param conservative gradients treat attention probabilities and LayerNorm scales as constants (Ali
  *     et al., ICML 2022); values are unaffected
+ * @param score what of the target class is differentiated: its logit or its softmax probability
  */
 public record TraceRequest(
-        Set<TracePoint> points, Set<TracePoint> gradientPoints, TargetClasses targets, boolean conservative) {
+        Set<TracePoint> points,
+        Set<TracePoint> gradientPoints,
+        TargetClasses targets,
+        boolean conservative,
+        ClassScore score) {
 
     public TraceRequest {
         points = copy(Objects.requireNonNull(points, "points"));
         gradientPoints = copy(Objects.requireNonNull(gradientPoints, "gradientPoints"));
+        Objects.requireNonNull(score, "score");
+    }
+
+    private TraceRequest(
+            Set<TracePoint> points, Set<TracePoint> gradientPoints, TargetClasses targets, boolean conservative) {
+        this(points, gradientPoints, targets, conservative, ClassScore.LOGIT);
     }
 
     /** Nothing. */
@@ -66,10 +77,15 @@ public record TraceRequest(
     public TraceRequest andGradientsAt(TracePoint first, TracePoint... rest) {
         EnumSet<TracePoint> g = EnumSet.of(first, rest);
         g.addAll(gradientPoints);
-        return new TraceRequest(points, g, targets, conservative);
+        return new TraceRequest(points, g, targets, conservative, score);
     }
 
-    /** What either records (this one's targets and rules). */
+    /** This request with gradients of {@code s} instead. */
+    public TraceRequest differentiating(ClassScore s) {
+        return new TraceRequest(points, gradientPoints, targets, conservative, s);
+    }
+
+    /** What either records (this one's targets, rules and score). */
     public TraceRequest union(TraceRequest other) {
         EnumSet<TracePoint> v = EnumSet.noneOf(TracePoint.class);
         v.addAll(points);
@@ -77,17 +93,18 @@ public record TraceRequest(
         EnumSet<TracePoint> g = EnumSet.noneOf(TracePoint.class);
         g.addAll(gradientPoints);
         g.addAll(other.gradientPoints);
-        return new TraceRequest(v, g, targets, conservative);
+        return new TraceRequest(v, g, targets, conservative, score);
     }
 
     /** This request for these target classes. */
     public TraceRequest forTargets(TargetClasses classes) {
-        return new TraceRequest(points, gradientPoints, Objects.requireNonNull(classes, "targets"), conservative);
+        return new TraceRequest(
+                points, gradientPoints, Objects.requireNonNull(classes, "targets"), conservative, score);
     }
 
     /** This request's values alone: no gradients, no targets. */
     public TraceRequest valuesOnly() {
-        return new TraceRequest(points, Set.of(), null, false);
+        return new TraceRequest(points, Set.of(), null, false, ClassScore.LOGIT);
     }
 
     /** Whether target classes are given (and so gradients recorded). */

@@ -123,7 +123,8 @@ public final class VisionTransformer implements AutoCloseable {
 
     /**
      * Runs the forward pass and records a {@link VitTrace}: the requested tensors of every block
-     * and, if asked, the gradients of each image's target class logit with respect to every
+     * and, if asked, the gradients of each image's target class score (its logit or its
+     * probability, {@link TraceRequest#score}) with respect to every
      * attention map and recorded token tensor, from one backward pass over the whole batch.
      * Each image's score depends only on its own inputs, so the gradients of the summed score
      * are the per-image gradients.
@@ -152,8 +153,8 @@ public final class VisionTransformer implements AutoCloseable {
                     GradientScope autograd = GradientScope.open()) {
                 NDArray liveLogits = run(images, recorder, graph, false, request.conservative());
                 targets = request.targets().select(liveLogits);
-                NDArray score = liveLogits
-                        .mul(TargetClasses.oneHot(
+                NDArray scores = request.score() == ClassScore.PROBABILITY ? liveLogits.softmax(-1) : liveLogits;
+                NDArray score = scores.mul(TargetClasses.oneHot(
                                 graph, targets, liveLogits.getShape().get(1), liveLogits))
                         .sum();
                 autograd.backward(score);

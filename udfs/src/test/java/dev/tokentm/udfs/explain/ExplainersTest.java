@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.tokentm.udfs.model.ClassScore;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.TraceRequest;
@@ -132,13 +133,16 @@ class ExplainersTest {
     }
 
     @Test
-    void sharedContextRunsEveryMethodOnOneTrace() {
+    void sharedContextRunsEveryMethodOnOneTracePerClassScore() {
         try (ExplainContext context = new ExplainContext(model, images, TargetClasses.predicted())) {
-            VitTrace first = context.trace();
+            VitTrace logit = context.trace();
+            VitTrace probability = context.trace(ClassScore.PROBABILITY);
             for (String name : methods()) {
                 ExplainerRegistry.get(name).explain(context);
             }
-            assertTrue(first == context.trace(), "the shared trace was recomputed");
+            assertTrue(logit == context.trace(), "the shared trace was recomputed");
+            assertTrue(probability == context.trace(ClassScore.PROBABILITY), "the probability trace was recomputed");
+            assertTrue(logit != probability);
         }
     }
 
@@ -196,7 +200,8 @@ class ExplainersTest {
                         "attention-flow",
                         "shapley",
                         "atman",
-                        "vit-cx"),
+                        "vit-cx",
+                        "tokentm-libragrad"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));

@@ -94,6 +94,18 @@ class ReferenceExplainersTest {
     }
 
     @Test
+    void tokenTmAsLibraGradComputesIt() {
+        checkSurvey(ExplainerRegistry.get("tokentm-libragrad"), "tokentm_libragrad", 1e-4);
+        checkSurvey(ExplainerRegistry.get("tokentm-libragrad(target=logit)"), "tokentm_libragrad_logit", 1e-4);
+        // The same reading spelled as parameters of the paper's method.
+        checkSurvey(
+                ExplainerRegistry.get(
+                        "tokentm(attention-after=residual,mlp-after=residual,gradient=separate,target=probability)"),
+                "tokentm_libragrad",
+                1e-4);
+    }
+
+    @Test
     void attentionFlow() {
         checkSurvey(new AttentionFlow(), "attention_flow", 1e-4);
     }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tokentm.udfs.model.ClassScore;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.testing.TestVits;
@@ -71,17 +72,23 @@ class TokenTmTest {
         return w;
     }
 
+    // One layer of three 2-d tokens for the hand-computed cases: block input x, the attention
+    // sub-layer's "after" tokens, attention a and its gradient g (one head), the MLP's before and after.
+    private static final double[][] X = {{1, 0}, {0, 2}, {3, 4}};
+    private static final double[][] AFTER = {{2, 0}, {0, -1}, {0, 5}};
+    private static final double[][] A = {{0.5, 0.3, 0.2}, {0.1, 0.8, 0.1}, {0.3, 0.3, 0.4}};
+    private static final double[][] G = {{1.0, 2.0, -1.0}, {0.5, 0.5, 0.5}, {-2.0, 1.0, 3.0}};
+    private static final double[][] MID = {{1, 1}, {2, 0}, {0, 3}};
+    private static final double[][] OUT = {{1, 1}, {0, 1}, {0, -6}};
+
+    private static TokenTm.Layer handLayer() {
+        return new TokenTm.Layer(tokens(X), tokens(X), tokens(AFTER), map(A), map(G), tokens(MID), tokens(OUT));
+    }
+
     @Test
     void handComputedOneLayerThreeTokens() {
-        double[][] x = {{1, 0}, {0, 2}, {3, 4}};
-        double[][] vp = {{2, 0}, {0, -1}, {0, 5}};
-        double[][] a = {{0.5, 0.3, 0.2}, {0.1, 0.8, 0.1}, {0.3, 0.3, 0.4}};
-        double[][] g = {{1.0, 2.0, -1.0}, {0.5, 0.5, 0.5}, {-2.0, 1.0, 3.0}};
-        double[][] mid = {{1, 1}, {2, 0}, {0, 3}};
-        double[][] mlp = {{1, 1}, {0, 1}, {0, -6}};
-        TokenTm.Layer layer =
-                new TokenTm.Layer(tokens(x), tokens(x), tokens(vp), map(a), map(g), tokens(mid), tokens(mlp));
-        double[] row = new TokenTm().clsRow(List.of(layer), manager).toDoubleArray();
+        double[][] x = X, vp = AFTER, a = A, g = G, mid = MID, mlp = OUT;
+        double[] row = new TokenTm().clsRow(List.of(handLayer()), manager).toDoubleArray();
 
         double[] wAttention = weightsByHand(x, vp);
         double[] wMlp = weightsByHand(mid, mlp);
@@ -96,6 +103,25 @@ class TokenTmTest {
         for (int j = 0; j < 3; j++) {
             assertEquals(expected[j], row[j], 1e-12, "token " + j);
         }
+    }
+
+    @Test
+    void handComputedSeparateGradientAndExponentialNecc() {
+        double[][] x = X, after = AFTER, a = A, g = G, mid = MID, out = OUT;
+        TokenTm method = (TokenTm) ExplainerRegistry.get("tokentm(gradient=separate,necc=exp)");
+        double[] row = method.clsRow(List.of(handLayer()), manager).toDoubleArray();
+        // W_i = L(x̃_i)/L(x_i) · exp(cos_i − 1); M[0][j] = A[0][j] · W_j · max(∇A[0][j], 0).
+        double[] expected = new double[3];
+        double mlp0 = len(out[0]) / len(mid[0]) * Math.exp(cos(mid[0], out[0]) - 1);
+        for (int j = 0; j < 3; j++) {
+            double w = len(after[j]) / len(x[j]) * Math.exp(cos(x[j], after[j]) - 1);
+            double m = a[0][j] * w * Math.max(g[0][j], 0);
+            expected[j] = (1 + mlp0) * ((j == 0 ? 1 : 0) + m) * len(x[j]);
+        }
+        for (int j = 0; j < 3; j++) {
+            assertEquals(expected[j], row[j], 1e-12, "token " + j);
+        }
+        assertEquals(0.0, row[2], 0.0, "a negative gradient is cut before it meets the attention");
     }
 
     @Test
@@ -115,8 +141,7 @@ class TokenTmTest {
 
     @Test
     void withEqualTransformationWeightsItReducesToAttentionOnlyAggregation() {
-        TokenTm equal =
-                new TokenTm(TokenTmConfig.defaults().withUseLength(false).withUseNecc(false));
+        Explainer equal = ExplainerRegistry.get("tokentm(length=off,necc=off)");
         NDArray tokenTm = equal.explain(model, images, TargetClasses.predicted());
         NDArray gae = new Gae().explain(model, images, TargetClasses.predicted());
         // W = 1: M_l is GAE's map, each MLP factor is 2·I, and the result is scaled by L(x_1).
@@ -131,74 +156,115 @@ class TokenTmTest {
 
     @Test
     void batchResultsEqualPerImageResults() {
-        NDArray batch = new TokenTm().explain(model, images, TargetClasses.of(0, 2, 1));
         int[] targets = {0, 2, 1};
-        for (int i = 0; i < 3; i++) {
-            NDArray one = new TokenTm().explain(model, images.get(i + ":" + (i + 1)), TargetClasses.of(targets[i]));
-            assertClose(batch.get(i), one.get(0), 1e-10, "image " + i);
+        for (String spec : List.of("tokentm", "tokentm-libragrad")) {
+            Explainer method = ExplainerRegistry.get(spec);
+            NDArray batch = method.explain(model, images, TargetClasses.of(targets));
+            for (int i = 0; i < 3; i++) {
+                NDArray one = method.explain(model, images.get(i + ":" + (i + 1)), TargetClasses.of(targets[i]));
+                assertClose(batch.get(i), one.get(0), 1e-10, spec + ", image " + i);
+            }
         }
     }
 
     @Test
-    void ablationSwitchesChangeTheResultAndLastLayersCoversAllAtDepth() {
-        TokenTmConfig full = TokenTmConfig.defaults();
-        NDArray reference = new TokenTm(full).explain(model, images, TargetClasses.predicted());
-        List<TokenTmConfig> variants = List.of(
-                full.withUseLength(false),
-                full.withUseNecc(false),
-                full.withAggregate(false),
-                full.withLastLayers(1),
-                full.withIncludeMlp(false),
-                full.withLengthInit(false),
-                full.withGradientWeighted(false),
-                full.withNeccScaledByTokens(true),
-                full.withNormalizedInput(true));
-        for (TokenTmConfig variant : variants) {
-            NDArray other = new TokenTm(variant).explain(model, images, TargetClasses.predicted());
+    void everyParameterChangesTheResultAndLastLayersCoversAllAtDepth() {
+        NDArray reference = new TokenTm().explain(model, images, TargetClasses.predicted());
+        List<String> variants = List.of(
+                "length=off",
+                "necc=off",
+                "necc=scaled",
+                "necc=exp",
+                "aggregation=sum",
+                "last-layers=1",
+                "mlp=off",
+                "init=identity",
+                "gradient=none",
+                "gradient=separate",
+                "attention-from=norm",
+                "attention-after=residual",
+                "mlp-after=residual",
+                "target=probability");
+        for (String variant : variants) {
+            NDArray other =
+                    ExplainerRegistry.get("tokentm(" + variant + ")").explain(model, images, TargetClasses.predicted());
             double diff =
                     dev.tokentm.udfs.testing.Compare.relativeL2(other.div(other.sum()), reference.div(reference.sum()));
             assertTrue(diff > 1e-6, variant + " gave the same heatmap as the default");
         }
-        NDArray allByK = new TokenTm(full.withLastLayers(model.config().depth()))
+        NDArray allByK = ExplainerRegistry.get(
+                        "tokentm(last-layers=" + model.config().depth() + ")")
                 .explain(model, images, TargetClasses.predicted());
-        assertClose(allByK, reference, 1e-12, "lastLayers = depth");
-        IllegalArgumentException tooDeep =
-                assertThrows(IllegalArgumentException.class, () -> new TokenTm(full.withLastLayers(9))
-                        .explain(model, images, TargetClasses.predicted()));
-        assertTrue(tooDeep.getMessage().contains("exceeds"), tooDeep.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> full.withLastLayers(-1));
+        assertClose(allByK, reference, 1e-12, "last-layers = depth");
+        Explainer tooDeep = ExplainerRegistry.get("tokentm(last-layers=9)");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> tooDeep.explain(model, images, TargetClasses.predicted()));
+        assertEquals("tokentm(last-layers=9): last-layers 9 exceeds the model's 3 blocks", e.getMessage());
     }
 
     @Test
     void specsSelectEveryAblationAndReadingAndNameThemCanonically() {
-        TokenTmConfig full = TokenTmConfig.defaults();
+        TokenTmConfig paper = TokenTmConfig.paper();
         java.util.Map<String, TokenTmConfig> cases = new java.util.LinkedHashMap<>();
-        cases.put("tokentm", full);
-        cases.put("tokentm(length=off)", full.withUseLength(false));
-        cases.put("tokentm(necc=off)", full.withUseNecc(false));
-        cases.put("tokentm(necc=scaled)", full.withNeccScaledByTokens(true));
-        cases.put("tokentm(aggregation=sum)", full.withAggregate(false));
-        cases.put("tokentm(last-layers=2)", full.withLastLayers(2));
-        cases.put("tokentm(mlp=off)", full.withIncludeMlp(false));
-        cases.put("tokentm(init=identity)", full.withLengthInit(false));
-        cases.put("tokentm(gradient=none)", full.withGradientWeighted(false));
-        cases.put("tokentm(attention-from=norm)", full.withNormalizedInput(true));
-        cases.put("tokentm(length=off,necc=off)", full.withUseLength(false).withUseNecc(false));
+        cases.put("tokentm", paper);
+        cases.put("tokentm(length=off)", with(paper, "length", false));
+        cases.put("tokentm(necc=scaled)", with(paper, "necc", TokenTmConfig.Necc.SCALED));
+        cases.put("tokentm(necc=exp)", with(paper, "necc", TokenTmConfig.Necc.EXP));
+        cases.put("tokentm(aggregation=sum)", with(paper, "aggregation", TokenTmConfig.Aggregation.SUM));
+        cases.put("tokentm(last-layers=2)", with(paper, "lastLayers", 2));
+        cases.put("tokentm(mlp=off)", with(paper, "mlp", false));
+        cases.put("tokentm(init=identity)", with(paper, "init", TokenTmConfig.Init.IDENTITY));
+        cases.put("tokentm(gradient=separate)", with(paper, "gradient", TokenTmConfig.Gradient.SEPARATE));
+        cases.put("tokentm(attention-from=norm)", with(paper, "attentionFrom", TokenTmConfig.AttentionFrom.NORM));
+        cases.put(
+                "tokentm(attention-after=residual)",
+                with(paper, "attentionAfter", TokenTmConfig.AttentionAfter.RESIDUAL));
+        cases.put("tokentm(mlp-after=residual)", with(paper, "mlpAfter", TokenTmConfig.MlpAfter.RESIDUAL));
+        cases.put("tokentm(target=probability)", with(paper, "target", ClassScore.PROBABILITY));
+        cases.put("tokentm(length=off,necc=off)", with(with(paper, "length", false), "necc", TokenTmConfig.Necc.OFF));
+        cases.put("tokentm-libragrad", TokenTmConfig.libraGrad());
+        cases.put("tokentm-libragrad(target=logit)", with(TokenTmConfig.libraGrad(), "target", ClassScore.LOGIT));
         for (var c : cases.entrySet()) {
             TokenTm method = (TokenTm) ExplainerRegistry.get(c.getKey());
             assertEquals(c.getValue(), method.config(), c.getKey());
             assertEquals(c.getKey(), method.name(), "canonical spec");
         }
-        // Parameters in another order and at their defaults name the same method.
+        // Parameters in another order and at their defaults name the same method; a preset's
+        // parameters are named against the preset.
         assertEquals(
                 "tokentm(length=off,necc=off)",
                 ExplainerRegistry.canonical("tokentm(necc=off, mlp=on, length=off, last-layers=0)"));
+        assertEquals(
+                "tokentm-libragrad",
+                ExplainerRegistry.canonical("tokentm-libragrad(gradient=separate,target=probability)"));
+        assertEquals(
+                "tokentm(gradient=separate,attention-after=residual,mlp-after=residual,target=probability)",
+                ExplainerRegistry.canonical(
+                        "tokentm(target=probability,mlp-after=residual,attention-after=residual,gradient=separate)"));
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("tokentm(necc=cosine)"));
         assertEquals(
-                "method 'tokentm': parameter 'necc' must be one of softmax, scaled, off, got 'cosine'", e.getMessage());
+                "method 'tokentm': parameter 'necc' must be one of softmax, exp, scaled, off, got 'cosine'",
+                e.getMessage());
         IllegalArgumentException negative =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("tokentm(last-layers=-1)"));
         assertEquals("method 'tokentm': parameter 'last-layers' must be >= 0 (0 = all), got -1", negative.getMessage());
+    }
+
+    /** {@code config} with one record component replaced. */
+    private static TokenTmConfig with(TokenTmConfig config, String component, Object value) {
+        var components = TokenTmConfig.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        try {
+            for (int i = 0; i < components.length; i++) {
+                boolean replaced = components[i].getName().equals(component);
+                values[i] = replaced ? value : components[i].getAccessor().invoke(config);
+                types[i] = components[i].getType();
+            }
+            return TokenTmConfig.class.getDeclaredConstructor(types).newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 }

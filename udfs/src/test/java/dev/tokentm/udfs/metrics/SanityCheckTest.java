@@ -9,19 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.tokentm.udfs.checkpoint.EmbeddedModel;
 import dev.tokentm.udfs.explain.ExplainContext;
 import dev.tokentm.udfs.explain.Explainer;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
-import dev.tokentm.udfs.image.ImageDecoder;
-import dev.tokentm.udfs.image.ImageLimits;
-import dev.tokentm.udfs.image.InputTransform;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VisionTransformer;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.tokentm.udfs.testing.SampleImages;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +25,6 @@ import org.junit.jupiter.api.Test;
  * (the image's contrast per patch) fails the cascading randomization; GAE passes.
  */
 class SanityCheckTest {
-
-    private static final Path SAMPLE = Path.of(System.getProperty("tokentm.repo.dir", "."), "data", "sample");
 
     /** Mean contrast of the input image per patch (|pixel − image mean|): a map that never looks at the model. */
     static final class ImageContrast implements Explainer {
@@ -58,27 +51,13 @@ class SanityCheckTest {
         }
     }
 
-    private static NDArray sampleImages(NDManager manager, VisionTransformer model, int n) throws Exception {
-        List<String> lines = Files.readAllLines(SAMPLE.resolve("manifest.csv"));
-        InputTransform transform = new InputTransform(model.config().preprocessing());
-        ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
-        int side = transform.side();
-        float[] pixels = new float[n * 3 * side * side];
-        for (int i = 0; i < n; i++) {
-            Path image = SAMPLE.resolve(lines.get(i + 1).split(",")[0]);
-            float[] one = transform.image(decoder.decode(Files.readAllBytes(image)));
-            System.arraycopy(one, 0, pixels, i * one.length, one.length);
-        }
-        return manager.create(pixels, new Shape(n, 3, side, side));
-    }
-
     @Test
     void flagsAModelIndependentMapAndPassesGae() throws Exception {
         VisionTransformer model = EmbeddedModel.load(Device.cpu()).model();
         List<Explainer> explainers = List.of(new ImageContrast(), ExplainerRegistry.get("gae"));
         int steps = ModelRandomization.cascade(model.config()).size();
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray images = sampleImages(manager, model, 32);
+            NDArray images = SampleImages.first(manager, model.config(), 32);
             SanityCheck.Heatmaps trained = SanityCheck.heatmaps(model, images, TargetClasses.predicted(), explainers);
             double[] last = new double[2];
             double[] head = new double[2];

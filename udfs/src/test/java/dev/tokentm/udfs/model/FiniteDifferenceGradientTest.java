@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Trace gradients against central finite differences in float64: perturbing one entry of a
- * block tensor by ±ε through a {@link ForwardHook} and differencing the summed target logits.
+ * block tensor by ±ε through a {@link ForwardHook} and differencing the summed target logits (or
+ * probabilities).
  */
 class FiniteDifferenceGradientTest {
 
@@ -42,7 +43,22 @@ class FiniteDifferenceGradientTest {
     @ParameterizedTest
     @EnumSource(value = TracePoint.class, names = "VALUE_PROJECTION", mode = EnumSource.Mode.EXCLUDE)
     void gradientsMatchFiniteDifferences(TracePoint point) {
-        try (VitTrace trace = model.trace(images, TraceRequest.withGradients(TargetClasses.of(TARGETS)))) {
+        check(point, ClassScore.LOGIT);
+    }
+
+    /** Gradients of the target's softmax probability, at the points TokenTM's readings use. */
+    @ParameterizedTest
+    @EnumSource(
+            value = TracePoint.class,
+            names = {"ATTENTION", "BLOCK_INPUT"})
+    void probabilityGradientsMatchFiniteDifferences(TracePoint point) {
+        check(point, ClassScore.PROBABILITY);
+    }
+
+    private static void check(TracePoint point, ClassScore classScore) {
+        TraceRequest request =
+                TraceRequest.withGradients(TargetClasses.of(TARGETS)).differentiating(classScore);
+        try (VitTrace trace = model.trace(images, request)) {
             Random random = new Random(point.ordinal());
             for (int block = 0; block < model.config().depth(); block++) {
                 NDArray gradient = trace.block(block).gradient(point);
@@ -54,7 +70,9 @@ class FiniteDifferenceGradientTest {
                 assertTrue(scale > 1e-6, point + " gradient of block " + block + " is all zero");
                 for (int probe = 0; probe < 6; probe++) {
                     int index = random.nextInt(g.length);
-                    double numeric = (score(block, point, index, EPS) - score(block, point, index, -EPS)) / (2 * EPS);
+                    double numeric =
+                            (score(block, point, index, EPS, classScore) - score(block, point, index, -EPS, classScore))
+                                    / (2 * EPS);
                     assertEquals(
                             numeric,
                             g[index],
@@ -66,7 +84,7 @@ class FiniteDifferenceGradientTest {
         }
     }
 
-    private static double score(int block, TracePoint point, int flatIndex, double delta) {
+    private static double score(int block, TracePoint point, int flatIndex, double delta, ClassScore classScore) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray input = images.duplicate();
             input.attach(scope);
@@ -78,7 +96,7 @@ class FiniteDifferenceGradientTest {
                 bump[flatIndex] = delta;
                 return value.add(value.getManager().create(bump, value.getShape()));
             });
-            double[] l = logits.toDoubleArray();
+            double[] l = (classScore == ClassScore.PROBABILITY ? logits.softmax(-1) : logits).toDoubleArray();
             int classes = model.config().numClasses();
             double sum = 0;
             for (int i = 0; i < TARGETS.length; i++) {
