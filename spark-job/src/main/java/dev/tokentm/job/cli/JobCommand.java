@@ -177,5 +177,5 @@ public abstract class JobCommand implements Callable<Integer> {
     }
 
     /** What a command adds after the job, before the report. */
-    protected void finish(RunOutput output, ExplainJob.Result result) throws java.io.IOException {}
+    protected void finish(RunOutput output, ExplainJob.Result result) {}
 }

@@ -1,8 +1,10 @@
 package dev.tokentm.job.study;
 
 import dev.tokentm.udfs.explain.MethodSpec;
-import java.util.ArrayList;
+import dev.tokentm.udfs.explain.TokenTm;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -42,8 +44,8 @@ public enum StudySection {
                     "tokentm(init=identity)",
                     "tokentm-libragrad"));
 
-    /** The method every study runs and compares against. */
-    public static final String REFERENCE = "tokentm";
+    /** The method every study runs and compares against: our reading of the paper. */
+    public static final String REFERENCE = TokenTm.Preset.PAPER.method();
 
     private final String title;
     private final java.util.function.IntFunction<List<String>> specs;
@@ -93,20 +95,10 @@ public enum StudySection {
 
     /** The reference, then every section's specs, then the baselines, each once, in that order. */
     public static List<String> methods(List<StudySection> sections, List<String> baselines, int depth) {
-        List<String> methods = new ArrayList<>();
+        Set<String> methods = new LinkedHashSet<>();
         methods.add(REFERENCE);
-        for (StudySection s : sections) {
-            for (String spec : s.specs(depth)) {
-                if (!methods.contains(spec)) {
-                    methods.add(spec);
-                }
-            }
-        }
-        for (String b : baselines) {
-            if (!methods.contains(b)) {
-                methods.add(b);
-            }
-        }
-        return methods;
+        sections.forEach(s -> methods.addAll(s.specs(depth)));
+        methods.addAll(baselines);
+        return List.copyOf(methods);
     }
 }
