@@ -1,6 +1,7 @@
 package dev.tokentm.job.cli;
 
 import dev.tokentm.job.aggregate.Bootstrap;
+import dev.tokentm.job.input.ClassNames;
 import dev.tokentm.job.input.InputFormat;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.output.RunOutput;
@@ -36,15 +37,20 @@ public abstract class JobCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
-            description = "safetensors checkpoint (timm or Hugging Face naming). Default: the embedded model.")
+            description = "safetensors checkpoint or a folder with model.safetensors (timm or Hugging Face, "
+                    + "config.json beside it or none). Default: the embedded model.")
     String model;
 
     @Option(
             names = "--model-config",
-            description = "Architecture JSON for the checkpoint (Hugging Face config.json or timm keys).")
+            description = "Architecture JSON for the checkpoint (timm or Hugging Face config.json, or timm keys, "
+                    + "some or all: {\"num_heads\": 16}).")
     String modelConfig;
 
-    @Option(names = "--class-names", description = "Text file with one class name per line (overrides the model's).")
+    @Option(
+            names = "--class-names",
+            description = "Text file with the model's class names in order, one per line, or ImageNet's "
+                    + "LOC_synset_mapping.txt (overrides the model's).")
     Path classNames;
 
     @Option(
@@ -142,9 +148,7 @@ public abstract class JobCommand implements Callable<Integer> {
                 .setThreads(threads)
                 .setMaxMegapixels(maxMegapixels);
         if (classNames != null) {
-            explainer.setClassNames(Files.readAllLines(classNames, StandardCharsets.UTF_8).stream()
-                    .map(String::trim)
-                    .filter(s -> !s.isEmpty())
+            explainer.setClassNames(ClassNames.fromLines(Files.readAllLines(classNames, StandardCharsets.UTF_8))
                     .toArray(String[]::new));
         }
         explainer.settings(); // bad options fail here, before Spark starts

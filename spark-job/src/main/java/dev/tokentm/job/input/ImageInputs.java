@@ -46,14 +46,39 @@ public final class ImageInputs {
 
     private ImageInputs() {}
 
-    public static Dataset<Row> read(SparkSession spark, InputSpec spec, List<String> classNames) {
+    /** The corpus's format: as given, else guessed from what is at its location. */
+    public static InputFormat format(SparkSession spark, InputSpec spec) {
+        if (spec.format() != null) {
+            return spec.format();
+        }
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path root = new Path(spec.location());
         FileStatus status = status(root, hadoop);
-        InputFormat format = spec.format() != null
-                ? spec.format()
-                : InputFormat.guess(
-                        spec.location(), status.isDirectory(), status.isDirectory() && hasParquet(root, hadoop));
+        return InputFormat.guess(
+                spec.location(), status.isDirectory(), status.isDirectory() && hasParquet(root, hadoop));
+    }
+
+    /**
+     * Up to {@code max} folder names of an image-folder corpus that name no class of the model
+     * (their images have no label), sorted.
+     */
+    public static List<String> unknownClassFolders(Dataset<Row> frame, int max) {
+        return frame
+                .where(col(LABEL).isNull())
+                .select(element_at(split(col(PATH), "/"), -2).alias("folder"))
+                .distinct()
+                .orderBy("folder")
+                .limit(max)
+                .collectAsList()
+                .stream()
+                .map(r -> r.getString(0))
+                .toList();
+    }
+
+    public static Dataset<Row> read(SparkSession spark, InputSpec spec, List<String> classNames) {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        Path root = new Path(spec.location());
+        InputFormat format = format(spark, spec);
         Dataset<Row> frame =
                 switch (format) {
                     case IMAGE_FOLDER -> imageFolder(spark, spec, qualified(root, hadoop), classNames, hadoop);

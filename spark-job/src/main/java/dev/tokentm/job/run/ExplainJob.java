@@ -18,6 +18,7 @@ import dev.tokentm.job.aggregate.MetricAgreement;
 import dev.tokentm.job.aggregate.MetricsAggregator;
 import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
 import dev.tokentm.job.input.ImageInputs;
+import dev.tokentm.job.input.InputFormat;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.output.MetricsTable;
 import dev.tokentm.job.output.RunLock;
@@ -106,6 +107,7 @@ public final class ExplainJob {
         DjlRuntime.configure();
         // Load (and so check) the model on the driver before any task starts; local mode's tasks reuse it.
         ModelLoader.LoadedModel model = ExecutorModels.get(settings, Device.cpu());
+        out.println("tokentm: model " + model.location() + ": " + model.architecture());
         RunOutput output = new RunOutput(spark, plan.output());
         try (RunLock lock = output.lock(message -> out.println("tokentm: " + message))) {
             return run(plan, settings, model, output);
@@ -115,6 +117,14 @@ public final class ExplainJob {
     private Result run(Plan plan, ExplainSettings settings, ModelLoader.LoadedModel model, RunOutput output) {
         Dataset<Row> input =
                 ImageInputs.read(spark, plan.input(), model.classNames()).dropDuplicates(IMAGE_ID.name());
+        if (ImageInputs.format(spark, plan.input()) == InputFormat.IMAGE_FOLDER) {
+            List<String> unknown = ImageInputs.unknownClassFolders(input, 4);
+            if (!unknown.isEmpty()) {
+                out.println("tokentm: folders naming no class of the model (" + String.join(", ", unknown)
+                        + (unknown.size() == 4 ? ", ..." : "") + "): their images have no label; --class-names "
+                        + "gives the model's classes in order (one per line, or ImageNet's LOC_synset_mapping.txt)");
+            }
+        }
         Dataset<Row> todo = input;
         long total;
         long skipped = 0;

@@ -129,7 +129,7 @@ class ModelLoaderTest {
                  "patch_size": 8, "num_channels": 3, "qkv_bias": true, "layer_norm_eps": 1e-6, "hidden_act": "gelu",
                  "id2label": {"0": "cat", "1": "dog", "2": "bird", "3": "fish"}}
                 """);
-        try (ModelLoader.LoadedModel loaded = ModelLoader.load(file.toString())) {
+        try (ModelLoader.LoadedModel loaded = ModelLoader.load(dir.toString())) { // the folder, as the hub has it
             assertEquals(NAMES, loaded.classNames());
             assertEquals(0.5, loaded.model().config().preprocessing().mean()[0]);
             assertClose(loaded.model().logits(images), original.logits(images), 1e-6, "Hugging Face logits");
@@ -194,8 +194,8 @@ class ModelLoaderTest {
                 () -> ModelLoader.load(dir.resolve("nothing.safetensors").toString()));
         assertTrue(none.getMessage().contains("No model file"), none.getMessage());
         Path bare = writeTimm("bare.safetensors", timmTensors(), Map.of());
-        CheckpointException noArch = assertThrows(CheckpointException.class, () -> ModelLoader.load(bare.toString()));
-        assertTrue(noArch.getMessage().contains("No architecture"), noArch.getMessage());
+        CheckpointException noHeads = assertThrows(CheckpointException.class, () -> ModelLoader.load(bare.toString()));
+        assertTrue(noHeads.getMessage().contains("width 48 has no timm convention"), noHeads.getMessage());
         Path garbage = dir.resolve("garbage.safetensors");
         Files.writeString(garbage, "this is not a checkpoint at all");
         CheckpointException bad = assertThrows(CheckpointException.class, () -> ModelLoader.load(garbage.toString()));
