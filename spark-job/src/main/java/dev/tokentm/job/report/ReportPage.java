@@ -49,9 +49,11 @@ final class ReportPage {
         line("th{background:#1f4e79;color:#fff}td.name{text-align:left}"
                 + "tr.tokentm td{font-weight:bold;background:#fff4d6}");
         line("figure{display:inline-block;margin:2px;text-align:center;font-size:12px}img{display:block}");
-        line(".row{white-space:nowrap;margin-bottom:6px}.note{color:#555;font-size:14px}"
-                + "td.fail{color:#fff;background:#b00020;font-weight:bold}"
-                + "td.better{background:#c8e6c9;font-weight:bold}td.worse{background:#ffcdd2;font-weight:bold}");
+        // Each row's image and heatmaps side by side, tops aligned whatever their captions' lengths.
+        line(
+                ".row{display:flex;flex-wrap:nowrap;align-items:flex-start;margin-bottom:6px}.note{color:#555;font-size:14px}"
+                        + "td.fail{color:#fff;background:#b00020;font-weight:bold}"
+                        + "td.better{background:#c8e6c9;font-weight:bold}td.worse{background:#ffcdd2;font-weight:bold}");
         line("</style>");
         line("</head>");
         line("<body>");
@@ -335,7 +337,7 @@ final class ReportPage {
             row.append("<figure>")
                     .append(
                             picture == null
-                                    ? "<div style=\"width:" + TILE + "px\">(no image)</div>"
+                                    ? "<div style=\"width:" + TILE + "px;height:" + TILE + "px\">(no image)</div>"
                                     : img(scaled(picture), "input image"))
                     .append("<figcaption>")
                     .append(caption)

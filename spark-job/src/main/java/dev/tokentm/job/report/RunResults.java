@@ -15,9 +15,11 @@ import static dev.tokentm.udfs.table.ImageTable.SEG_INTERSECTION;
 import static dev.tokentm.udfs.table.ImageTable.SEG_UNION;
 import static dev.tokentm.udfs.table.ImageTable.TARGET;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -36,6 +38,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 
 /** What the report shows, read from a run's output with Spark; the page itself is {@link ReportPage}. */
@@ -137,9 +140,12 @@ record RunResults(
 
         Dataset<Row> rows = output.readImages();
         Dataset<Row> good = rows.where(ERROR.col().isNull().and(TARGET.col().equalTo(target)));
-        Dataset<Row> firstIds =
-                good.select(IMAGE_ID.col()).distinct().orderBy(IMAGE_ID.col()).limit(sampleCount);
-        List<ImageRow> samples = images(good.join(firstIds, IMAGE_ID.name()), methods, null);
+        List<String> sampleIds = spreadOfClasses(good, sampleCount);
+        Map<String, ImageRow> byId = new LinkedHashMap<>();
+        for (ImageRow image : images(good.where(IMAGE_ID.col().isin(sampleIds.toArray())), methods, null)) {
+            byId.put(image.imageId(), image);
+        }
+        List<ImageRow> samples = sampleIds.stream().map(byId::get).toList();
         Dataset<Row> worst = good.where(METHOD.col()
                         .equalTo(audited)
                         .and(RELEVANCE_OUTSIDE_MASK.col().isNotNull()))
@@ -196,6 +202,25 @@ record RunResults(
                 methods,
                 errors,
                 sanity(summary));
+    }
+
+    /**
+     * Up to {@code count} image ids for the sample grid, a spread of classes: each class's first
+     * image (by id), then each class's second, and so on; classes in label order, unlabeled last.
+     */
+    static List<String> spreadOfClasses(Dataset<Row> rows, int count) {
+        return rows
+                .select(IMAGE_ID.col(), LABEL.col())
+                .distinct()
+                .withColumn(
+                        "turn",
+                        row_number().over(Window.partitionBy(LABEL.col()).orderBy(IMAGE_ID.col())))
+                .orderBy(col("turn"), LABEL.col().asc_nulls_last(), IMAGE_ID.col())
+                .limit(count)
+                .collectAsList()
+                .stream()
+                .map(r -> r.getString(0))
+                .toList();
     }
 
     /** The sanity objects of the summary's metrics entries. */

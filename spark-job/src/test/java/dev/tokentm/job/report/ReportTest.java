@@ -238,6 +238,73 @@ class ReportTest {
         assertTrue(colourful > 20_000, "saturated pixels: " + colourful);
     }
 
+    @Test
+    void chromiumLaysEachRowsImageAndHeatmapsOnOneLine() throws Exception {
+        String chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
+                .filter(ReportTest::onPath)
+                .findFirst()
+                .orElse(null);
+        assumeTrue(chromium != null, "headless Chromium is not installed (Debian: apt-get install chromium)");
+        // The report has no script; a copy with one measures where the browser put each row's pictures.
+        Path measured = tmp.resolve("measured.html");
+        Files.writeString(
+                measured,
+                Files.readString(report)
+                        .replace(
+                                "</body>",
+                                """
+                                <script>
+                                const rows = [...document.querySelectorAll('div.row')].filter(r => r.querySelector('figure'));
+                                const out = rows.map(r => [...r.querySelectorAll('figure > :first-child')]
+                                    .map(e => Math.round(e.getBoundingClientRect().top)).join(','));
+                                document.body.setAttribute('data-tops', out.join(';'));
+                                </script></body>"""));
+        Process p = new ProcessBuilder(
+                        chromium,
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--window-size=1300,4000",
+                        "--dump-dom",
+                        measured.toUri().toString())
+                .redirectError(tmp.resolve("chromium-dom.log").toFile())
+                .redirectOutput(tmp.resolve("dom.html").toFile())
+                .start();
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium timed out");
+        String tops =
+                Jsoup.parse(Files.readString(tmp.resolve("dom.html"))).body().attr("data-tops");
+        List<String> rows = List.of(tops.split(";"));
+        assertEquals(12, rows.size(), "sample and audit rows: " + tops);
+        for (String row : rows) {
+            List<String> picturesTop = List.of(row.split(","));
+            assertEquals(1 + METHODS.size(), picturesTop.size(), row);
+            assertEquals(1, new HashSet<>(picturesTop).size(), "image and heatmaps at one height: " + row);
+        }
+    }
+
+    @Test
+    void theSampleGridTakesEachClassInTurn() {
+        org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder()
+                .master("local[1]")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate();
+        List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+        String[][] images = {{"a1", "0"}, {"a2", "0"}, {"a3", "0"}, {"a4", "0"}, {"b1", "1"}, {"b2", "1"}, {"c1", "2"}};
+        for (String[] image : images) {
+            for (String method : METHODS) { // one row per method, as the output has
+                rows.add(org.apache.spark.sql.RowFactory.create(image[0], Integer.valueOf(image[1]), method));
+            }
+        }
+        rows.add(org.apache.spark.sql.RowFactory.create("x1", null, "tokentm"));
+        var schema = new org.apache.spark.sql.types.StructType()
+                .add("image_id", "string")
+                .add("label", "int")
+                .add("method", "string");
+        var frame = spark.createDataFrame(rows, schema);
+        assertEquals(List.of("a1", "b1", "c1", "x1", "a2", "b2"), RunResults.spreadOfClasses(frame, 6));
+        assertEquals(List.of("a1", "b1"), RunResults.spreadOfClasses(frame, 2));
+    }
+
     private static boolean onPath(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, command))) {
