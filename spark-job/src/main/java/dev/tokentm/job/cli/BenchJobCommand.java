@@ -7,18 +7,17 @@ import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.run.ExplainJob;
 import dev.tokentm.job.tools.bench.RepeatedSample;
 import dev.tokentm.job.tools.bench.Throughput;
-import dev.tokentm.udfs.checkpoint.EmbeddedModel;
 import dev.tokentm.udfs.image.ImageLimits;
-import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
-import dev.tokentm.udfs.metrics.PerturbationProtocol;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
+import dev.tokentm.udfs.model.PassCount;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
 import dev.tokentm.udfs.model.VitTrace;
 import dev.tokentm.udfs.runtime.DjlRuntime;
+import dev.tokentm.udfs.spark.ExecutorModels;
 import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
 import java.io.ByteArrayOutputStream;
@@ -76,6 +75,11 @@ public final class BenchJobCommand implements Callable<Integer> {
                     .toAbsolutePath();
             Path manifest = RepeatedSample.manifest(sample, dir.resolve("manifest.csv"), images);
             VitExplainer explainer = explain.applyTo(new VitExplainer());
+            DjlRuntime.configure();
+            // Local mode: the job's tasks use this JVM's cached model, so its pass counter counts the job's model work.
+            VisionTransformer jobModel = ExecutorModels.get(explainer.settings(), ai.djl.Device.cpu())
+                    .model();
+            PassCount before = jobModel.passes();
             ExplainJob.Result job;
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             try (SparkSession spark = sparkOptions.open("tokentm bench-job")) {
@@ -87,9 +91,9 @@ public final class BenchJobCommand implements Callable<Integer> {
                                 0));
             }
             double jobRate = job.imagesPerSecond();
+            PassCount work = jobModel.passes().since(before);
 
-            DjlRuntime.configure();
-            VisionTransformer vit = EmbeddedModel.load(ai.djl.Device.cpu()).model();
+            VisionTransformer vit = jobModel;
             VitConfig c = vit.config();
             double fb;
             double f;
@@ -104,12 +108,9 @@ public final class BenchJobCommand implements Callable<Integer> {
                 f = Throughput.imagesPerSecond(
                         explain.batchSize, seconds, () -> vit.logits(batch).close());
             }
-            int perturbationPasses = FaithfulnessEvaluator.forwardsPerImage(
-                            PerturbationProtocol.published(),
-                            explainer.settings().protocols())
-                    * explain.methods.size()
-                    * explain.targets.size();
-            double modelSecondsPerImage = 1 / fb + perturbationPasses / f;
+            // Every pass the job made, counted: traces (forward+backward) and no-gradient forwards.
+            double modelSecondsPerImage =
+                    (work.backward() / fb + (work.forward() - work.backward()) / f) / job.explained();
             out.printf(
                     Locale.ROOT,
                     "whole job (%s, %d images, methods %s, batch %d, perturbation + segmentation tests):"
@@ -129,9 +130,10 @@ public final class BenchJobCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "job / bare forward+backward: %.3f%n", jobRate / fb);
             out.printf(
                     Locale.ROOT,
-                    "model work per image: 1 forward+backward + %d perturbation forwards = %.1f ms "
+                    "model work per image (counted): %.2f forward+backward + %.2f forwards = %.1f ms "
                             + "-> %.2f images/s; job overhead (job time / model time): %.2fx%n",
-                    perturbationPasses,
+                    (double) work.backward() / job.explained(),
+                    (double) (work.forward() - work.backward()) / job.explained(),
                     1e3 * modelSecondsPerImage,
                     1 / modelSecondsPerImage,
                     (1 / jobRate) / modelSecondsPerImage);

@@ -30,6 +30,12 @@ public record AttentionFlow() implements Explainer {
         return "attention-flow";
     }
 
+    /** Attention probabilities only: no class enters the map. */
+    @Override
+    public boolean classIndependent() {
+        return true;
+    }
+
     @Override
     public TraceRequest needs() {
         return TraceRequest.reading(TracePoint.ATTENTION);

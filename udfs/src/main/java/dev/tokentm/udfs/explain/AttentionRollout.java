@@ -32,6 +32,12 @@ public record AttentionRollout(int startLayer) implements Explainer {
         return "rollout";
     }
 
+    /** Attention probabilities only: no class enters the map. */
+    @Override
+    public boolean classIndependent() {
+        return true;
+    }
+
     @Override
     public TraceRequest needs() {
         return TraceRequest.reading(TracePoint.ATTENTION);

@@ -22,6 +22,14 @@ public interface Explainer {
         return false;
     }
 
+    /**
+     * Whether the heatmaps are the same whatever class is explained (attention-only methods): then
+     * one heatmap, and one set of perturbation passes, serves every target of an image.
+     */
+    default boolean classIndependent() {
+        return false;
+    }
+
     /** What this method reads from the context's shared trace. */
     TraceRequest needs();
 

@@ -16,6 +16,12 @@ public record RawAttention() implements Explainer {
         return "raw-attention";
     }
 
+    /** Attention probabilities only: no class enters the map. */
+    @Override
+    public boolean classIndependent() {
+        return true;
+    }
+
     @Override
     public TraceRequest needs() {
         return TraceRequest.reading(TracePoint.ATTENTION);

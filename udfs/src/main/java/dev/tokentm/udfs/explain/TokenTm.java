@@ -64,6 +64,12 @@ public record TokenTm(Preset preset, TokenTmConfig config) implements Explainer 
         return config.spec(preset.method(), preset.config()).toString();
     }
 
+    /** Without gradient weighting ({@code gradient=none}) no class enters the map. */
+    @Override
+    public boolean classIndependent() {
+        return !weighsByGradient();
+    }
+
     @Override
     public TraceRequest needs() {
         TraceRequest values = TraceRequest.reading(

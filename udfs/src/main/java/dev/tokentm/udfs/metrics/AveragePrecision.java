@@ -1,8 +1,5 @@
 package dev.tokentm.udfs.metrics;
 
-import java.util.Arrays;
-import java.util.Comparator;
-
 /**
  * Average precision of scores against binary labels, as scikit-learn's
  * {@code average_precision_score}: {@code AP = Σ_n (R_n − R_{n−1}) · P_n} over the distinct score
@@ -24,20 +21,22 @@ public final class AveragePrecision {
         if (positives == 0) {
             return 0;
         }
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        ValueGroups groups = ValueGroups.of(scores);
+        int[] positivesIn = new int[groups.size()];
+        for (int i = 0; i < scores.length; i++) {
+            if (positive[i]) {
+                positivesIn[groups.groupOf(scores[i])]++;
+            }
         }
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
         double ap = 0;
         double previousRecall = 0;
         int truePositives = 0;
         int seen = 0;
-        for (int k = 0; k < order.length; k++) {
-            int i = order[k];
-            seen++;
-            truePositives += positive[i] ? 1 : 0;
-            boolean lastOfTie = k == order.length - 1 || scores[order[k + 1]] != scores[i];
+        for (int k = groups.size() - 1; k >= 0; k--) { // thresholds from high to low
+            seen += groups.count(k);
+            truePositives += positivesIn[k];
+            // -0.0 and 0.0 are one threshold (a score >= t test cannot tell them apart).
+            boolean lastOfTie = k == 0 || groups.value(k - 1) != groups.value(k);
             if (lastOfTie) {
                 double recall = (double) truePositives / positives;
                 double precision = (double) truePositives / seen;

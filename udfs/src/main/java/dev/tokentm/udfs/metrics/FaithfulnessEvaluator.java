@@ -1,6 +1,8 @@
 package dev.tokentm.udfs.metrics;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tokentm.udfs.explain.ExplainContext;
@@ -9,8 +11,10 @@ import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.VisionTransformer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -106,120 +110,269 @@ public final class FaithfulnessEvaluator {
             List<Explainer> explainers,
             TargetMode mode,
             long[] seeds) {
+        return evaluate(model, rawImages, labels, masks, explainers, List.of(mode), seeds);
+    }
+
+    /**
+     * Every target mode of a batch, without repeating identical model work: the first mode is
+     * explained and tested in full; for each further mode, an image whose class is the same (the
+     * prediction equals the label) takes the first mode's heatmaps and curves, and a
+     * {@link Explainer#classIndependent class-independent} method's curves are read again for the
+     * new class from the same perturbation passes. Only class-dependent methods on images whose class
+     * differs are explained and tested again. Results: per mode, per method, per image.
+     */
+    public List<ImageResult> evaluate(
+            VisionTransformer model,
+            NDArray rawImages,
+            int[] labels,
+            List<Mask> masks,
+            List<Explainer> explainers,
+            List<TargetMode> modes,
+            long[] seeds) {
         int batch = Math.toIntExact(rawImages.getShape().get(0));
         if (labels.length != batch || masks.size() != batch || seeds.length != batch) {
             throw new IllegalArgumentException(batch + " images need as many labels, masks and seeds, got "
                     + labels.length + " labels, " + masks.size() + " masks and " + seeds.length + " seeds");
         }
+        if (modes.isEmpty()) {
+            throw new IllegalArgumentException("no target mode to explain");
+        }
         List<ImageResult> results = new ArrayList<>();
         try (NDManager scope = rawImages.getManager().newSubManager()) {
             NDArray raw = rawImages.toType(DataType.FLOAT32, true); // a copy, so work lands in this scope
             raw.attach(scope);
-            NDArray normalized = model.config().preprocessing().normalize(raw);
-            TargetClasses targets =
-                    mode == TargetMode.LABEL ? TargetClasses.labelsOrPredicted(labels) : TargetClasses.predicted();
-            try (ExplainContext context = new ExplainContext(model, normalized, targets, explainers)) {
-                int[] explained = context.targets();
-                NDArray unperturbed = context.logits();
-                float[][] logits =
-                        rows(unperturbed.toType(DataType.FLOAT32, false).toFloatArray(), batch);
-                int[] predicted = TargetClasses.predicted().select(unperturbed);
-                float[] probabilities = topProbabilities(logits);
-                for (Explainer explainer : explainers) {
-                    long start = System.nanoTime();
-                    NDArray heatmaps = explainer.explain(context).toType(DataType.FLOAT32, false);
-                    float[] maps = heatmaps.toFloatArray();
-                    double[] errors = context.standardErrors(explainer.name());
-                    int height = Math.toIntExact(heatmaps.getShape().get(1));
-                    int width = Math.toIntExact(heatmaps.getShape().get(2));
-                    int size = height * width;
-                    Curves curves = new Curves(model, raw, heatmaps, labels, explained, logits, seeds);
-                    List<PerturbationCurve> deletion = curves.run(Protocol.ZERO, Perturbation.deletion());
-                    List<PerturbationCurve> negative =
-                            curves.run(Protocol.ZERO, Perturbation.remove(PixelOrder.NEGATIVE, Removal.ZERO));
-                    List<PerturbationCurve> roadMorf =
-                            curves.run(Protocol.ROAD, Perturbation.remove(PixelOrder.POSITIVE, road));
-                    List<PerturbationCurve> roadLerf =
-                            curves.run(Protocol.ROAD, Perturbation.remove(PixelOrder.NEGATIVE, road));
-                    List<PerturbationCurve> blurMorf =
-                            curves.run(Protocol.BLUR, Perturbation.remove(PixelOrder.POSITIVE, blur));
-                    List<PerturbationCurve> blurLerf =
-                            curves.run(Protocol.BLUR, Perturbation.remove(PixelOrder.NEGATIVE, blur));
-                    List<PerturbationCurve> insertion = curves.run(Protocol.BLUR, Perturbation.insertion(blur));
-                    int zeroSteps = perturbation.fractions().length + 1;
-                    double seconds = (System.nanoTime() - start) / 1e9 / batch;
-                    for (int b = 0; b < batch; b++) {
-                        float[] map = Arrays.copyOfRange(maps, b * size, (b + 1) * size);
-                        Mask mask = masks.get(b);
-                        SegmentationCounts segmentation = mask == null
-                                ? null
-                                : SegmentationProtocol.evaluate(
-                                        map, height, width, mask.foreground(), mask.height(), mask.width());
-                        results.add(new ImageResult(
-                                b,
-                                explainer.name(),
-                                mode,
-                                explained[b],
-                                map,
-                                height,
-                                width,
-                                errors == null ? null : errors[b],
-                                deletion == null ? null : deletion.get(b).first(zeroSteps),
-                                at(negative, b),
-                                at(deletion, b),
-                                at(roadMorf, b),
-                                at(roadLerf, b),
-                                at(blurMorf, b),
-                                at(blurLerf, b),
-                                at(insertion, b),
-                                segmentation,
-                                predicted[b],
-                                probabilities[b],
-                                seconds));
-                    }
+            Batch first = explain(model, raw, labels, masks, explainers, modes.get(0), seeds);
+            for (MethodRun run : first.runs) {
+                for (int b = 0; b < batch; b++) {
+                    results.add(run.result(b, b, modes.get(0), first.explained[b], labels[b], first, run.seconds));
                 }
+            }
+            for (TargetMode mode : modes.subList(1, modes.size())) {
+                results.addAll(again(model, raw, labels, masks, explainers, mode, seeds, first));
             }
         }
         return results;
     }
 
-    /** The curves of one method's heatmaps, for the protocols that run. */
-    private final class Curves {
-        private final VisionTransformer model;
-        private final NDArray raw;
-        private final NDArray heatmaps;
-        private final int[] labels;
-        private final int[] explained;
-        private final float[][] logits;
-        private final long[] seeds;
-
-        Curves(
-                VisionTransformer model,
-                NDArray raw,
-                NDArray heatmaps,
-                int[] labels,
-                int[] explained,
-                float[][] logits,
-                long[] seeds) {
-            this.model = model;
-            this.raw = raw;
-            this.heatmaps = heatmaps;
-            this.labels = labels;
-            this.explained = explained;
-            this.logits = logits;
-            this.seeds = seeds;
+    /** A further target mode's results, reusing {@code first} wherever the model work would be the same. */
+    private List<ImageResult> again(
+            VisionTransformer model,
+            NDArray raw,
+            int[] labels,
+            List<Mask> masks,
+            List<Explainer> explainers,
+            TargetMode mode,
+            long[] seeds,
+            Batch first) {
+        int batch = labels.length;
+        int[] classes = new int[batch];
+        List<Integer> differing = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            classes[b] = mode == TargetMode.LABEL && labels[b] >= 0 ? labels[b] : first.predicted[b];
+            if (classes[b] != first.explained[b]) {
+                differing.add(b);
+            }
         }
+        List<Explainer> dependent =
+                explainers.stream().filter(e -> !e.classIndependent()).toList();
+        Batch fresh = null;
+        if (!differing.isEmpty() && !dependent.isEmpty()) {
+            int[] picked = differing.stream().mapToInt(Integer::intValue).toArray();
+            NDArray sub = NDArrays.concat(
+                    new NDList(differing.stream()
+                            .map(b -> raw.get(b + ":" + (b + 1)))
+                            .toList()),
+                    0);
+            fresh = explain(
+                    model,
+                    sub,
+                    pick(labels, picked),
+                    differing.stream().map(masks::get).toList(),
+                    dependent,
+                    mode,
+                    pick(seeds, picked));
+        }
+        List<ImageResult> results = new ArrayList<>();
+        for (Explainer explainer : explainers) {
+            long start = System.nanoTime();
+            MethodRun reused = first.runs.get(explainers.indexOf(explainer));
+            MethodRun redone =
+                    fresh == null || explainer.classIndependent() ? null : fresh.runs.get(dependent.indexOf(explainer));
+            List<ImageResult> rows = new ArrayList<>(batch);
+            for (int b = 0; b < batch; b++) {
+                int j = differing.indexOf(b);
+                rows.add(
+                        j >= 0 && redone != null
+                                ? redone.result(j, b, mode, classes[b], labels[b], first, 0)
+                                : reused.result(b, b, mode, classes[b], labels[b], first, 0));
+            }
+            double spent = (System.nanoTime() - start) / 1e9 + (redone == null ? 0 : redone.seconds * differing.size());
+            for (ImageResult r : rows) {
+                results.add(r.withSeconds(spent / batch));
+            }
+        }
+        return results;
+    }
 
-        /** The curves per image, or null when the protocol does not run. */
-        List<PerturbationCurve> run(Protocol protocol, Perturbation p) {
-            return protocols.contains(protocol)
-                    ? perturbation.run(model, raw, heatmaps, labels, explained, p, logits, seeds)
-                    : null;
+    /** One mode on a batch: the shared trace, each method's heatmaps, perturbation passes and segmentation. */
+    private Batch explain(
+            VisionTransformer model,
+            NDArray raw,
+            int[] labels,
+            List<Mask> masks,
+            List<Explainer> explainers,
+            TargetMode mode,
+            long[] seeds) {
+        int batch = labels.length;
+        NDArray normalized = model.config().preprocessing().normalize(raw);
+        TargetClasses targets =
+                mode == TargetMode.LABEL ? TargetClasses.labelsOrPredicted(labels) : TargetClasses.predicted();
+        try (ExplainContext context = new ExplainContext(model, normalized, targets, explainers)) {
+            int[] explained = context.targets();
+            NDArray unperturbed = context.logits();
+            float[][] logits = rows(unperturbed.toType(DataType.FLOAT32, false).toFloatArray(), batch);
+            int[] predicted = TargetClasses.predicted().select(unperturbed);
+            List<MethodRun> runs = new ArrayList<>();
+            for (Explainer explainer : explainers) {
+                long start = System.nanoTime();
+                NDArray heatmaps = explainer.explain(context).toType(DataType.FLOAT32, false);
+                float[] maps = heatmaps.toFloatArray();
+                int height = Math.toIntExact(heatmaps.getShape().get(1));
+                int width = Math.toIntExact(heatmaps.getShape().get(2));
+                Map<Curve, PerturbationProtocol.StepLogits> curves = new EnumMap<>(Curve.class);
+                for (Curve c : Curve.values()) {
+                    if (protocols.contains(c.protocol)) {
+                        curves.put(c, perturbation.stepLogits(model, raw, heatmaps, perturbation(c), logits, seeds));
+                    }
+                }
+                SegmentationCounts[] segmentation = new SegmentationCounts[batch];
+                int size = height * width;
+                for (int b = 0; b < batch; b++) {
+                    Mask mask = masks.get(b);
+                    segmentation[b] = mask == null
+                            ? null
+                            : SegmentationProtocol.evaluate(
+                                    Arrays.copyOfRange(maps, b * size, (b + 1) * size),
+                                    height,
+                                    width,
+                                    mask.foreground(),
+                                    mask.height(),
+                                    mask.width());
+                }
+                runs.add(new MethodRun(
+                        explainer.name(),
+                        maps,
+                        height,
+                        width,
+                        context.standardErrors(explainer.name()),
+                        curves,
+                        perturbation.fractions().length + 1,
+                        segmentation,
+                        (System.nanoTime() - start) / 1e9 / batch));
+            }
+            return new Batch(runs, explained, predicted, topProbabilities(logits));
         }
     }
 
-    private static PerturbationCurve at(List<PerturbationCurve> curves, int b) {
-        return curves == null ? null : curves.get(b);
+    /** The seven curves the protocols draw, each from one {@link Perturbation}. */
+    private enum Curve {
+        DELETION(Protocol.ZERO),
+        NEGATIVE(Protocol.ZERO),
+        ROAD_MORF(Protocol.ROAD),
+        ROAD_LERF(Protocol.ROAD),
+        BLUR_MORF(Protocol.BLUR),
+        BLUR_LERF(Protocol.BLUR),
+        INSERTION(Protocol.BLUR);
+
+        final Protocol protocol;
+
+        Curve(Protocol protocol) {
+            this.protocol = protocol;
+        }
+    }
+
+    private Perturbation perturbation(Curve c) {
+        return switch (c) {
+            case DELETION -> Perturbation.deletion();
+            case NEGATIVE -> Perturbation.remove(PixelOrder.NEGATIVE, Removal.ZERO);
+            case ROAD_MORF -> Perturbation.remove(PixelOrder.POSITIVE, road);
+            case ROAD_LERF -> Perturbation.remove(PixelOrder.NEGATIVE, road);
+            case BLUR_MORF -> Perturbation.remove(PixelOrder.POSITIVE, blur);
+            case BLUR_LERF -> Perturbation.remove(PixelOrder.NEGATIVE, blur);
+            case INSERTION -> Perturbation.insertion(blur);
+        };
+    }
+
+    /** A mode's batch: each method's run, the classes explained, the predictions and their probabilities. */
+    private record Batch(List<MethodRun> runs, int[] explained, int[] predicted, float[] probabilities) {}
+
+    /**
+     * One method on a batch: heatmaps, their perturbation passes' logits (not yet read for a
+     * class), segmentation counts and the seconds per image it took.
+     *
+     * @param zeroSteps the steps of the MoRF zeroing curve: 0 and the protocol's fractions
+     */
+    private record MethodRun(
+            String method,
+            float[] maps,
+            int height,
+            int width,
+            double[] errors,
+            Map<Curve, PerturbationProtocol.StepLogits> curves,
+            int zeroSteps,
+            SegmentationCounts[] segmentation,
+            double seconds) {
+
+        /**
+         * Image {@code j} of this run as the result of image {@code index} of the batch, its curves
+         * read for {@code explained}; predictions from {@code first}, the batch's first mode.
+         */
+        ImageResult result(int j, int index, TargetMode mode, int explained, int label, Batch first, double seconds) {
+            int size = height * width;
+            PerturbationCurve deletion = curve(Curve.DELETION, j, label, explained);
+            return new ImageResult(
+                    index,
+                    method,
+                    mode,
+                    explained,
+                    Arrays.copyOfRange(maps, j * size, (j + 1) * size),
+                    height,
+                    width,
+                    errors == null ? null : errors[j],
+                    deletion == null ? null : deletion.first(zeroSteps),
+                    curve(Curve.NEGATIVE, j, label, explained),
+                    deletion,
+                    curve(Curve.ROAD_MORF, j, label, explained),
+                    curve(Curve.ROAD_LERF, j, label, explained),
+                    curve(Curve.BLUR_MORF, j, label, explained),
+                    curve(Curve.BLUR_LERF, j, label, explained),
+                    curve(Curve.INSERTION, j, label, explained),
+                    segmentation[j],
+                    first.predicted[index],
+                    first.probabilities[index],
+                    seconds);
+        }
+
+        private PerturbationCurve curve(Curve c, int j, int label, int explained) {
+            PerturbationProtocol.StepLogits logits = curves.get(c);
+            return logits == null ? null : logits.curve(j, label, explained);
+        }
+    }
+
+    private static int[] pick(int[] values, int[] indices) {
+        int[] out = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            out[i] = values[indices[i]];
+        }
+        return out;
+    }
+
+    private static long[] pick(long[] values, int[] indices) {
+        long[] out = new long[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            out[i] = values[indices[i]];
+        }
+        return out;
     }
 
     private static float[] topProbabilities(float[][] logits) {

@@ -49,6 +49,31 @@ public record ImageResult(
         float probability,
         double seconds) {
 
+    /** This result with another cost per image. */
+    public ImageResult withSeconds(double other) {
+        return new ImageResult(
+                index,
+                method,
+                target,
+                explainedClass,
+                heatmap,
+                height,
+                width,
+                heatmapError,
+                positive,
+                negative,
+                deletion,
+                roadMorf,
+                roadLerf,
+                blurMorf,
+                blurLerf,
+                insertion,
+                segmentation,
+                predicted,
+                probability,
+                other);
+    }
+
     /** The perturbation steps from 0, as the MoRF/LeRF curves have them; null when none ran. */
     public double[] fractions() {
         for (PerturbationCurve c : new PerturbationCurve[] {positive, roadMorf, blurMorf}) {

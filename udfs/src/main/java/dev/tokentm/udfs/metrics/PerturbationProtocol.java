@@ -121,11 +121,7 @@ public record PerturbationProtocol(double[] fractions, int maxBatch) {
             Perturbation perturbation,
             float[][] unperturbed,
             long[] seeds) {
-        VitConfig config = model.config();
-        Shape s = images.getShape();
-        int batch = Math.toIntExact(s.get(0));
-        int height = Math.toIntExact(s.get(2));
-        int width = Math.toIntExact(s.get(3));
+        int batch = Math.toIntExact(images.getShape().get(0));
         if (labels.length != batch
                 || explained.length != batch
                 || seeds.length != batch
@@ -133,6 +129,31 @@ public record PerturbationProtocol(double[] fractions, int maxBatch) {
             throw new IllegalArgumentException("need one heatmap, label, explained class and seed per image: " + batch
                     + " images, " + heatmaps.getShape().get(0) + " heatmaps, " + labels.length + " labels, "
                     + explained.length + " explained classes, " + seeds.length + " seeds");
+        }
+        return stepLogits(model, images, heatmaps, perturbation, unperturbed, seeds)
+                .curves(labels, explained);
+    }
+
+    /**
+     * The logits of every step of every image: what the model said, before any class is read from
+     * it. They depend on the images and heatmaps only, so one pass serves every class a heatmap
+     * is read for ({@link StepLogits#curves}).
+     */
+    public StepLogits stepLogits(
+            VisionTransformer model,
+            NDArray images,
+            NDArray heatmaps,
+            Perturbation perturbation,
+            float[][] unperturbed,
+            long[] seeds) {
+        VitConfig config = model.config();
+        Shape s = images.getShape();
+        int batch = Math.toIntExact(s.get(0));
+        int height = Math.toIntExact(s.get(2));
+        int width = Math.toIntExact(s.get(3));
+        if (seeds.length != batch || heatmaps.getShape().get(0) != batch) {
+            throw new IllegalArgumentException("need one heatmap and seed per image: " + batch + " images, "
+                    + heatmaps.getShape().get(0) + " heatmaps, " + seeds.length + " seeds");
         }
         if (unperturbed != null && unperturbed.length != batch) {
             throw new IllegalArgumentException(unperturbed.length + " unperturbed logits for " + batch + " images");
@@ -195,11 +216,30 @@ public record PerturbationProtocol(double[] fractions, int maxBatch) {
                     }
                 }
             }
+            return new StepLogits(order, steps, logits, batch);
+        }
+    }
+
+    /**
+     * A perturbation's logits, step-major: {@code logits[k · batch + b]} for step k of image b.
+     *
+     * @param order the removal order the steps followed
+     * @param steps the fractions of the steps
+     */
+    public record StepLogits(PixelOrder order, double[] steps, float[][] logits, int batch) {
+
+        /** Each image's curve, read for its label and its explained class. */
+        public List<PerturbationCurve> curves(int[] labels, int[] explained) {
             List<PerturbationCurve> curves = new ArrayList<>(batch);
             for (int b = 0; b < batch; b++) {
-                curves.add(curve(order, steps, labels[b], explained[b], logits, b, batch));
+                curves.add(curve(b, labels[b], explained[b]));
             }
             return curves;
+        }
+
+        /** Image {@code b}'s curve, read for {@code label} and {@code explained}. */
+        public PerturbationCurve curve(int b, int label, int explained) {
+            return PerturbationProtocol.curve(order, steps, label, explained, logits, b, batch);
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.tokentm.udfs.metrics;
 
-import java.util.Arrays;
-
 /**
  * The order in which a perturbation test removes pixels: by relevance, most relevant first
  * ({@link #POSITIVE}) or least relevant first ({@link #NEGATIVE}). The published code uses
@@ -17,19 +15,17 @@ public enum PixelOrder {
      * first n removed.
      */
     public int[] ranks(double[] relevance) {
-        Integer[] order = new Integer[relevance.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        ValueGroups groups = ValueGroups.of(relevance);
+        int[] next = new int[groups.size()]; // the rank the group's next pixel (by index) gets
+        int position = 0;
+        for (int i = 0; i < groups.size(); i++) {
+            int k = this == POSITIVE ? groups.size() - 1 - i : i;
+            next[k] = position;
+            position += groups.count(k);
         }
-        boolean mostFirst = this == POSITIVE;
-        Arrays.sort(order, (a, b) -> {
-            int byValue =
-                    mostFirst ? Double.compare(relevance[b], relevance[a]) : Double.compare(relevance[a], relevance[b]);
-            return byValue != 0 ? byValue : Integer.compare(a, b);
-        });
         int[] rank = new int[relevance.length];
-        for (int k = 0; k < order.length; k++) {
-            rank[order[k]] = k;
+        for (int p = 0; p < rank.length; p++) {
+            rank[p] = next[groups.groupOf(relevance[p])]++;
         }
         return rank;
     }

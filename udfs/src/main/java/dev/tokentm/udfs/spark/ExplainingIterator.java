@@ -12,7 +12,6 @@ import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.io.StorageUnavailableException;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
 import dev.tokentm.udfs.metrics.ImageResult;
-import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.table.ImageTable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -123,11 +122,9 @@ final class ExplainingIterator implements Iterator<Row> {
         List<Row> rows = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(model.model().device())) {
             NDArray images = manager.create(stacked.pixels(), new Shape(n, 3, side, side));
-            for (TargetMode mode : settings.targets()) {
-                for (ImageResult r : evaluator.evaluate(
-                        model.model(), images, stacked.labels(), masks, explainers, mode, stacked.seeds())) {
-                    rows.add(ImageTable.result(batch.get(r.index()).source(), r, device));
-                }
+            for (ImageResult r : evaluator.evaluate(
+                    model.model(), images, stacked.labels(), masks, explainers, settings.targets(), stacked.seeds())) {
+                rows.add(ImageTable.result(batch.get(r.index()).source(), r, device));
             }
         }
         return rows;

@@ -89,6 +89,79 @@ class FaithfulnessEvaluatorTest {
         }
     }
 
+    /**
+     * Predicted and label targets in one call: where the label is the prediction, and for
+     * class-independent methods, the label rows come from the predicted rows' model work, bit for bit
+     * what computing them again gives, with fewer forward passes (counted).
+     */
+    @Test
+    void furtherTargetsReuseIdenticalModelWorkBitForBit() {
+        VitConfig config = TestVits.smallGrid(2);
+        try (VisionTransformer model = TestVits.random(config, 2, 0.3, DataType.FLOAT32);
+                NDManager manager = NDManager.newBaseManager()) {
+            NDArray raw = manager.randomUniform(0, 1, new Shape(4, 3, 16, 16));
+            int[] predicted = TargetClasses.predicted()
+                    .select(model.logits(config.preprocessing().normalize(raw)));
+            int classes = config.numClasses();
+            // Images 0 and 2 labelled as predicted, image 1 otherwise, image 3 unlabelled (explained as predicted).
+            int[] labels = {predicted[0], (predicted[1] + 1) % classes, predicted[2], -1};
+            boolean[] object = new boolean[16 * 16];
+            Arrays.fill(object, 0, 64, true);
+            List<FaithfulnessEvaluator.Mask> masks =
+                    Arrays.asList(new FaithfulnessEvaluator.Mask(object, 16, 16), null, null, null);
+            List<Explainer> methods = List.of(new TokenTm(), ExplainerRegistry.get("rollout"));
+            FaithfulnessEvaluator evaluator = new FaithfulnessEvaluator(
+                    PerturbationProtocol.published(), java.util.EnumSet.of(Protocol.ZERO, Protocol.ROAD));
+            long[] seeds = {11, 12, 13, 14};
+
+            long before = model.passes().forward();
+            List<ImageResult> both = evaluator.evaluate(
+                    model, raw, labels, masks, methods, List.of(TargetMode.PREDICTED, TargetMode.LABEL), seeds);
+            long reused = model.passes().forward() - before;
+            List<ImageResult> alone = evaluator.evaluate(model, raw, labels, masks, methods, TargetMode.LABEL, seeds);
+            long separately = model.passes().forward() - before - reused;
+
+            int perImage = FaithfulnessEvaluator.forwardsPerImage(
+                    PerturbationProtocol.published(), java.util.EnumSet.of(Protocol.ZERO, Protocol.ROAD));
+            // Predicted: one trace and both methods' passes for 4 images; label: TokenTM again on image 1 only.
+            assertEquals(4 + 2 * perImage * 4 + 1 + perImage, reused);
+            assertEquals(4 + 2 * perImage * 4, separately);
+
+            assertEquals(16, both.size());
+            for (ImageResult byLabel : both.subList(8, 16)) {
+                ImageResult expected = alone.stream()
+                        .filter(a -> a.method().equals(byLabel.method()) && a.index() == byLabel.index())
+                        .findFirst()
+                        .orElseThrow();
+                assertEquals(TargetMode.LABEL, byLabel.target());
+                String what = byLabel.method() + " image " + byLabel.index();
+                boolean sameWork = byLabel.index() != 1 || byLabel.method().equals("rollout");
+                assertSameResult(expected, byLabel, sameWork ? 0 : 1e-5, what);
+            }
+        }
+    }
+
+    /** Every number of two results equal within {@code tolerance} (0: bit for bit), the cost aside. */
+    private static void assertSameResult(ImageResult expected, ImageResult actual, double tolerance, String what) {
+        assertEquals(expected.explainedClass(), actual.explainedClass(), what);
+        assertEquals(expected.predicted(), actual.predicted(), what);
+        assertArrayEquals(expected.heatmap(), actual.heatmap(), (float) tolerance, what + " heatmap");
+        assertEquals(expected.segmentation(), actual.segmentation(), what + " segmentation");
+        PerturbationCurve[][] curves = {
+            {expected.positive(), actual.positive()},
+            {expected.negative(), actual.negative()},
+            {expected.deletion(), actual.deletion()},
+            {expected.roadMorf(), actual.roadMorf()},
+            {expected.roadLerf(), actual.roadLerf()}
+        };
+        for (PerturbationCurve[] pair : curves) {
+            assertArrayEquals(pair[0].explainedLogit(), pair[1].explainedLogit(), (float) tolerance, what);
+            assertArrayEquals(pair[0].topLogit(), pair[1].topLogit(), (float) tolerance, what);
+            assertArrayEquals(pair[0].labelLogOdds(), pair[1].labelLogOdds(), (float) tolerance, what);
+            assertArrayEquals(pair[0].correct(), pair[1].correct(), what);
+        }
+    }
+
     @Test
     void pixelResolutionMapsAreKeptAtThePixelsAndMeasuredThere() {
         VitConfig config = TestVits.smallGrid(2);

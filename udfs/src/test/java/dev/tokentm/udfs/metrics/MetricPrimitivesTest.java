@@ -80,4 +80,78 @@ class MetricPrimitivesTest {
         assertArrayEquals(new int[] {0, 1, 2}, PixelOrder.POSITIVE.ranks(constant));
         assertArrayEquals(new int[] {0, 1, 2}, PixelOrder.NEGATIVE.ranks(constant));
     }
+
+    /**
+     * Ranks and average precision equal, bit for bit, their definitions by a comparator sort of
+     * boxed indices (how they were computed before grouping values with a primitive sort), on
+     * maps with many ties, signed zeros and an 8-value alphabet.
+     */
+    @Test
+    void groupedRanksAndAveragePrecisionEqualTheirComparatorDefinitions() {
+        java.util.Random random = new java.util.Random(9);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + random.nextInt(500);
+            double[] values = new double[n];
+            boolean[] positive = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = trial % 2 == 0 ? random.nextInt(8) - 3 : random.nextGaussian();
+                if (values[i] == 0 && random.nextBoolean()) {
+                    values[i] = -0.0;
+                }
+                positive[i] = random.nextInt(3) == 0;
+            }
+            for (PixelOrder order : PixelOrder.values()) {
+                assertArrayEquals(comparatorRanks(values, order == PixelOrder.POSITIVE), order.ranks(values));
+            }
+            assertEquals(comparatorAveragePrecision(values, positive), AveragePrecision.of(values, positive), 0.0);
+        }
+    }
+
+    private static int[] comparatorRanks(double[] relevance, boolean mostFirst) {
+        Integer[] order = new Integer[relevance.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> {
+            int byValue =
+                    mostFirst ? Double.compare(relevance[b], relevance[a]) : Double.compare(relevance[a], relevance[b]);
+            return byValue != 0 ? byValue : Integer.compare(a, b);
+        });
+        int[] rank = new int[relevance.length];
+        for (int k = 0; k < order.length; k++) {
+            rank[order[k]] = k;
+        }
+        return rank;
+    }
+
+    private static double comparatorAveragePrecision(double[] scores, boolean[] positive) {
+        int positives = 0;
+        for (boolean p : positive) {
+            positives += p ? 1 : 0;
+        }
+        if (positives == 0) {
+            return 0;
+        }
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(
+                order,
+                java.util.Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
+        double ap = 0;
+        double previousRecall = 0;
+        int truePositives = 0;
+        for (int k = 0; k < order.length; k++) {
+            int i = order[k];
+            truePositives += positive[i] ? 1 : 0;
+            if (k == order.length - 1 || scores[order[k + 1]] != scores[i]) {
+                double recall = (double) truePositives / positives;
+                double precision = (double) truePositives / (k + 1);
+                ap += (recall - previousRecall) * precision;
+                previousRecall = recall;
+            }
+        }
+        return ap;
+    }
 }
