@@ -81,8 +81,10 @@ public final class BenchJobCommand implements Callable<Integer> {
                     .model();
             PassCount before = jobModel.passes();
             ExplainJob.Result job;
+            int cores;
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             try (SparkSession spark = sparkOptions.open("tokentm bench-job")) {
+                cores = spark.sparkContext().defaultParallelism();
                 job = new ExplainJob(spark, new PrintStream(log, true, StandardCharsets.UTF_8))
                         .run(new ExplainJob.Plan(
                                 InputSpec.of(manifest.toString()),
@@ -128,6 +130,13 @@ public final class BenchJobCommand implements Callable<Integer> {
                     fb,
                     f);
             out.printf(Locale.ROOT, "job / bare forward+backward: %.3f%n", jobRate / fb);
+            out.printf(
+                    Locale.ROOT,
+                    "inside the model's calls: %.1f s of the job's %.1f s x %d cores (%.0f%%)%n",
+                    work.seconds(),
+                    job.seconds(),
+                    cores,
+                    100 * work.seconds() / (job.seconds() * cores));
             out.printf(
                     Locale.ROOT,
                     "model work per image (counted): %.2f forward+backward + %.2f forwards = %.1f ms "

@@ -50,8 +50,6 @@ public final class SegmentationProtocol {
         long[] intersection = new long[2];
         long[] predicted = new long[2];
         long[] labelled = new long[2];
-        double[] pooledScores = new double[2 * n];
-        boolean[] pooledLabels = new boolean[2 * n];
         double[] backgroundScores = new double[n];
         boolean[] background = new boolean[n];
         for (int i = 0; i < n; i++) {
@@ -63,11 +61,13 @@ public final class SegmentationProtocol {
             labelled[trueClass]++;
             backgroundScores[i] = constant ? 0 : 1 - map[i];
             background[i] = !foreground[i];
-            pooledScores[i] = backgroundScores[i];
-            pooledLabels[i] = background[i];
-            pooledScores[n + i] = map[i];
-            pooledLabels[n + i] = foreground[i];
         }
+        // The pooled AP scores both classes' maps together: merge their sorted scores instead of sorting 2n again.
+        double[] backgroundSorted = AveragePrecision.sorted(backgroundScores);
+        double[] backgroundPositives =
+                AveragePrecision.sorted(AveragePrecision.positiveScores(backgroundScores, background));
+        double[] foregroundSorted = AveragePrecision.sorted(map);
+        double[] foregroundPositives = AveragePrecision.sorted(AveragePrecision.positiveScores(map, foreground));
         return new SegmentationCounts(
                 correct,
                 n,
@@ -75,9 +75,11 @@ public final class SegmentationProtocol {
                 predicted[0] + labelled[0] - intersection[0],
                 intersection[1],
                 predicted[1] + labelled[1] - intersection[1],
-                AveragePrecision.of(pooledScores, pooledLabels),
-                AveragePrecision.of(backgroundScores, background),
-                AveragePrecision.of(map, foreground),
+                AveragePrecision.ofSorted(
+                        AveragePrecision.merged(backgroundSorted, foregroundSorted),
+                        AveragePrecision.merged(backgroundPositives, foregroundPositives)),
+                AveragePrecision.ofSorted(backgroundSorted, backgroundPositives),
+                AveragePrecision.ofSorted(foregroundSorted, foregroundPositives),
                 positive > 0 ? outside / positive : Double.NaN);
     }
 }

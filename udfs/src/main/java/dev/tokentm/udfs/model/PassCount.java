@@ -6,11 +6,17 @@ package dev.tokentm.udfs.model;
  *
  * @param forward images through a forward pass
  * @param backward images through a backward pass
+ * @param nanos time spent in the model's calls (logits, forward, trace), summed over threads
  */
-public record PassCount(long forward, long backward) {
+public record PassCount(long forward, long backward, long nanos) {
 
     /** This count minus an earlier one. */
     public PassCount since(PassCount earlier) {
-        return new PassCount(forward - earlier.forward, backward - earlier.backward);
+        return new PassCount(forward - earlier.forward, backward - earlier.backward, nanos - earlier.nanos);
+    }
+
+    /** {@link #nanos} in seconds. */
+    public double seconds() {
+        return nanos / 1e9;
     }
 }

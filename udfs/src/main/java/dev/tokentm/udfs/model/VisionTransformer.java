@@ -33,6 +33,7 @@ public final class VisionTransformer implements AutoCloseable {
     private final NDManager manager;
     private final LongAdder forwardImages = new LongAdder();
     private final LongAdder backwardImages = new LongAdder();
+    private final LongAdder nanos = new LongAdder();
 
     /**
      * @param parameters the weights; they become owned by this model, which closes
@@ -71,7 +72,7 @@ public final class VisionTransformer implements AutoCloseable {
 
     /** The images this model has passed forward and backward so far (for cost measurements). */
     public PassCount passes() {
-        return new PassCount(forwardImages.sum(), backwardImages.sum());
+        return new PassCount(forwardImages.sum(), backwardImages.sum(), nanos.sum());
     }
 
     /** An independent copy of this model in another data type (float64 for gradient checks). */
@@ -109,7 +110,12 @@ public final class VisionTransformer implements AutoCloseable {
      * @return logits {@code [B, classes]}, owned by the images' manager
      */
     public NDArray forward(NDArray images, ForwardHook hook) {
-        return forward(images, hook, images.getManager());
+        long start = System.nanoTime();
+        try {
+            return forward(images, hook, images.getManager());
+        } finally {
+            nanos.add(System.nanoTime() - start);
+        }
     }
 
     /**
@@ -133,6 +139,15 @@ public final class VisionTransformer implements AutoCloseable {
      * @return the trace; the caller closes it
      */
     public VitTrace trace(NDArray images, TraceRequest request) {
+        long start = System.nanoTime();
+        try {
+            return traced(images, request);
+        } finally {
+            nanos.add(System.nanoTime() - start);
+        }
+    }
+
+    private VitTrace traced(NDArray images, TraceRequest request) {
         if (request.targets() == null && !request.gradientPoints().isEmpty()) {
             throw new IllegalArgumentException("gradients at " + request.gradientPoints() + " need target classes");
         }

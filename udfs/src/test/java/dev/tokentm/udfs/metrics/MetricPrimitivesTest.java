@@ -104,6 +104,18 @@ class MetricPrimitivesTest {
                 assertArrayEquals(comparatorRanks(values, order == PixelOrder.POSITIVE), order.ranks(values));
             }
             assertEquals(comparatorAveragePrecision(values, positive), AveragePrecision.of(values, positive), 0.0);
+            // Two halves pooled by merging their sorted scores: the AP of the whole.
+            int half = n / 2;
+            double[] a = java.util.Arrays.copyOfRange(values, 0, half);
+            double[] b = java.util.Arrays.copyOfRange(values, half, n);
+            boolean[] pa = java.util.Arrays.copyOfRange(positive, 0, half);
+            boolean[] pb = java.util.Arrays.copyOfRange(positive, half, n);
+            double pooled = AveragePrecision.ofSorted(
+                    AveragePrecision.merged(AveragePrecision.sorted(a), AveragePrecision.sorted(b)),
+                    AveragePrecision.merged(
+                            AveragePrecision.sorted(AveragePrecision.positiveScores(a, pa)),
+                            AveragePrecision.sorted(AveragePrecision.positiveScores(b, pb))));
+            assertEquals(comparatorAveragePrecision(values, positive), pooled, 0.0);
         }
     }
 
