@@ -59,7 +59,7 @@ public final class ExplainOptions {
                 .setMethods(methods.toArray(new String[0]))
                 .setTargets(targets.toArray(new String[0]))
                 .setBatchSize(batchSize)
-                .setProtocols(protocols.toArray(new String[0]))
+                .setProtocols(protocols.stream().filter(p -> !p.isBlank()).toArray(String[]::new)) // '': none
                 .setSeed(seed);
     }
 

@@ -56,8 +56,8 @@ public abstract class JobCommand implements Callable<Integer> {
     @Option(
             names = "--partitions",
             defaultValue = "0",
-            description =
-                    "Spark partitions (0: default parallelism, at most 256 images each). Default: ${DEFAULT-VALUE}.")
+            description = "Spark partitions (0: 4 per core while each gets a full batch, at most 256 images each). "
+                    + "Default: ${DEFAULT-VALUE}.")
     int partitions;
 
     @Option(

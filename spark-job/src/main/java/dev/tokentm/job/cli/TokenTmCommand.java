@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             BenchModelCommand.class,
             BenchJobCommand.class,
+            BenchSoakCommand.class,
             BenchProtocolsCommand.class
         })
 public final class TokenTmCommand implements Runnable {

@@ -40,6 +40,15 @@ class ExplainJobTest {
 
     static final Path SAMPLE = Path.of(System.getProperty("tokentm.repo.dir", "."), "data", "sample");
 
+    @org.junit.jupiter.api.Test
+    void partitionsAreFourPerCoreWhileEachGetsABatchAndHoldAtMost256Images() {
+        assertEquals(8, ExplainJob.partitions(1_000, 2, 16)); // 125 images each, not 4 of 250
+        assertEquals(2, ExplainJob.partitions(20, 2, 16)); // one batch in all: one partition per core
+        assertEquals(5, ExplainJob.partitions(80, 2, 16)); // five full batches
+        assertEquals(1, ExplainJob.partitions(3, 1, 16));
+        assertEquals(39_063, ExplainJob.partitions(10_000_000, 400, 16)); // 256 images each bound it
+    }
+
     @TempDir
     Path tmp;
 

@@ -91,12 +91,11 @@ class TraceMemoryTest {
         }
     }
 
-    private static long residentKb() throws IOException {
-        for (String line : Files.readAllLines(STATUS)) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
+    private static long residentKb() {
+        long kb = dev.tokentm.udfs.runtime.ResidentMemory.kilobytes();
+        if (kb < 0) {
+            throw new IllegalStateException("no VmRSS line in " + STATUS);
         }
-        throw new IllegalStateException("no VmRSS line in " + STATUS);
+        return kb;
     }
 }
