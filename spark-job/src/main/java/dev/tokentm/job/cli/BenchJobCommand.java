@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.run.ExplainJob;
 import dev.tokentm.job.tools.bench.RepeatedSample;
+import dev.tokentm.job.tools.bench.ScratchDirectory;
 import dev.tokentm.job.tools.bench.Throughput;
 import dev.tokentm.udfs.image.ImageLimits;
 import dev.tokentm.udfs.metrics.Protocol;
@@ -23,14 +24,11 @@ import dev.tokentm.udfs.spark.VitExplainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,8 +67,8 @@ public final class BenchJobCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        Path dir = Files.createTempDirectory("tokentm-bench-job");
-        try {
+        try (ScratchDirectory scratch = new ScratchDirectory("tokentm-bench-job")) {
+            Path dir = scratch.path();
             Path sample = Path.of(System.getProperty(ExplainCommand.SAMPLE_PROPERTY, "data/sample/manifest.csv"))
                     .toAbsolutePath();
             Path manifest = RepeatedSample.manifest(sample, dir.resolve("manifest.csv"), images);
@@ -146,28 +144,26 @@ public final class BenchJobCommand implements Callable<Integer> {
                     1e3 * modelSecondsPerImage,
                     1 / modelSecondsPerImage,
                     (1 / jobRate) / modelSecondsPerImage);
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
         return 0;
     }
 
     /** One method, the predicted class, batch 16: the job's core cost. */
     static final class Defaults extends ExplainOptions.Defaults {
+        static final ExplainSettings SETTINGS = new ExplainSettings(
+                null,
+                null,
+                null,
+                List.of("tokentm"),
+                List.of(TargetMode.PREDICTED),
+                16,
+                0,
+                ImageLimits.defaults(),
+                Set.of(Protocol.ZERO),
+                0);
+
         Defaults() {
-            super(new ExplainSettings(
-                    null,
-                    null,
-                    null,
-                    List.of("tokentm"),
-                    List.of(TargetMode.PREDICTED),
-                    16,
-                    0,
-                    ImageLimits.defaults(),
-                    Set.of(Protocol.ZERO),
-                    0));
+            super(SETTINGS);
         }
     }
 }

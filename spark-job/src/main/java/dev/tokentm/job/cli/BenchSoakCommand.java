@@ -3,21 +3,17 @@ package dev.tokentm.job.cli;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.run.ExplainJob;
 import dev.tokentm.job.tools.bench.RepeatedSample;
-import dev.tokentm.udfs.image.ImageLimits;
-import dev.tokentm.udfs.metrics.TargetMode;
+import dev.tokentm.job.tools.bench.ScratchDirectory;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.runtime.DjlRuntime;
 import dev.tokentm.udfs.runtime.ResidentMemory;
 import dev.tokentm.udfs.spark.ExecutorModels;
-import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -25,7 +21,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,13 +59,13 @@ public final class BenchSoakCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        Path dir = Files.createTempDirectory("tokentm-bench-soak");
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tokentm-soak");
             t.setDaemon(true);
             return t;
         });
-        try {
+        try (ScratchDirectory scratch = new ScratchDirectory("tokentm-bench-soak")) {
+            Path dir = scratch.path();
             Path sample = Path.of(System.getProperty(ExplainCommand.SAMPLE_PROPERTY, "data/sample/manifest.csv"))
                     .toAbsolutePath();
             Path manifest = RepeatedSample.manifest(sample, dir.resolve("manifest.csv"), images);
@@ -130,9 +125,6 @@ public final class BenchSoakCommand implements Callable<Integer> {
             summarize(curve, out);
         } finally {
             ticker.shutdownNow();
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
         return 0;
     }
@@ -154,6 +146,9 @@ public final class BenchSoakCommand implements Callable<Integer> {
                 .filter(s -> s.images() >= last.images() / 10)
                 .findFirst()
                 .orElse(last);
+        if (!(tenth.seconds() < half.seconds() && half.seconds() < last.seconds())) {
+            return; // too short a run for a curve
+        }
         // From the first tenth on: Spark's start and the model's warm-up are not the job's steady cost.
         double firstRate = (half.images() - tenth.images()) / (half.seconds() - tenth.seconds());
         double secondRate = (last.images() - half.images()) / (last.seconds() - half.seconds());
@@ -174,20 +169,10 @@ public final class BenchSoakCommand implements Callable<Integer> {
                 peak);
     }
 
-    /** TokenTM on the predicted class with the segmentation test, no perturbation test: the job's pipeline. */
+    /** bench-job's settings without the perturbation test: TokenTM, predicted class, segmentation. */
     static final class Defaults extends ExplainOptions.Defaults {
         Defaults() {
-            super(new ExplainSettings(
-                    null,
-                    null,
-                    null,
-                    List.of("tokentm"),
-                    List.of(TargetMode.PREDICTED),
-                    16,
-                    0,
-                    ImageLimits.defaults(),
-                    Set.of(),
-                    0));
+            super(BenchJobCommand.Defaults.SETTINGS.withProtocols(Set.of()));
         }
     }
 }
