@@ -69,14 +69,9 @@ public final class BenchJobCommand implements Callable<Integer> {
         PrintStream out = System.out;
         try (ScratchDirectory scratch = new ScratchDirectory("tokentm-bench-job")) {
             Path dir = scratch.path();
-            Path sample = Path.of(System.getProperty(ExplainCommand.SAMPLE_PROPERTY, "data/sample/manifest.csv"))
-                    .toAbsolutePath();
-            Path manifest = RepeatedSample.manifest(sample, dir.resolve("manifest.csv"), images);
+            Path manifest = repeatedSample(dir, images);
             VitExplainer explainer = explain.applyTo(new VitExplainer());
-            DjlRuntime.configure();
-            // Local mode: the job's tasks use this JVM's cached model, so its pass counter counts the job's model work.
-            VisionTransformer jobModel = ExecutorModels.get(explainer.settings(), ai.djl.Device.cpu())
-                    .model();
+            VisionTransformer jobModel = localModel(explainer);
             PassCount before = jobModel.passes();
             ExplainJob.Result job;
             int cores;
@@ -146,6 +141,22 @@ public final class BenchJobCommand implements Callable<Integer> {
                     (1 / jobRate) / modelSecondsPerImage);
         }
         return 0;
+    }
+
+    /** A manifest in {@code dir} of {@code images} rows: the committed sample under distinct ids. */
+    static Path repeatedSample(Path dir, int images) throws java.io.IOException {
+        Path sample = Path.of(System.getProperty(ExplainCommand.SAMPLE_PROPERTY, "data/sample/manifest.csv"))
+                .toAbsolutePath();
+        return RepeatedSample.manifest(sample, dir.resolve("manifest.csv"), images);
+    }
+
+    /**
+     * The model the job will use, loaded now: in local mode the job's tasks use this JVM's cached
+     * model, so its counters count the job's model work.
+     */
+    static VisionTransformer localModel(VitExplainer explainer) {
+        DjlRuntime.configure();
+        return ExecutorModels.get(explainer.settings(), ai.djl.Device.cpu()).model();
     }
 
     /** One method, the predicted class, batch 16: the job's core cost. */

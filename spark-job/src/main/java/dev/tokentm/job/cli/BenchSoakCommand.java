@@ -2,12 +2,9 @@ package dev.tokentm.job.cli;
 
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.run.ExplainJob;
-import dev.tokentm.job.tools.bench.RepeatedSample;
 import dev.tokentm.job.tools.bench.ScratchDirectory;
 import dev.tokentm.udfs.model.VisionTransformer;
-import dev.tokentm.udfs.runtime.DjlRuntime;
 import dev.tokentm.udfs.runtime.ResidentMemory;
-import dev.tokentm.udfs.spark.ExecutorModels;
 import dev.tokentm.udfs.spark.VitExplainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -66,13 +63,9 @@ public final class BenchSoakCommand implements Callable<Integer> {
         });
         try (ScratchDirectory scratch = new ScratchDirectory("tokentm-bench-soak")) {
             Path dir = scratch.path();
-            Path sample = Path.of(System.getProperty(ExplainCommand.SAMPLE_PROPERTY, "data/sample/manifest.csv"))
-                    .toAbsolutePath();
-            Path manifest = RepeatedSample.manifest(sample, dir.resolve("manifest.csv"), images);
+            Path manifest = BenchJobCommand.repeatedSample(dir, images);
             VitExplainer explainer = explain.applyTo(new VitExplainer());
-            DjlRuntime.configure();
-            VisionTransformer model = ExecutorModels.get(explainer.settings(), ai.djl.Device.cpu())
-                    .model();
+            VisionTransformer model = BenchJobCommand.localModel(explainer);
             int targets = explainer.settings().targets().size();
             long start = System.nanoTime();
             long before = model.passes().backward();

@@ -167,9 +167,11 @@ public final class FaithfulnessEvaluator {
         int batch = labels.length;
         int[] classes = new int[batch];
         List<Integer> differing = new ArrayList<>();
+        int[] slot = new int[batch]; // image b's position in the re-explained sub-batch, -1 when reused
         for (int b = 0; b < batch; b++) {
             classes[b] = mode == TargetMode.LABEL && labels[b] >= 0 ? labels[b] : first.predicted[b];
-            if (classes[b] != first.explained[b]) {
+            slot[b] = classes[b] != first.explained[b] ? differing.size() : -1;
+            if (slot[b] >= 0) {
                 differing.add(b);
             }
         }
@@ -193,17 +195,18 @@ public final class FaithfulnessEvaluator {
                     pick(seeds, picked));
         }
         List<ImageResult> results = new ArrayList<>();
-        for (Explainer explainer : explainers) {
+        int redoneRuns = 0;
+        for (int e = 0; e < explainers.size(); e++) {
             long start = System.nanoTime();
-            MethodRun reused = first.runs.get(explainers.indexOf(explainer));
-            MethodRun redone =
-                    fresh == null || explainer.classIndependent() ? null : fresh.runs.get(dependent.indexOf(explainer));
+            MethodRun reused = first.runs.get(e);
+            MethodRun redone = fresh == null || explainers.get(e).classIndependent()
+                    ? null
+                    : fresh.runs.get(redoneRuns++); // fresh runs are the dependent methods, in order
             List<ImageResult> rows = new ArrayList<>(batch);
             for (int b = 0; b < batch; b++) {
-                int j = differing.indexOf(b);
                 rows.add(
-                        j >= 0 && redone != null
-                                ? redone.result(j, b, mode, classes[b], labels[b], first, 0)
+                        slot[b] >= 0 && redone != null
+                                ? redone.result(slot[b], b, mode, classes[b], labels[b], first, 0)
                                 : reused.result(b, b, mode, classes[b], labels[b], first, 0));
             }
             double spent = (System.nanoTime() - start) / 1e9 + (redone == null ? 0 : redone.seconds * differing.size());

@@ -4,9 +4,8 @@ import java.util.Arrays;
 
 /**
  * The distinct values of an array in ascending order ({@link Double#compare}'s order), how often
- * each occurs and which group a value falls in. Built with a primitive sort and binary searches,
- * it orders pixels by relevance several times faster than sorting boxed indices with a
- * comparator, which was the perturbation and segmentation tests' largest cost outside the model.
+ * each occurs and which group a value falls in: a primitive sort and binary searches instead of
+ * sorting boxed indices with a comparator.
  */
 final class ValueGroups {
 
@@ -36,11 +35,6 @@ final class ValueGroups {
     /** Number of distinct values. */
     int size() {
         return distinct.length;
-    }
-
-    /** The k-th smallest distinct value. */
-    double value(int k) {
-        return distinct[k];
     }
 
     /** How many elements equal the k-th smallest distinct value. */
