@@ -76,7 +76,7 @@ final class TimmHubConfig {
             } else if (INFERENCE_NEUTRAL.contains(key)) {
                 continue;
             } else if (key.equals("global_pool")) {
-                checkPool(v.getAsString(), source, refused);
+                checkPool(v.getAsString(), refused);
             } else if (key.equals("num_classes")) {
                 flat.put("num_classes", v.getAsString());
             } else if (!isOff(v)) {
@@ -84,7 +84,7 @@ final class TimmHubConfig {
             }
         }
         if (json.has("global_pool")) {
-            checkPool(json.get("global_pool").getAsString(), source, refused);
+            checkPool(json.get("global_pool").getAsString(), refused);
         }
         if (!refused.isEmpty()) {
             throw new CheckpointException("The timm model in " + source + " is built with " + String.join(", ", refused)
@@ -149,7 +149,7 @@ final class TimmHubConfig {
         return names;
     }
 
-    private static void checkPool(String pool, String source, List<String> refused) {
+    private static void checkPool(String pool, List<String> refused) {
         if (!pool.equals("token")) {
             refused.add("global_pool '" + pool + "' (the explainers read the [CLS] token: 'token' pooling only)");
         }
