@@ -5,9 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.run.ExplainJob;
+import dev.tokentm.job.tools.bench.ConcurrentThroughput;
 import dev.tokentm.job.tools.bench.RepeatedSample;
 import dev.tokentm.job.tools.bench.ScratchDirectory;
-import dev.tokentm.job.tools.bench.Throughput;
+import dev.tokentm.job.tools.bench.TaskTime;
 import dev.tokentm.udfs.image.ImageLimits;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
@@ -37,20 +38,29 @@ import picocli.CommandLine.Option;
 /**
  * The whole job's throughput next to the bare model's: {@code --images} images (the committed
  * sample, repeated under distinct ids) through the Spark job in local mode, then the same model's
- * batched forward+backward and forward passes without Spark, decoding or Parquet. The model work
- * the job must do per image is one forward+backward (the shared trace) plus the perturbation
- * tests' forward passes, so "job overhead" = job time / that model time.
+ * batched forward+backward and forward passes without Spark, decoding or Parquet, run as the job's
+ * tasks run them (one caller per core, {@code spark.task.cpus} PyTorch threads each), timed just
+ * before and just after the job. Every pass the job's model made is counted (traces and
+ * no-gradient forwards), so "job overhead" = job time / what those passes cost at the bare rates.
+ * A first, untimed job of {@code --warm-up-images} images loads and compiles what every job
+ * needs, so the timed job costs what a long job costs per image.
  */
 @Command(
         name = "bench-job",
         mixinStandardHelpOptions = true,
         defaultValueProvider = BenchJobCommand.Defaults.class,
-        description =
-                "Images/s of the whole Spark job (local mode, embedded model) next to a bare batched forward+backward.")
+        description = "Images/s of the whole Spark job (local mode, embedded model) next to its model work done bare.")
 public final class BenchJobCommand implements Callable<Integer> {
 
     @Option(names = "--images", defaultValue = "1000", description = "Default: ${DEFAULT-VALUE}.")
     int images;
+
+    @Option(
+            names = "--warm-up-images",
+            defaultValue = "64",
+            description = "Images through a first, untimed job (class loading, JIT compilation, the first query"
+                    + " plans); 0 times the JVM's first job. Default: ${DEFAULT-VALUE}.")
+    int warmUpImages;
 
     @Mixin
     ExplainOptions explain;
@@ -60,94 +70,201 @@ public final class BenchJobCommand implements Callable<Integer> {
 
     @Option(
             names = "--seconds",
-            defaultValue = "5",
-            description = "Timed seconds per bare-model measurement. Default: ${DEFAULT-VALUE}.")
+            defaultValue = "1",
+            description = "Seconds of one bare-model window. Default: ${DEFAULT-VALUE}.")
     double seconds;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "Bare-model windows of each kind before the job and again after it; the floor is their"
+                    + " median. Default: ${DEFAULT-VALUE}.")
+    int rounds;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
         try (ScratchDirectory scratch = new ScratchDirectory("tokentm-bench-job")) {
             Path dir = scratch.path();
-            Path manifest = repeatedSample(dir, images);
             VitExplainer explainer = explain.applyTo(new VitExplainer());
-            VisionTransformer jobModel = localModel(explainer);
-            PassCount before = jobModel.passes();
-            ExplainJob.Result job;
-            int cores;
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            VisionTransformer model = localModel(explainer);
             try (SparkSession spark = sparkOptions.open("tokentm bench-job")) {
-                cores = spark.sparkContext().defaultParallelism();
-                job = new ExplainJob(spark, new PrintStream(log, true, StandardCharsets.UTF_8))
-                        .run(new ExplainJob.Plan(
-                                InputSpec.of(manifest.toString()),
-                                explainer,
-                                dir.resolve("out").toString(),
-                                0));
+                int cores = spark.sparkContext().defaultParallelism();
+                int threads = explainer.settings().threads() > 0
+                        ? explainer.settings().threads()
+                        : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+                if (warmUpImages > 0) {
+                    ExplainJob.Result warm = run(
+                            spark,
+                            explainer,
+                            repeatedSample(dir.resolve("warm.csv"), warmUpImages),
+                            dir.resolve("warm-out"));
+                    out.printf(
+                            Locale.ROOT,
+                            "warm-up job, untimed: %d images in %.1f s%n",
+                            warm.explained(),
+                            warm.seconds());
+                }
+                BareRates before = BareRates.measure(model, cores, threads, explain.batchSize, seconds, rounds);
+                Path manifest = repeatedSample(dir.resolve("manifest.csv"), images);
+                PassCount start = model.passes();
+                ExplainJob.Result job;
+                double taskSeconds;
+                try (TaskTime tasks = TaskTime.register(spark.sparkContext(), ExplainJob.EXPLAIN_JOBS)) {
+                    job = run(spark, explainer, manifest, dir.resolve("out"));
+                    taskSeconds = tasks.seconds();
+                }
+                PassCount work = model.passes().since(start);
+                BareRates after = BareRates.measure(model, cores, threads, explain.batchSize, seconds, rounds);
+                report(out, explainer.settings(), job, work, before, after, cores, threads, taskSeconds);
             }
-            double jobRate = job.imagesPerSecond();
-            PassCount work = jobModel.passes().since(before);
-
-            VisionTransformer vit = jobModel;
-            VitConfig c = vit.config();
-            double fb;
-            double f;
-            try (NDManager manager = NDManager.newBaseManager()) {
-                NDArray batch = manager.randomUniform(
-                        0, 1, new Shape(explain.batchSize, c.channels(), c.imageSize(), c.imageSize()));
-                fb = Throughput.imagesPerSecond(explain.batchSize, seconds, () -> {
-                    try (VitTrace t = vit.trace(batch, TraceRequest.withGradients(TargetClasses.predicted()))) {
-                        t.logits().getShape();
-                    }
-                });
-                f = Throughput.imagesPerSecond(
-                        explain.batchSize, seconds, () -> vit.logits(batch).close());
-            }
-            // Every pass the job made, counted: traces (forward+backward) and no-gradient forwards.
-            double modelSecondsPerImage =
-                    (work.backward() / fb + (work.forward() - work.backward()) / f) / job.explained();
-            out.printf(
-                    Locale.ROOT,
-                    "whole job (%s, %d images, methods %s, batch %d, perturbation + segmentation tests):"
-                            + " %.2f images/s (%.1f s)%n",
-                    sparkOptions.master(),
-                    job.explained(),
-                    String.join(",", explain.methods),
-                    explain.batchSize,
-                    jobRate,
-                    job.seconds());
-            out.printf(
-                    Locale.ROOT,
-                    "bare model, batch %d: forward+backward %.1f images/s, forward %.1f images/s%n",
-                    explain.batchSize,
-                    fb,
-                    f);
-            out.printf(Locale.ROOT, "job / bare forward+backward: %.3f%n", jobRate / fb);
-            out.printf(
-                    Locale.ROOT,
-                    "inside the model's calls: %.1f s of the job's %.1f s x %d cores (%.0f%%)%n",
-                    work.seconds(),
-                    job.seconds(),
-                    cores,
-                    100 * work.seconds() / (job.seconds() * cores));
-            out.printf(
-                    Locale.ROOT,
-                    "model work per image (counted): %.2f forward+backward + %.2f forwards = %.1f ms "
-                            + "-> %.2f images/s; job overhead (job time / model time): %.2fx%n",
-                    (double) work.backward() / job.explained(),
-                    (double) (work.forward() - work.backward()) / job.explained(),
-                    1e3 * modelSecondsPerImage,
-                    1 / modelSecondsPerImage,
-                    (1 / jobRate) / modelSecondsPerImage);
         }
         return 0;
     }
 
-    /** A manifest in {@code dir} of {@code images} rows: the committed sample under distinct ids. */
-    static Path repeatedSample(Path dir, int images) throws java.io.IOException {
+    private static ExplainJob.Result run(SparkSession spark, VitExplainer explainer, Path manifest, Path output) {
+        // The job's own lines (progress, metrics table) are not this benchmark's output.
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return new ExplainJob(spark, quiet)
+                .run(new ExplainJob.Plan(InputSpec.of(manifest.toString()), explainer, output.toString(), 0));
+    }
+
+    private void report(
+            PrintStream out,
+            ExplainSettings settings,
+            ExplainJob.Result job,
+            PassCount work,
+            BareRates before,
+            BareRates after,
+            int cores,
+            int threads,
+            double taskSeconds) {
+        BareRates all = before.and(after);
+        double fb = median(all.forwardBackward());
+        double f = median(all.forward());
+        double traces = (double) work.backward() / job.explained();
+        double forwards = (double) (work.forward() - work.backward()) / job.explained();
+        double modelSecondsPerImage = traces / fb + forwards / f;
+        double jobRate = job.imagesPerSecond();
+        double coreSeconds = job.seconds() * cores;
+        out.printf(
+                Locale.ROOT,
+                "whole job (%s, %d images, methods %s, targets %s, batch %d, protocols %s): %.2f images/s (%.1f s)%n",
+                sparkOptions.master(),
+                job.explained(),
+                String.join(",", explain.methods),
+                settings.targets(),
+                explain.batchSize,
+                settings.protocols(),
+                jobRate,
+                job.seconds());
+        out.printf(
+                Locale.ROOT,
+                "bare model, batch %d, %d callers x %d threads, median of %d windows before and after the job:"
+                        + " forward+backward %.1f images/s (%s), forward %.1f images/s (%s)%n",
+                explain.batchSize,
+                cores,
+                threads,
+                2 * rounds,
+                fb,
+                windows(before.forwardBackward(), after.forwardBackward()),
+                f,
+                windows(before.forward(), after.forward()));
+        out.printf(
+                Locale.ROOT,
+                "core time %.1f s (%.1f s x %d cores): inside the model's calls %.1f s (%.0f%%), in tasks outside them"
+                        + " %.1f s (%.0f%%), no task running %.1f s (%.0f%%)%n",
+                coreSeconds,
+                job.seconds(),
+                cores,
+                work.seconds(),
+                100 * work.seconds() / coreSeconds,
+                taskSeconds - work.seconds(),
+                100 * (taskSeconds - work.seconds()) / coreSeconds,
+                coreSeconds - taskSeconds,
+                100 * (coreSeconds - taskSeconds) / coreSeconds);
+        out.printf(
+                Locale.ROOT,
+                "model work per image (counted): %.2f forward+backward + %.2f forwards = %.1f ms at the bare rates"
+                        + " -> %.2f images/s; job overhead (job time / model time): %.2fx%n",
+                traces,
+                forwards,
+                1e3 * modelSecondsPerImage,
+                1 / modelSecondsPerImage,
+                (1 / jobRate) / modelSecondsPerImage);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** "before: a b c; after: d e f", each window's images/s. */
+    private static String windows(double[] before, double[] after) {
+        return "before " + rates(before) + ", after " + rates(after);
+    }
+
+    private static String rates(double[] values) {
+        return java.util.Arrays.stream(values)
+                .mapToObj(v -> String.format(Locale.ROOT, "%.0f", v))
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    /**
+     * The bare model's images/s, forward+backward (the shared trace) and forward alone: each the
+     * median of {@code rounds} windows, the two kinds alternating so both see the same drift.
+     */
+    record BareRates(double[] forwardBackward, double[] forward) {
+
+        static BareRates measure(
+                VisionTransformer vit, int callers, int threads, int batchSize, double seconds, int rounds)
+                throws InterruptedException {
+            VitConfig c = vit.config();
+            try (NDManager manager = NDManager.newBaseManager()) {
+                List<NDArray> batches = new java.util.ArrayList<>();
+                for (int i = 0; i < callers; i++) {
+                    batches.add(manager.randomUniform(
+                            0, 1, new Shape(batchSize, c.channels(), c.imageSize(), c.imageSize())));
+                }
+                double[] fb = new double[rounds];
+                double[] f = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    fb[r] = ConcurrentThroughput.imagesPerSecond(callers, threads, batchSize, seconds, i -> () -> {
+                        try (VitTrace t =
+                                vit.trace(batches.get(i), TraceRequest.withGradients(TargetClasses.predicted()))) {
+                            t.logits().getShape();
+                        }
+                    });
+                    f[r] = ConcurrentThroughput.imagesPerSecond(
+                            callers,
+                            threads,
+                            batchSize,
+                            seconds,
+                            i -> () -> vit.logits(batches.get(i)).close());
+                }
+                return new BareRates(fb, f);
+            }
+        }
+
+        /** Both measurements' windows together. */
+        BareRates and(BareRates other) {
+            return new BareRates(concat(forwardBackward, other.forwardBackward), concat(forward, other.forward));
+        }
+
+        private static double[] concat(double[] a, double[] b) {
+            double[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, all, a.length, b.length);
+            return all;
+        }
+    }
+
+    /** A manifest {@code target} of {@code images} rows: the committed sample under distinct ids. */
+    static Path repeatedSample(Path target, int images) throws java.io.IOException {
         Path sample = Path.of(System.getProperty(ExplainCommand.SAMPLE_PROPERTY, "data/sample/manifest.csv"))
                 .toAbsolutePath();
-        return RepeatedSample.manifest(sample, dir.resolve("manifest.csv"), images);
+        return RepeatedSample.manifest(sample, target, images);
     }
 
     /**

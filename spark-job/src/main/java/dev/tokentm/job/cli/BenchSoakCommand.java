@@ -63,7 +63,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         });
         try (ScratchDirectory scratch = new ScratchDirectory("tokentm-bench-soak")) {
             Path dir = scratch.path();
-            Path manifest = BenchJobCommand.repeatedSample(dir, images);
+            Path manifest = BenchJobCommand.repeatedSample(dir.resolve("manifest.csv"), images);
             VitExplainer explainer = explain.applyTo(new VitExplainer());
             VisionTransformer model = BenchJobCommand.localModel(explainer);
             int targets = explainer.settings().targets().size();

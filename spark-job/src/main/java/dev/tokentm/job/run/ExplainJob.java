@@ -229,6 +229,9 @@ public final class ExplainJob {
         return (int) Math.max(1, Math.max(bySize, byCores));
     }
 
+    /** How the explaining jobs are described (Spark's UI, listeners): this text, then the image count. */
+    public static final String EXPLAIN_JOBS = "tokentm: explain";
+
     private void explain(VitExplainer explainer, Dataset<Row> todo, RunOutput output, long pending) {
         LongAccumulator done = spark.sparkContext().longAccumulator("images done");
         ProgressListener progress = new ProgressListener(done.id(), pending, out);
@@ -239,12 +242,14 @@ public final class ExplainJob {
             return t;
         });
         ticker.scheduleAtFixedRate(progress::printIfDue, 5, 5, TimeUnit.SECONDS);
+        spark.sparkContext().setJobDescription(String.format(Locale.ROOT, "%s %,d images", EXPLAIN_JOBS, pending));
         try {
             output.appendImages(explainer
                     .copy(new org.apache.spark.ml.param.ParamMap())
                     .setProgress(done)
                     .transform(todo));
         } finally {
+            spark.sparkContext().setJobDescription(null);
             ticker.shutdownNow();
             spark.sparkContext().removeSparkListener(progress);
         }

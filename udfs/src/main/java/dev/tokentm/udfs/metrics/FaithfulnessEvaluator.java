@@ -235,6 +235,10 @@ public final class FaithfulnessEvaluator {
             NDArray unperturbed = context.logits();
             float[][] logits = rows(unperturbed.toType(DataType.FLOAT32, false).toFloatArray(), batch);
             int[] predicted = TargetClasses.predicted().select(unperturbed);
+            int imageHeight = Math.toIntExact(raw.getShape().get(2));
+            int imageWidth = Math.toIntExact(raw.getShape().get(3));
+            boolean ranked = Arrays.stream(Curve.values()).anyMatch(c -> protocols.contains(c.protocol))
+                    || masks.stream().anyMatch(m -> m != null && m.height() == imageHeight && m.width() == imageWidth);
             List<MethodRun> runs = new ArrayList<>();
             for (Explainer explainer : explainers) {
                 long start = System.nanoTime();
@@ -242,18 +246,24 @@ public final class FaithfulnessEvaluator {
                 float[] maps = heatmaps.toFloatArray();
                 int height = Math.toIntExact(heatmaps.getShape().get(1));
                 int width = Math.toIntExact(heatmaps.getShape().get(2));
+                // Each heatmap upsampled to the images' size and its pixels sorted once, for every curve and the masks.
+                PixelRanking[] rankings =
+                        ranked ? PerturbationProtocol.rankings(heatmaps, imageHeight, imageWidth) : null;
                 Map<Curve, PerturbationProtocol.StepLogits> curves = new EnumMap<>(Curve.class);
                 for (Curve c : Curve.values()) {
                     if (protocols.contains(c.protocol)) {
-                        curves.put(c, perturbation.stepLogits(model, raw, heatmaps, perturbation(c), logits, seeds));
+                        curves.put(c, perturbation.stepLogits(model, raw, rankings, perturbation(c), logits, seeds));
                     }
                 }
                 SegmentationCounts[] segmentation = new SegmentationCounts[batch];
                 int size = height * width;
                 for (int b = 0; b < batch; b++) {
                     Mask mask = masks.get(b);
-                    segmentation[b] = mask == null
-                            ? null
+                    if (mask == null) {
+                        continue;
+                    }
+                    segmentation[b] = mask.height() == imageHeight && mask.width() == imageWidth
+                            ? SegmentationProtocol.evaluate(rankings[b], mask.foreground())
                             : SegmentationProtocol.evaluate(
                                     Arrays.copyOfRange(maps, b * size, (b + 1) * size),
                                     height,

@@ -146,30 +146,73 @@ public record PerturbationProtocol(double[] fractions, int maxBatch) {
             Perturbation perturbation,
             float[][] unperturbed,
             long[] seeds) {
+        Shape s = images.getShape();
+        if (heatmaps.getShape().get(0) != s.get(0)) {
+            throw new IllegalArgumentException("need one heatmap per image: " + s.get(0) + " images, "
+                    + heatmaps.getShape().get(0) + " heatmaps");
+        }
+        return stepLogits(
+                model,
+                images,
+                rankings(heatmaps, Math.toIntExact(s.get(2)), Math.toIntExact(s.get(3))),
+                perturbation,
+                unperturbed,
+                seeds);
+    }
+
+    /**
+     * Each heatmap of {@code [B, g, g']} upsampled bilinearly to {@code height × width} and its
+     * pixels ranked: what {@link #stepLogits(VisionTransformer, NDArray, PixelRanking[],
+     * Perturbation, float[][], long[])} takes, made once for every perturbation of a heatmap.
+     */
+    public static PixelRanking[] rankings(NDArray heatmaps, int height, int width) {
+        int batch = Math.toIntExact(heatmaps.getShape().get(0));
+        int grid = Math.toIntExact(heatmaps.getShape().get(1));
+        int gridWidth = Math.toIntExact(heatmaps.getShape().get(2));
+        float[] maps = heatmaps.toType(DataType.FLOAT32, false).toFloatArray();
+        PixelRanking[] rankings = new PixelRanking[batch];
+        for (int b = 0; b < batch; b++) {
+            float[] map = java.util.Arrays.copyOfRange(maps, b * grid * gridWidth, (b + 1) * grid * gridWidth);
+            rankings[b] = PixelRanking.of(BilinearUpsampler.resize(map, grid, gridWidth, height, width));
+        }
+        return rankings;
+    }
+
+    /**
+     * As {@link #stepLogits(VisionTransformer, NDArray, NDArray, Perturbation, float[][], long[])},
+     * with the heatmaps already upsampled to the images' size and ranked ({@link #rankings}).
+     */
+    public StepLogits stepLogits(
+            VisionTransformer model,
+            NDArray images,
+            PixelRanking[] rankings,
+            Perturbation perturbation,
+            float[][] unperturbed,
+            long[] seeds) {
         VitConfig config = model.config();
         Shape s = images.getShape();
         int batch = Math.toIntExact(s.get(0));
         int height = Math.toIntExact(s.get(2));
         int width = Math.toIntExact(s.get(3));
-        if (seeds.length != batch || heatmaps.getShape().get(0) != batch) {
+        if (seeds.length != batch || rankings.length != batch) {
             throw new IllegalArgumentException("need one heatmap and seed per image: " + batch + " images, "
-                    + heatmaps.getShape().get(0) + " heatmaps, " + seeds.length + " seeds");
+                    + rankings.length + " heatmaps, " + seeds.length + " seeds");
         }
         if (unperturbed != null && unperturbed.length != batch) {
             throw new IllegalArgumentException(unperturbed.length + " unperturbed logits for " + batch + " images");
         }
         int pixels = height * width;
-        int grid = Math.toIntExact(heatmaps.getShape().get(1));
-        int gridWidth = Math.toIntExact(heatmaps.getShape().get(2));
         double[] steps = perturbation.steps(fractions);
         PixelOrder order = perturbation.order();
 
         try (NDManager scope = images.getManager().newSubManager()) {
-            float[] maps = heatmaps.toType(DataType.FLOAT32, false).toFloatArray();
             float[] ranks = new float[batch * pixels];
             for (int b = 0; b < batch; b++) {
-                float[] map = java.util.Arrays.copyOfRange(maps, b * grid * gridWidth, (b + 1) * grid * gridWidth);
-                int[] rank = order.ranks(BilinearUpsampler.resize(map, grid, gridWidth, height, width));
+                if (rankings[b].values().length != pixels) {
+                    throw new IllegalArgumentException("heatmap " + b + " has " + rankings[b].values().length
+                            + " pixels, the images " + height + "x" + width);
+                }
+                int[] rank = rankings[b].ranks(order);
                 for (int p = 0; p < pixels; p++) {
                     ranks[b * pixels + p] = rank[p];
                 }

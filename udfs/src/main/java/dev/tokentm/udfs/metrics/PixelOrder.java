@@ -15,19 +15,7 @@ public enum PixelOrder {
      * first n removed.
      */
     public int[] ranks(double[] relevance) {
-        ValueGroups groups = ValueGroups.of(relevance);
-        int[] next = new int[groups.size()]; // the rank the group's next pixel (by index) gets
-        int position = 0;
-        for (int i = 0; i < groups.size(); i++) {
-            int k = this == POSITIVE ? groups.size() - 1 - i : i;
-            next[k] = position;
-            position += groups.count(k);
-        }
-        int[] rank = new int[relevance.length];
-        for (int p = 0; p < rank.length; p++) {
-            rank[p] = next[groups.groupOf(relevance[p])]++;
-        }
-        return rank;
+        return PixelRanking.of(relevance).ranks(this);
     }
 
     /** Lower-case name for outputs. */

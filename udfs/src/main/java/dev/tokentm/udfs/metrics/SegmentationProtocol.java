@@ -23,7 +23,23 @@ public final class SegmentationProtocol {
             throw new IllegalArgumentException(
                     "mask has " + foreground.length + " pixels, not " + maskHeight + "x" + maskWidth);
         }
-        double[] map = BilinearUpsampler.resize(heatmap, gridHeight, gridWidth, maskHeight, maskWidth);
+        return evaluate(
+                PixelRanking.of(BilinearUpsampler.resize(heatmap, gridHeight, gridWidth, maskHeight, maskWidth)),
+                foreground);
+    }
+
+    /**
+     * As {@link #evaluate(float[], int, int, boolean[], int, int)}, with the heatmap already
+     * upsampled to the mask's size and its pixels ranked (the perturbation tests' ranking when the
+     * mask has the images' size): the sorted scores the average precisions need are read off the
+     * ranking instead of sorted again.
+     */
+    public static SegmentationCounts evaluate(PixelRanking upsampled, boolean[] foreground) {
+        if (foreground.length != upsampled.values().length) {
+            throw new IllegalArgumentException(
+                    "mask has " + foreground.length + " pixels, the heatmap " + upsampled.values().length);
+        }
+        double[] map = upsampled.values().clone();
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (double v : map) {
@@ -62,12 +78,9 @@ public final class SegmentationProtocol {
             backgroundScores[i] = constant ? 0 : 1 - map[i];
             background[i] = !foreground[i];
         }
-        // The pooled AP scores both classes' maps together: merge their sorted scores instead of sorting 2n again.
-        double[] backgroundSorted = AveragePrecision.sorted(backgroundScores);
-        double[] backgroundPositives =
-                AveragePrecision.sorted(AveragePrecision.positiveScores(backgroundScores, background));
-        double[] foregroundSorted = AveragePrecision.sorted(map);
-        double[] foregroundPositives = AveragePrecision.sorted(AveragePrecision.positiveScores(map, foreground));
+        Sorted sorted = !constant && (Double.isInfinite(min) || Double.isInfinite(max))
+                ? Sorted.bySorting(map, backgroundScores, foreground, background)
+                : Sorted.byRanking(upsampled.ascending(), map, backgroundScores, foreground, background);
         return new SegmentationCounts(
                 correct,
                 n,
@@ -75,11 +88,65 @@ public final class SegmentationProtocol {
                 predicted[0] + labelled[0] - intersection[0],
                 intersection[1],
                 predicted[1] + labelled[1] - intersection[1],
+                // The pooled AP scores both classes' maps together: merged sorted scores, not a sort of 2n.
                 AveragePrecision.ofSorted(
-                        AveragePrecision.merged(backgroundSorted, foregroundSorted),
-                        AveragePrecision.merged(backgroundPositives, foregroundPositives)),
-                AveragePrecision.ofSorted(backgroundSorted, backgroundPositives),
-                AveragePrecision.ofSorted(foregroundSorted, foregroundPositives),
+                        AveragePrecision.merged(sorted.background, sorted.foreground),
+                        AveragePrecision.merged(sorted.backgroundPositives, sorted.foregroundPositives)),
+                AveragePrecision.ofSorted(sorted.background, sorted.backgroundPositives),
+                AveragePrecision.ofSorted(sorted.foreground, sorted.foregroundPositives),
                 positive > 0 ? outside / positive : Double.NaN);
+    }
+
+    /** Each class's scores ascending, all of them and the positives' (its pixels'). */
+    private record Sorted(
+            double[] foreground, double[] foregroundPositives, double[] background, double[] backgroundPositives) {
+
+        /**
+         * Read off the heatmap's ranking: the normalized map is a non-decreasing function of it and
+         * the background score (1 − map) a non-increasing one (rounding is monotone), so walking
+         * the ranking up, resp. down, visits each in ascending order. Holds for a finite map and a
+         * constant one (all scores 0).
+         */
+        static Sorted byRanking(
+                int[] ascending, double[] map, double[] backgroundScores, boolean[] foreground, boolean[] background) {
+            int n = ascending.length;
+            double[] up = new double[n];
+            double[] down = new double[n];
+            for (int i = 0; i < n; i++) {
+                up[i] = map[ascending[i]];
+                down[i] = backgroundScores[ascending[n - 1 - i]];
+            }
+            return new Sorted(
+                    up,
+                    positives(up, ascending, foreground, false),
+                    down,
+                    positives(down, ascending, background, true));
+        }
+
+        /** By sorting: for maps with infinities, whose normalization gives NaN. */
+        static Sorted bySorting(double[] map, double[] backgroundScores, boolean[] foreground, boolean[] background) {
+            return new Sorted(
+                    AveragePrecision.sorted(map),
+                    AveragePrecision.sorted(AveragePrecision.positiveScores(map, foreground)),
+                    AveragePrecision.sorted(backgroundScores),
+                    AveragePrecision.sorted(AveragePrecision.positiveScores(backgroundScores, background)));
+        }
+
+        /** The sorted scores whose pixels are positive, in the same order. */
+        private static double[] positives(double[] sorted, int[] ascending, boolean[] positive, boolean reversed) {
+            int n = ascending.length;
+            int count = 0;
+            for (boolean b : positive) {
+                count += b ? 1 : 0;
+            }
+            double[] out = new double[count];
+            int j = 0;
+            for (int i = 0; i < n; i++) {
+                if (positive[ascending[reversed ? n - 1 - i : i]]) {
+                    out[j++] = sorted[i];
+                }
+            }
+            return out;
+        }
     }
 }

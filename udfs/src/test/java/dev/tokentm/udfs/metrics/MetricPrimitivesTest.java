@@ -119,6 +119,31 @@ class MetricPrimitivesTest {
         }
     }
 
+    /**
+     * One ranking serves both orders on maps as large as images (the radix sort's own path, not
+     * its small-array fallback), with ties, signed zeros, infinities and NaN, which
+     * {@link Double#compare} puts above everything.
+     */
+    @Test
+    void rankingOfLargeMapsEqualsTheComparatorDefinition() {
+        java.util.Random random = new java.util.Random(11);
+        double[] specials = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e-300};
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 1_000 + random.nextInt(9_000);
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) {
+                int kind = random.nextInt(10);
+                values[i] = kind == 0
+                        ? specials[random.nextInt(specials.length)]
+                        : kind < 4 ? random.nextInt(16) / 8.0 - 1 : random.nextGaussian();
+            }
+            PixelRanking ranking = PixelRanking.of(values);
+            for (PixelOrder order : PixelOrder.values()) {
+                assertArrayEquals(comparatorRanks(values, order == PixelOrder.POSITIVE), ranking.ranks(order));
+            }
+        }
+    }
+
     private static int[] comparatorRanks(double[] relevance, boolean mostFirst) {
         Integer[] order = new Integer[relevance.length];
         for (int i = 0; i < order.length; i++) {

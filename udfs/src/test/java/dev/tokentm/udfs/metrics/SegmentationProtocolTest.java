@@ -85,4 +85,58 @@ class SegmentationProtocolTest {
         assertEquals(8, c.correct());
         assertEquals(1.0, c.averagePrecision(), 1e-12);
     }
+
+    /**
+     * The average precisions read off the heatmap's pixel ranking equal, bit for bit, those of
+     * {@link AveragePrecision#of} (which sorts the scores itself) on the scores the protocol
+     * defines: the map min-max normalized for the object, 1 minus it for the background, both
+     * pooled. Random 64x64 maps upsampled from 8x8 grids with tied values, constant maps and maps
+     * with an infinity (whose normalization gives NaN).
+     */
+    @Test
+    void averagePrecisionFromTheRankingEqualsSortingTheScores() {
+        java.util.Random random = new java.util.Random(5);
+        int size = 64;
+        for (int trial = 0; trial < 60; trial++) {
+            float[] grid = new float[64];
+            for (int i = 0; i < grid.length; i++) {
+                grid[i] = switch (trial % 4) {
+                    case 0 -> random.nextInt(4); // many tied values
+                    case 1 -> 3f; // constant
+                    case 2 -> i == 9 ? Float.POSITIVE_INFINITY : (float) random.nextGaussian();
+                    default -> (float) random.nextGaussian();
+                };
+            }
+            boolean[] mask = new boolean[size * size];
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = random.nextInt(3) == 0;
+            }
+            double[] map = dev.tokentm.udfs.image.BilinearUpsampler.resize(grid, 8, 8, size, size);
+            SegmentationCounts c = SegmentationProtocol.evaluate(PixelRanking.of(map), mask);
+
+            double min = java.util.Arrays.stream(map).min().orElseThrow();
+            double max = java.util.Arrays.stream(map).max().orElseThrow();
+            boolean constant = !(max > min);
+            int n = map.length;
+            double[] foregroundScores = new double[n];
+            double[] backgroundScores = new double[n];
+            boolean[] background = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                foregroundScores[i] = constant ? 0 : (map[i] - min) / (max - min);
+                backgroundScores[i] = constant ? 0 : 1 - foregroundScores[i];
+                background[i] = !mask[i];
+            }
+            double[] pooledScores = new double[2 * n];
+            boolean[] pooledLabels = new boolean[2 * n];
+            System.arraycopy(backgroundScores, 0, pooledScores, 0, n);
+            System.arraycopy(foregroundScores, 0, pooledScores, n, n);
+            System.arraycopy(background, 0, pooledLabels, 0, n);
+            System.arraycopy(mask, 0, pooledLabels, n, n);
+            assertEquals(AveragePrecision.of(foregroundScores, mask), c.averagePrecisionForeground(), 0.0);
+            assertEquals(AveragePrecision.of(backgroundScores, background), c.averagePrecisionBackground(), 0.0);
+            assertEquals(AveragePrecision.of(pooledScores, pooledLabels), c.averagePrecision(), 0.0);
+            // The grid path (upsampling and ranking inside) gives the same counts.
+            assertEquals(c, SegmentationProtocol.evaluate(grid, 8, 8, mask, size, size));
+        }
+    }
 }

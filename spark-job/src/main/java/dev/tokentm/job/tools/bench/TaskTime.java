@@ -1,0 +1,78 @@
+package dev.tokentm.job.tools.bench;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Time Spark's tasks ran (each task's executor run time, summed) in the jobs whose description
+ * starts with a given text, while it is registered: with those jobs' wall time and cores, it splits
+ * their core time into time in tasks and time with a core free (query planning, stages' start and
+ * end, the last tasks' tail).
+ */
+public final class TaskTime extends SparkListener implements AutoCloseable {
+
+    /** The local property {@code SparkContext.setJobDescription} sets. */
+    private static final String JOB_DESCRIPTION = "spark.job.description";
+
+    private final SparkContext context;
+    private final String description;
+    private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
+    private final LongAdder runMillis = new LongAdder();
+    private final LongAdder tasks = new LongAdder();
+
+    private TaskTime(SparkContext context, String description) {
+        this.context = context;
+        this.description = description;
+    }
+
+    /** Starts counting the tasks, ending from now on, of jobs whose description starts with {@code description}. */
+    public static TaskTime register(SparkContext context, String description) {
+        TaskTime time = new TaskTime(context, description);
+        context.addSparkListener(time);
+        return time;
+    }
+
+    @Override
+    public void onJobStart(SparkListenerJobStart start) {
+        String jobDescription =
+                start.properties() == null ? null : start.properties().getProperty(JOB_DESCRIPTION);
+        if (jobDescription != null && jobDescription.startsWith(description)) {
+            for (Object stage : CollectionConverters.asJava(start.stageIds())) {
+                stages.add((Integer) stage);
+            }
+        }
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (stages.contains(end.stageId())) {
+            if (end.taskMetrics() != null) {
+                runMillis.add(end.taskMetrics().executorRunTime());
+            }
+            tasks.increment();
+        }
+    }
+
+    /** Seconds of all tasks that ended so far; waits until the events already posted are delivered. */
+    public double seconds() throws TimeoutException {
+        context.listenerBus().waitUntilEmpty(10_000);
+        return runMillis.sum() / 1e3;
+    }
+
+    /** Tasks that ended so far (call after {@link #seconds}). */
+    public long tasks() {
+        return tasks.sum();
+    }
+
+    @Override
+    public void close() {
+        context.removeSparkListener(this);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.tokentm.job.tools.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokentm.udfs.runtime.DjlRuntime;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class ConcurrentThroughputTest {
+
+    /**
+     * Each caller gets its own call, and the callers run at once: three callers whose calls each
+     * wait 5 ms deliver more than any one caller could (4 images per 5 ms at most), and no more
+     * than three could.
+     */
+    @Test
+    void callersRunAtOnceEachWithItsOwnCall() throws InterruptedException {
+        DjlRuntime.configure();
+        AtomicIntegerArray built = new AtomicIntegerArray(3);
+        double rate = ConcurrentThroughput.imagesPerSecond(3, 1, 4, 0.1, caller -> {
+            built.incrementAndGet(caller);
+            return () -> {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+        });
+        assertArrayEquals(new int[] {1, 1, 1}, new int[] {built.get(0), built.get(1), built.get(2)});
+        assertTrue(rate <= 3 * 4 / 0.005, "rate " + rate + " above three callers' limit");
+        assertTrue(rate > 1.5 * 4 / 0.005, "rate " + rate + ": the callers did not run at once");
+    }
+}
