@@ -10,6 +10,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Encoded bytes to a {@link BufferedImage} through ImageIO (PNG, JPEG incl. CMYK/YCCK via
@@ -35,7 +36,9 @@ public final class ImageDecoder {
             throw new BadImageException(String.format(
                     Locale.ROOT, "file is %,d bytes, more than the %,d byte limit", bytes.length, limits.maxBytes()));
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // In memory: ImageIO.createImageInputStream caches a plain stream in a temporary file per image
+        // (its default useCache), which cost 0.6-1.6 ms per sample image against 0.45 ms in memory.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new BadImageException(
