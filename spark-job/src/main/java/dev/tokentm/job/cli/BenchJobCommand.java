@@ -26,10 +26,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -196,7 +199,7 @@ public final class BenchJobCommand implements Callable<Integer> {
 
     private static double median(double[] values) {
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
@@ -207,9 +210,9 @@ public final class BenchJobCommand implements Callable<Integer> {
     }
 
     private static String rates(double[] values) {
-        return java.util.Arrays.stream(values)
+        return Arrays.stream(values)
                 .mapToObj(v -> String.format(Locale.ROOT, "%.0f", v))
-                .collect(java.util.stream.Collectors.joining(" "));
+                .collect(Collectors.joining(" "));
     }
 
     /**
@@ -223,7 +226,7 @@ public final class BenchJobCommand implements Callable<Integer> {
                 throws InterruptedException {
             VitConfig c = vit.config();
             try (NDManager manager = NDManager.newBaseManager()) {
-                List<NDArray> batches = new java.util.ArrayList<>();
+                List<NDArray> batches = new ArrayList<>();
                 for (int i = 0; i < callers; i++) {
                     batches.add(manager.randomUniform(
                             0, 1, new Shape(batchSize, c.channels(), c.imageSize(), c.imageSize())));
@@ -254,7 +257,7 @@ public final class BenchJobCommand implements Callable<Integer> {
         }
 
         private static double[] concat(double[] a, double[] b) {
-            double[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+            double[] all = Arrays.copyOf(a, a.length + b.length);
             System.arraycopy(b, 0, all, a.length, b.length);
             return all;
         }
