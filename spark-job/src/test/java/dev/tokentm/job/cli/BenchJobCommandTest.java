@@ -1,0 +1,49 @@
+package dev.tokentm.job.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class BenchJobCommandTest {
+
+    /**
+     * A small run end to end: the warm-up job, the timed job's counted passes (TokenTM's one shared
+     * forward+backward; the zeroing test's 19 forwards per image, 9 steps in each order and
+     * deletion's all-zero image) and a core-time split whose parts are each non-negative: the tasks
+     * counted hold every model call, and no task outside the timed job is counted.
+     */
+    @Test
+    void timesAWarmJobAndSplitsItsCoreTime() {
+        SampleCommand run = SampleCommand.run(
+                "bench-job",
+                "--master",
+                "local[2]",
+                "--images",
+                "32",
+                "--warm-up-images",
+                "8",
+                "--rounds",
+                "1",
+                "--seconds",
+                "0.05");
+        String out = run.out();
+        assertEquals(0, run.exitCode(), out);
+        assertTrue(out.contains("warm-up job, untimed: 8 images"), out);
+        assertTrue(out.contains("whole job (local[2], 32 images, methods tokentm"), out);
+        assertTrue(out.contains("1.00 forward+backward + 19.00 forwards"), out);
+        Matcher split = Pattern.compile(
+                        "core time ([0-9.]+) s .*inside the model's calls ([0-9.]+) s .*in tasks outside"
+                                + " them (-?[0-9.]+) s .*no task running (-?[0-9.]+) s")
+                .matcher(out);
+        assertTrue(split.find(), out);
+        double core = Double.parseDouble(split.group(1));
+        double inside = Double.parseDouble(split.group(2));
+        double outside = Double.parseDouble(split.group(3));
+        double idle = Double.parseDouble(split.group(4));
+        assertTrue(inside > 0 && outside >= 0 && idle >= 0, out);
+        assertEquals(core, inside + outside + idle, 0.15, out);
+    }
+}
