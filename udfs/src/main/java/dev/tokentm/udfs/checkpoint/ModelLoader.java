@@ -110,6 +110,13 @@ public final class ModelLoader {
         if (Storage.exists(inside)) {
             return inside;
         }
+        // A folder with only a pickle checkpoint: say how to convert it, not that nothing is there.
+        for (String pickle : PickleGuard.HUB_PICKLE_FILES) {
+            String candidate = location.replaceAll("/+$", "") + "/" + pickle;
+            if (Storage.exists(candidate)) {
+                throw PickleGuard.refusal(candidate);
+            }
+        }
         throw new CheckpointException("No model file at " + location + " (nor a " + CHECKPOINT_FILE + " in it)");
     }
 

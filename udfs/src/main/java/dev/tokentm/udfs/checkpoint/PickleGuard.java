@@ -1,5 +1,6 @@
 package dev.tokentm.udfs.checkpoint;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -10,6 +11,10 @@ import java.util.Locale;
 final class PickleGuard {
 
     private static final String[] PICKLE_SUFFIXES = {".pt", ".pth", ".bin", ".pkl", ".pickle", ".ckpt", ".tar"};
+
+    /** The pickle files the hubs put in a model folder (transformers, timm, OpenCLIP) beside or instead of safetensors. */
+    static final List<String> HUB_PICKLE_FILES =
+            List.of("pytorch_model.bin", "model.pth", "model.pt", "open_clip_pytorch_model.bin");
 
     private PickleGuard() {}
 
@@ -32,7 +37,7 @@ final class PickleGuard {
         }
     }
 
-    private static CheckpointException refusal(String name) {
+    static CheckpointException refusal(String name) {
         return new CheckpointException(name + " looks like a PyTorch pickle checkpoint (torch.save). It is refused: "
                 + "loading a pickle can run arbitrary code hidden in the file. Convert it once to safetensors, "
                 + "where you trust it, for example:\n"

@@ -185,6 +185,13 @@ class ModelLoaderTest {
         CheckpointException byContent =
                 assertThrows(CheckpointException.class, () -> ModelLoader.load(disguised.toString()));
         assertTrue(byContent.getMessage().contains("pickle"), byContent.getMessage());
+        Path hubFolder = Files.createDirectories(dir.resolve("hub-pickle-only"));
+        Files.write(hubFolder.resolve("pytorch_model.bin"), new byte[] {'P', 'K', 3, 4});
+        CheckpointException inFolder =
+                assertThrows(CheckpointException.class, () -> ModelLoader.load(hubFolder.toString()));
+        assertTrue(
+                inFolder.getMessage().contains("pytorch_model.bin looks like a PyTorch pickle"), inFolder.getMessage());
+        assertTrue(inFolder.getMessage().contains("save_file"), inFolder.getMessage());
     }
 
     @Test
