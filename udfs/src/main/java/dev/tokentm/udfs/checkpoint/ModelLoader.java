@@ -106,13 +106,14 @@ public final class ModelLoader {
         if (Storage.exists(location)) {
             return location;
         }
-        String inside = location.replaceAll("/+$", "") + "/" + CHECKPOINT_FILE;
+        String folder = location.replaceAll("/+$", "");
+        String inside = folder + "/" + CHECKPOINT_FILE;
         if (Storage.exists(inside)) {
             return inside;
         }
         // A folder with only a pickle checkpoint: say how to convert it, not that nothing is there.
         for (String pickle : PickleGuard.HUB_PICKLE_FILES) {
-            String candidate = location.replaceAll("/+$", "") + "/" + pickle;
+            String candidate = folder + "/" + pickle;
             if (Storage.exists(candidate)) {
                 throw PickleGuard.refusal(candidate);
             }
