@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.run.ExplainJob;
 import dev.tokentm.job.tools.bench.ConcurrentThroughput;
+import dev.tokentm.job.tools.bench.CpuUse;
 import dev.tokentm.job.tools.bench.RepeatedSample;
 import dev.tokentm.job.tools.bench.ScratchDirectory;
 import dev.tokentm.job.tools.bench.TaskTime;
@@ -55,7 +56,11 @@ import picocli.CommandLine.Option;
         description = "Images/s of the whole Spark job (local mode, embedded model) next to its model work done bare.")
 public final class BenchJobCommand implements Callable<Integer> {
 
-    @Option(names = "--images", defaultValue = "1000", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--images",
+            defaultValue = "3000",
+            description = "Images through the timed job: enough that the JIT compiler's work after the warm-up job"
+                    + " (about 10 CPU-s in the first 1,000 images here) is a small share. Default: ${DEFAULT-VALUE}.")
     int images;
 
     @Option(
@@ -112,14 +117,14 @@ public final class BenchJobCommand implements Callable<Integer> {
                 Path manifest = repeatedSample(dir.resolve("manifest.csv"), images);
                 PassCount start = model.passes();
                 ExplainJob.Result job;
-                double taskSeconds;
-                try (TaskTime tasks = TaskTime.register(spark.sparkContext(), ExplainJob.EXPLAIN_JOBS)) {
+                TaskTotals tasks;
+                try (TaskTime time = TaskTime.register(spark.sparkContext(), ExplainJob.EXPLAIN_JOBS)) {
                     job = run(spark, explainer, manifest, dir.resolve("out"));
-                    taskSeconds = tasks.seconds();
+                    tasks = new TaskTotals(time.seconds(), time.cpuSeconds(), time.cpu());
                 }
                 PassCount work = model.passes().since(start);
                 BareRates after = BareRates.measure(model, cores, threads, explain.batchSize, seconds, rounds);
-                report(out, explainer.settings(), job, work, before, after, cores, threads, taskSeconds);
+                report(out, explainer.settings(), job, work, tasks, before, after, cores, threads);
             }
         }
         return 0;
@@ -137,14 +142,19 @@ public final class BenchJobCommand implements Callable<Integer> {
             ExplainSettings settings,
             ExplainJob.Result job,
             PassCount work,
+            TaskTotals tasks,
             BareRates before,
             BareRates after,
             int cores,
-            int threads,
-            double taskSeconds) {
+            int threads) {
+        double taskSeconds = tasks.seconds();
         BareRates all = before.and(after);
-        double fb = median(all.forwardBackward());
-        double f = median(all.forward());
+        double fb = median(BareRates.rates(all.forwardBackward()));
+        double f = median(BareRates.rates(all.forward()));
+        double fbCpu = median(BareRates.cpuPerImage(all.forwardBackward()));
+        double fCpu = median(BareRates.cpuPerImage(all.forward()));
+        double fbCallerCpu = median(BareRates.callerCpuPerImage(all.forwardBackward()));
+        double fCallerCpu = median(BareRates.callerCpuPerImage(all.forward()));
         double traces = (double) work.backward() / job.explained();
         double forwards = (double) (work.forward() - work.backward()) / job.explained();
         double modelSecondsPerImage = traces / fb + forwards / f;
@@ -170,9 +180,9 @@ public final class BenchJobCommand implements Callable<Integer> {
                 threads,
                 2 * rounds,
                 fb,
-                windows(before.forwardBackward(), after.forwardBackward()),
+                windows(BareRates.rates(before.forwardBackward()), BareRates.rates(after.forwardBackward())),
                 f,
-                windows(before.forward(), after.forward()));
+                windows(BareRates.rates(before.forward()), BareRates.rates(after.forward())));
         out.printf(
                 Locale.ROOT,
                 "core time %.1f s (%.1f s x %d cores): inside the model's calls %.1f s (%.0f%%), in tasks outside them"
@@ -186,6 +196,21 @@ public final class BenchJobCommand implements Callable<Integer> {
                 100 * (taskSeconds - work.seconds()) / coreSeconds,
                 coreSeconds - taskSeconds,
                 100 * (coreSeconds - taskSeconds) / coreSeconds);
+        CpuUse cpu = tasks.cpu();
+        if (cpu.detailed()) {
+            out.printf(
+                    Locale.ROOT,
+                    "CPU from its first Spark job's start to its last one's end: this process %.1f s (Spark's tasks %.1f s, %.1f s of it inside the model's calls;"
+                            + " the JIT compiler %.1f s; other threads %.1f s); the machine's CPUs: stolen by the"
+                            + " hypervisor %.1f s, idle %.1f s%n",
+                    cpu.process(),
+                    tasks.cpuSeconds(),
+                    work.cpuSeconds(),
+                    cpu.compiler(),
+                    cpu.process() - tasks.cpuSeconds() - cpu.compiler(),
+                    cpu.stolen(),
+                    cpu.idle());
+        }
         out.printf(
                 Locale.ROOT,
                 "model work per image (counted): %.2f forward+backward + %.2f forwards = %.1f ms at the bare rates"
@@ -195,6 +220,19 @@ public final class BenchJobCommand implements Callable<Integer> {
                 1e3 * modelSecondsPerImage,
                 1 / modelSecondsPerImage,
                 (1 / jobRate) / modelSecondsPerImage);
+        double modelCpu = job.explained() * (traces * fbCpu + forwards * fCpu);
+        if (!Double.isNaN(modelCpu)) {
+            out.printf(
+                    Locale.ROOT,
+                    "in CPU seconds, which time stolen by the hypervisor leaves out: the job's process %.1f s, its model"
+                            + " work at the bare CPU cost %.1f s: %.2fx (%.2fx leaving out the JIT compiler's); the"
+                            + " model's calls in the job %.2fx their CPU bare (the calling threads')%n",
+                    tasks.cpu().process(),
+                    modelCpu,
+                    tasks.cpu().process() / modelCpu,
+                    (tasks.cpu().process() - tasks.cpu().compiler()) / modelCpu,
+                    work.cpuSeconds() / (job.explained() * (traces * fbCallerCpu + forwards * fCallerCpu)));
+        }
     }
 
     private static double median(double[] values) {
@@ -216,10 +254,16 @@ public final class BenchJobCommand implements Callable<Integer> {
     }
 
     /**
-     * The bare model's images/s, forward+backward (the shared trace) and forward alone: each the
-     * median of {@code rounds} windows, the two kinds alternating so both see the same drift.
+     * The explaining job's tasks: their run time and CPU, and the process's CPU from its first Spark
+     * job's start to its last one's end.
      */
-    record BareRates(double[] forwardBackward, double[] forward) {
+    record TaskTotals(double seconds, double cpuSeconds, CpuUse cpu) {}
+
+    /**
+     * The bare model's windows, forward+backward (the shared trace) and forward alone, the two
+     * kinds alternating so both see the same drift.
+     */
+    record BareRates(ConcurrentThroughput.Window[] forwardBackward, ConcurrentThroughput.Window[] forward) {
 
         static BareRates measure(
                 VisionTransformer vit, int callers, int threads, int batchSize, double seconds, int rounds)
@@ -231,16 +275,16 @@ public final class BenchJobCommand implements Callable<Integer> {
                     batches.add(manager.randomUniform(
                             0, 1, new Shape(batchSize, c.channels(), c.imageSize(), c.imageSize())));
                 }
-                double[] fb = new double[rounds];
-                double[] f = new double[rounds];
+                ConcurrentThroughput.Window[] fb = new ConcurrentThroughput.Window[rounds];
+                ConcurrentThroughput.Window[] f = new ConcurrentThroughput.Window[rounds];
                 for (int r = 0; r < rounds; r++) {
-                    fb[r] = ConcurrentThroughput.imagesPerSecond(callers, threads, batchSize, seconds, i -> () -> {
+                    fb[r] = ConcurrentThroughput.measure(callers, threads, batchSize, seconds, i -> () -> {
                         try (VitTrace t =
                                 vit.trace(batches.get(i), TraceRequest.withGradients(TargetClasses.predicted()))) {
                             t.logits().getShape();
                         }
                     });
-                    f[r] = ConcurrentThroughput.imagesPerSecond(
+                    f[r] = ConcurrentThroughput.measure(
                             callers,
                             threads,
                             batchSize,
@@ -256,8 +300,27 @@ public final class BenchJobCommand implements Callable<Integer> {
             return new BareRates(concat(forwardBackward, other.forwardBackward), concat(forward, other.forward));
         }
 
-        private static double[] concat(double[] a, double[] b) {
-            double[] all = Arrays.copyOf(a, a.length + b.length);
+        static double[] rates(ConcurrentThroughput.Window[] windows) {
+            return Arrays.stream(windows)
+                    .mapToDouble(ConcurrentThroughput.Window::imagesPerSecond)
+                    .toArray();
+        }
+
+        static double[] cpuPerImage(ConcurrentThroughput.Window[] windows) {
+            return Arrays.stream(windows)
+                    .mapToDouble(ConcurrentThroughput.Window::cpuSecondsPerImage)
+                    .toArray();
+        }
+
+        static double[] callerCpuPerImage(ConcurrentThroughput.Window[] windows) {
+            return Arrays.stream(windows)
+                    .mapToDouble(ConcurrentThroughput.Window::callerCpuSecondsPerImage)
+                    .toArray();
+        }
+
+        private static ConcurrentThroughput.Window[] concat(
+                ConcurrentThroughput.Window[] a, ConcurrentThroughput.Window[] b) {
+            ConcurrentThroughput.Window[] all = Arrays.copyOf(a, a.length + b.length);
             System.arraycopy(b, 0, all, a.length, b.length);
             return all;
         }

@@ -13,7 +13,8 @@ class BenchJobCommandTest {
      * A small run end to end: the warm-up job, the timed job's counted passes (TokenTM's one shared
      * forward+backward; the zeroing test's 19 forwards per image, 9 steps in each order and
      * deletion's all-zero image) and a core-time split whose parts are each non-negative: the tasks
-     * counted hold every model call, and no task outside the timed job is counted.
+     * counted hold every model call, and no task outside the timed job is counted. Its CPU nests the
+     * same way: the process's holds the tasks' threads', which hold the model's calls'.
      */
     @Test
     void timesAWarmJobAndSplitsItsCoreTime() {
@@ -45,5 +46,19 @@ class BenchJobCommandTest {
         double idle = Double.parseDouble(split.group(4));
         assertTrue(inside > 0 && outside >= 0 && idle >= 0, out);
         assertEquals(core, inside + outside + idle, 0.15, out);
+        Matcher cpu = Pattern.compile(
+                        "CPU from its first Spark job's start to its last one's end: this process ([0-9.]+) s \\(Spark's tasks ([0-9.]+) s, ([0-9.]+) s"
+                                + " of it inside the model's calls; the JIT compiler ([0-9.]+) s")
+                .matcher(out);
+        if (cpu.find()) { // Linux: the compiler threads' CPU comes from /proc
+            double process = Double.parseDouble(cpu.group(1));
+            double tasks = Double.parseDouble(cpu.group(2));
+            double model = Double.parseDouble(cpu.group(3));
+            double compiler = Double.parseDouble(cpu.group(4));
+            assertTrue(model > 0 && tasks >= model && process + 0.05 >= tasks + compiler, out);
+            assertTrue(out.contains("its model work at the bare CPU cost"), out);
+        } else {
+            assertTrue(!System.getProperty("os.name").startsWith("Linux"), out);
+        }
     }
 }

@@ -18,7 +18,7 @@ class ConcurrentThroughputTest {
     void callersRunAtOnceEachWithItsOwnCall() throws InterruptedException {
         DjlRuntime.configure();
         AtomicIntegerArray built = new AtomicIntegerArray(3);
-        double rate = ConcurrentThroughput.imagesPerSecond(3, 1, 4, 0.1, caller -> {
+        ConcurrentThroughput.Window window = ConcurrentThroughput.measure(3, 1, 4, 0.1, caller -> {
             built.incrementAndGet(caller);
             return () -> {
                 try {
@@ -28,8 +28,13 @@ class ConcurrentThroughputTest {
                 }
             };
         });
+        double rate = window.imagesPerSecond();
         assertArrayEquals(new int[] {1, 1, 1}, new int[] {built.get(0), built.get(1), built.get(2)});
         assertTrue(rate <= 3 * 4 / 0.005, "rate " + rate + " above three callers' limit");
         assertTrue(rate > 1.5 * 4 / 0.005, "rate " + rate + ": the callers did not run at once");
+        // Sleeping callers' threads use next to no CPU: together well under one core for the window.
+        assertTrue(
+                window.callerCpuSeconds() >= 0 && window.callerCpuSeconds() < 0.5 * window.seconds(),
+                "callers' CPU " + window.callerCpuSeconds() + " s while sleeping for " + window.seconds() + " s");
     }
 }

@@ -1,0 +1,32 @@
+package dev.tokentm.job.tools.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import org.junit.jupiter.api.Test;
+
+class CpuUseTest {
+
+    /**
+     * A thread spinning until it has used 300 ms of CPU shows in the process's CPU, and the
+     * machine's counters only grow; the compiler threads' share stays within the process's.
+     */
+    @Test
+    void countsTheProcessCpuAThreadUses() {
+        CpuUse start = CpuUse.now();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long until = threads.getCurrentThreadCpuTime() + 300_000_000L;
+        long spins = 0;
+        while (threads.getCurrentThreadCpuTime() < until) {
+            spins++;
+        }
+        CpuUse used = CpuUse.now().since(start);
+        assertTrue(spins > 0);
+        assertTrue(used.process() >= 0.3, "process CPU " + used.process() + " s after a 0.3 s spin");
+        if (used.detailed()) {
+            assertTrue(used.compiler() >= 0 && used.compiler() <= used.process(), used.toString());
+            assertTrue(used.stolen() >= 0 && used.idle() >= 0, used.toString());
+        }
+    }
+}
