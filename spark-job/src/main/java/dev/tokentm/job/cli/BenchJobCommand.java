@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.run.ExplainJob;
 import dev.tokentm.job.tools.bench.ConcurrentThroughput;
+import dev.tokentm.job.tools.bench.ConcurrentThroughput.Window;
 import dev.tokentm.job.tools.bench.CpuUse;
 import dev.tokentm.job.tools.bench.RepeatedSample;
 import dev.tokentm.job.tools.bench.ScratchDirectory;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -149,12 +151,12 @@ public final class BenchJobCommand implements Callable<Integer> {
             int threads) {
         double taskSeconds = tasks.seconds();
         BareRates all = before.and(after);
-        double fb = median(BareRates.rates(all.forwardBackward()));
-        double f = median(BareRates.rates(all.forward()));
-        double fbCpu = median(BareRates.cpuPerImage(all.forwardBackward()));
-        double fCpu = median(BareRates.cpuPerImage(all.forward()));
-        double fbCallerCpu = median(BareRates.callerCpuPerImage(all.forwardBackward()));
-        double fCallerCpu = median(BareRates.callerCpuPerImage(all.forward()));
+        double fb = median(all.forwardBackward(), Window::imagesPerSecond);
+        double f = median(all.forward(), Window::imagesPerSecond);
+        double fbCpu = median(all.forwardBackward(), Window::cpuSecondsPerImage);
+        double fCpu = median(all.forward(), Window::cpuSecondsPerImage);
+        double fbCallerCpu = median(all.forwardBackward(), Window::callerCpuSecondsPerImage);
+        double fCallerCpu = median(all.forward(), Window::callerCpuSecondsPerImage);
         double traces = (double) work.backward() / job.explained();
         double forwards = (double) (work.forward() - work.backward()) / job.explained();
         double modelSecondsPerImage = traces / fb + forwards / f;
@@ -180,9 +182,9 @@ public final class BenchJobCommand implements Callable<Integer> {
                 threads,
                 2 * rounds,
                 fb,
-                windows(BareRates.rates(before.forwardBackward()), BareRates.rates(after.forwardBackward())),
+                windows(before.forwardBackward(), after.forwardBackward()),
                 f,
-                windows(BareRates.rates(before.forward()), BareRates.rates(after.forward())));
+                windows(before.forward(), after.forward()));
         out.printf(
                 Locale.ROOT,
                 "core time %.1f s (%.1f s x %d cores): inside the model's calls %.1f s (%.0f%%), in tasks outside them"
@@ -197,12 +199,13 @@ public final class BenchJobCommand implements Callable<Integer> {
                 coreSeconds - taskSeconds,
                 100 * (coreSeconds - taskSeconds) / coreSeconds);
         CpuUse cpu = tasks.cpu();
-        if (cpu.detailed()) {
+        boolean detailed = cpu != null && cpu.detailed(); // Linux's /proc; null if no explaining job ended
+        if (detailed) {
             out.printf(
                     Locale.ROOT,
-                    "CPU from its first Spark job's start to its last one's end: this process %.1f s (Spark's tasks %.1f s, %.1f s of it inside the model's calls;"
-                            + " the JIT compiler %.1f s; other threads %.1f s); the machine's CPUs: stolen by the"
-                            + " hypervisor %.1f s, idle %.1f s%n",
+                    "CPU from its first Spark job's start to its last one's end: this process %.1f s (Spark's tasks"
+                            + " %.1f s, %.1f s of it inside the model's calls; the JIT compiler %.1f s; other threads"
+                            + " %.1f s); the machine's CPUs: stolen by the hypervisor %.1f s, idle %.1f s%n",
                     cpu.process(),
                     tasks.cpuSeconds(),
                     work.cpuSeconds(),
@@ -220,36 +223,36 @@ public final class BenchJobCommand implements Callable<Integer> {
                 1e3 * modelSecondsPerImage,
                 1 / modelSecondsPerImage,
                 (1 / jobRate) / modelSecondsPerImage);
-        double modelCpu = job.explained() * (traces * fbCpu + forwards * fCpu);
-        if (!Double.isNaN(modelCpu)) {
+        if (detailed) {
+            double modelCpu = job.explained() * (traces * fbCpu + forwards * fCpu);
             out.printf(
                     Locale.ROOT,
                     "in CPU seconds, which time stolen by the hypervisor leaves out: the job's process %.1f s, its model"
                             + " work at the bare CPU cost %.1f s: %.2fx (%.2fx leaving out the JIT compiler's); the"
                             + " model's calls in the job %.2fx their CPU bare (the calling threads')%n",
-                    tasks.cpu().process(),
+                    cpu.process(),
                     modelCpu,
-                    tasks.cpu().process() / modelCpu,
-                    (tasks.cpu().process() - tasks.cpu().compiler()) / modelCpu,
+                    cpu.process() / modelCpu,
+                    (cpu.process() - cpu.compiler()) / modelCpu,
                     work.cpuSeconds() / (job.explained() * (traces * fbCallerCpu + forwards * fCallerCpu)));
         }
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
+    /** The median over windows of one of their values. */
+    private static double median(Window[] windows, ToDoubleFunction<Window> value) {
+        double[] sorted = Arrays.stream(windows).mapToDouble(value).sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** "before: a b c; after: d e f", each window's images/s. */
-    private static String windows(double[] before, double[] after) {
+    private static String windows(Window[] before, Window[] after) {
         return "before " + rates(before) + ", after " + rates(after);
     }
 
-    private static String rates(double[] values) {
-        return Arrays.stream(values)
-                .mapToObj(v -> String.format(Locale.ROOT, "%.0f", v))
+    private static String rates(Window[] windows) {
+        return Arrays.stream(windows)
+                .map(w -> String.format(Locale.ROOT, "%.0f", w.imagesPerSecond()))
                 .collect(Collectors.joining(" "));
     }
 
@@ -263,7 +266,7 @@ public final class BenchJobCommand implements Callable<Integer> {
      * The bare model's windows, forward+backward (the shared trace) and forward alone, the two
      * kinds alternating so both see the same drift.
      */
-    record BareRates(ConcurrentThroughput.Window[] forwardBackward, ConcurrentThroughput.Window[] forward) {
+    record BareRates(Window[] forwardBackward, Window[] forward) {
 
         static BareRates measure(
                 VisionTransformer vit, int callers, int threads, int batchSize, double seconds, int rounds)
@@ -275,8 +278,8 @@ public final class BenchJobCommand implements Callable<Integer> {
                     batches.add(manager.randomUniform(
                             0, 1, new Shape(batchSize, c.channels(), c.imageSize(), c.imageSize())));
                 }
-                ConcurrentThroughput.Window[] fb = new ConcurrentThroughput.Window[rounds];
-                ConcurrentThroughput.Window[] f = new ConcurrentThroughput.Window[rounds];
+                Window[] fb = new Window[rounds];
+                Window[] f = new Window[rounds];
                 for (int r = 0; r < rounds; r++) {
                     fb[r] = ConcurrentThroughput.measure(callers, threads, batchSize, seconds, i -> () -> {
                         try (VitTrace t =
@@ -300,27 +303,8 @@ public final class BenchJobCommand implements Callable<Integer> {
             return new BareRates(concat(forwardBackward, other.forwardBackward), concat(forward, other.forward));
         }
 
-        static double[] rates(ConcurrentThroughput.Window[] windows) {
-            return Arrays.stream(windows)
-                    .mapToDouble(ConcurrentThroughput.Window::imagesPerSecond)
-                    .toArray();
-        }
-
-        static double[] cpuPerImage(ConcurrentThroughput.Window[] windows) {
-            return Arrays.stream(windows)
-                    .mapToDouble(ConcurrentThroughput.Window::cpuSecondsPerImage)
-                    .toArray();
-        }
-
-        static double[] callerCpuPerImage(ConcurrentThroughput.Window[] windows) {
-            return Arrays.stream(windows)
-                    .mapToDouble(ConcurrentThroughput.Window::callerCpuSecondsPerImage)
-                    .toArray();
-        }
-
-        private static ConcurrentThroughput.Window[] concat(
-                ConcurrentThroughput.Window[] a, ConcurrentThroughput.Window[] b) {
-            ConcurrentThroughput.Window[] all = Arrays.copyOf(a, a.length + b.length);
+        private static Window[] concat(Window[] a, Window[] b) {
+            Window[] all = Arrays.copyOf(a, a.length + b.length);
             System.arraycopy(b, 0, all, a.length, b.length);
             return all;
         }
