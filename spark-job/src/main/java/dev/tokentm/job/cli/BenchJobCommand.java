@@ -21,6 +21,7 @@ import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
 import dev.tokentm.udfs.model.VitTrace;
 import dev.tokentm.udfs.runtime.DjlRuntime;
+import dev.tokentm.udfs.runtime.NativeHeap;
 import dev.tokentm.udfs.spark.ExecutorModels;
 import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
@@ -213,6 +214,17 @@ public final class BenchJobCommand implements Callable<Integer> {
                     cpu.process() - tasks.cpuSeconds() - cpu.compiler(),
                     cpu.stolen(),
                     cpu.idle());
+            double bareFaults =
+                    traces * pooled(all.forwardBackward(), w -> w.cpu().pageFaults())
+                            + forwards * pooled(all.forward(), w -> w.cpu().pageFaults());
+            out.printf(
+                    Locale.ROOT,
+                    "page faults: the job %.0f (%.1f per image), the model work bare %.1f per image; native memory:"
+                            + " %s%n",
+                    cpu.pageFaults(),
+                    cpu.pageFaults() / job.explained(),
+                    bareFaults,
+                    NativeHeap.tune().description());
         }
         out.printf(
                 Locale.ROOT,
@@ -243,6 +255,12 @@ public final class BenchJobCommand implements Callable<Integer> {
         double[] sorted = Arrays.stream(windows).mapToDouble(value).sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** A per-window count per image over all windows: their sum over their images. */
+    private static double pooled(Window[] windows, ToDoubleFunction<Window> count) {
+        return Arrays.stream(windows).mapToDouble(count).sum()
+                / Arrays.stream(windows).mapToLong(Window::images).sum();
     }
 
     /** "before: a b c; after: d e f", each window's images/s. */

@@ -14,7 +14,8 @@ class BenchJobCommandTest {
      * forward+backward; the zeroing test's 19 forwards per image, 9 steps in each order and
      * deletion's all-zero image) and a core-time split whose parts are each non-negative: the tasks
      * counted hold every model call, and no task outside the timed job is counted. Its CPU nests the
-     * same way: the process's holds the tasks' threads', which hold the model's calls'.
+     * same way: the process's holds the tasks' threads', which hold the model's calls'; its page
+     * faults are counted per image, with glibc's malloc tuned as every executor tunes it.
      */
     @Test
     void timesAWarmJobAndSplitsItsCoreTime() {
@@ -57,6 +58,11 @@ class BenchJobCommandTest {
             double compiler = Double.parseDouble(cpu.group(4));
             assertTrue(model > 0 && tasks >= model && process + 0.05 >= tasks + compiler, out);
             assertTrue(out.contains("its model work at the bare CPU cost"), out);
+            assertTrue(out.contains("native memory: glibc malloc keeps freed memory"), out);
+            Matcher faults = Pattern.compile("page faults: the job ([0-9]+) \\(([0-9.]+) per image\\)")
+                    .matcher(out);
+            assertTrue(faults.find(), out);
+            assertEquals(Double.parseDouble(faults.group(1)) / 32, Double.parseDouble(faults.group(2)), 0.05, out);
         } else {
             assertTrue(!System.getProperty("os.name").startsWith("Linux"), out);
         }

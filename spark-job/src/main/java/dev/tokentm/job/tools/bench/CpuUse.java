@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 /**
  * CPU seconds, read from the OS: this process's (all its threads, native ones included), its JIT
  * compiler threads' part of them, and the machine's seconds stolen by the hypervisor and left
- * idle (all CPUs summed). A benchmark on shared cores reads them around what it times: wall-clock
+ * idle (all CPUs summed), and the process's page faults. A benchmark on shared cores reads them around what it times: wall-clock
  * ratios are only as good as the share of the cores the process got, and compiler threads take
  * cores from the job's tasks while the JVM warms up.
  *
@@ -21,8 +21,10 @@ import java.util.stream.Stream;
  * @param compiler the JIT compiler threads' CPU seconds
  * @param stolen seconds the hypervisor ran something else while this machine's CPUs wanted to run
  * @param idle seconds the machine's CPUs had nothing to run
+ * @param pageFaults the process's minor page faults: pages the kernel mapped in on first touch, as
+ *     for memory the C library took back from the kernel (each costs kernel CPU in the process)
  */
-public record CpuUse(double process, double compiler, double stolen, double idle) {
+public record CpuUse(double process, double compiler, double stolen, double idle, double pageFaults) {
 
     static final double TICKS_PER_SECOND = 100;
 
@@ -32,18 +34,32 @@ public record CpuUse(double process, double compiler, double stolen, double idle
                         .getProcessCpuTime()
                 / 1e9;
         double[] machine = machine();
-        return new CpuUse(process, compilerTicks() / TICKS_PER_SECOND, machine[0], machine[1]);
+        return new CpuUse(process, compilerTicks() / TICKS_PER_SECOND, machine[0], machine[1], faultCount());
     }
 
     /** What was used between {@code earlier} and this reading. */
     public CpuUse since(CpuUse earlier) {
         return new CpuUse(
-                process - earlier.process, compiler - earlier.compiler, stolen - earlier.stolen, idle - earlier.idle);
+                process - earlier.process,
+                compiler - earlier.compiler,
+                stolen - earlier.stolen,
+                idle - earlier.idle,
+                pageFaults - earlier.pageFaults);
     }
 
     /** Whether the OS gave the thread and machine counters. */
     public boolean detailed() {
-        return !Double.isNaN(compiler) && !Double.isNaN(stolen);
+        return !Double.isNaN(compiler) && !Double.isNaN(stolen) && !Double.isNaN(pageFaults);
+    }
+
+    /** Field 10 of /proc/self/stat (minflt); fields after "pid (comm) " start at field 3. */
+    private static double faultCount() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /** HotSpot names its compiler threads "C1 CompilerThreadN" and "C2 CompilerThreadN" (cut to 15 characters). */

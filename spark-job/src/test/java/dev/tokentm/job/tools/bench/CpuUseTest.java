@@ -29,4 +29,19 @@ class CpuUseTest {
             assertTrue(used.stolen() >= 0 && used.idle() >= 0, used.toString());
         }
     }
+
+    /**
+     * 64 MiB of fresh native memory (a direct buffer, which the JVM zeroes) is paged in on first
+     * touch: at least one fault per 2 MiB even where the kernel maps transparent huge pages.
+     */
+    @Test
+    void countsThePageFaultsOfFreshMemory() {
+        CpuUse start = CpuUse.now();
+        java.nio.ByteBuffer fresh = java.nio.ByteBuffer.allocateDirect(64 << 20);
+        CpuUse used = CpuUse.now().since(start);
+        assertTrue(fresh.capacity() > 0);
+        if (used.detailed()) {
+            assertTrue(used.pageFaults() >= 32, used.pageFaults() + " page faults for 64 MiB");
+        }
+    }
 }
