@@ -19,7 +19,7 @@ import java.util.Set;
  * <p>Left alone where the user chose otherwise: {@code -D}{@value #PROPERTY}{@code =false}, glibc's
  * own thresholds set through the environment ({@code MALLOC_TRIM_THRESHOLD_}, {@code
  * GLIBC_TUNABLES=glibc.malloc....}), or another allocator preloaded; and where the C library is not
- * glibc.
+ * glibc, or where JNA cannot load its native part.
  */
 public final class NativeHeap {
 
@@ -51,7 +51,8 @@ public final class NativeHeap {
         DISABLED("glibc malloc's defaults (-D" + PROPERTY + "=false)"),
         LEFT_TO_USER("malloc as the environment sets it (MALLOC_*_, GLIBC_TUNABLES or LD_PRELOAD)"),
         NOT_GLIBC("the C library's malloc (not glibc)"),
-        REFUSED("glibc malloc's defaults (mallopt refused the thresholds)");
+        REFUSED("glibc malloc's defaults (mallopt refused the thresholds)"),
+        UNAVAILABLE("the C library's malloc defaults (JNA's native library could not load)");
 
         private final String description;
 
@@ -87,16 +88,22 @@ public final class NativeHeap {
         if (!Platform.isLinux()) {
             return Outcome.NOT_GLIBC;
         }
+        NativeLibrary c;
         try {
-            NativeLibrary c = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+            c = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+        } catch (LinkageError e) { // JNA's own native part could not load (a noexec temporary folder)
+            return Outcome.UNAVAILABLE;
+        }
+        Function mallopt;
+        try {
             c.getFunction("gnu_get_libc_version"); // only glibc has it (musl has a mallopt that does nothing)
-            Function mallopt = c.getFunction("mallopt");
-            boolean mmap = mallopt.invokeInt(new Object[] {M_MMAP_THRESHOLD, MMAP_THRESHOLD}) == 1;
-            boolean trim = mallopt.invokeInt(new Object[] {M_TRIM_THRESHOLD, TRIM_THRESHOLD}) == 1;
-            return mmap && trim ? Outcome.TUNED : Outcome.REFUSED;
+            mallopt = c.getFunction("mallopt");
         } catch (UnsatisfiedLinkError notGlibc) {
             return Outcome.NOT_GLIBC;
         }
+        boolean mmap = mallopt.invokeInt(new Object[] {M_MMAP_THRESHOLD, MMAP_THRESHOLD}) == 1;
+        boolean trim = mallopt.invokeInt(new Object[] {M_TRIM_THRESHOLD, TRIM_THRESHOLD}) == 1;
+        return mmap && trim ? Outcome.TUNED : Outcome.REFUSED;
     }
 
     /**
