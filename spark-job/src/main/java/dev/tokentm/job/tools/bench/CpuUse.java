@@ -9,9 +9,9 @@ import java.util.stream.Stream;
 /**
  * CPU seconds, read from the OS: this process's (all its threads, native ones included), its JIT
  * compiler threads' part of them, and the machine's seconds stolen by the hypervisor and left
- * idle (all CPUs summed), and the process's page faults. A benchmark on shared cores reads them around what it times: wall-clock
- * ratios are only as good as the share of the cores the process got, and compiler threads take
- * cores from the job's tasks while the JVM warms up.
+ * idle (all CPUs summed); and the process's page faults. A benchmark on shared cores reads them
+ * around what it times: wall-clock ratios are only as good as the share of the cores the process
+ * got, and compiler threads take cores from the job's tasks while the JVM warms up.
  *
  * <p>The thread and machine counters come from Linux's {@code /proc} in clock ticks of
  * {@value #TICKS_PER_SECOND} per second (Linux's {@code USER_HZ} on every architecture it ships
