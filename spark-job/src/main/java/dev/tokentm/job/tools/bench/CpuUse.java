@@ -52,14 +52,21 @@ public record CpuUse(double process, double compiler, double stolen, double idle
         return !Double.isNaN(compiler) && !Double.isNaN(stolen) && !Double.isNaN(pageFaults);
     }
 
-    /** Field 10 of /proc/self/stat (minflt); fields after "pid (comm) " start at field 3. */
+    /** The process's minor page faults: field 10 (minflt) of /proc/self/stat. */
     private static double faultCount() {
         try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
+            return statField(Files.readString(Path.of("/proc/self/stat")), 10);
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /**
+     * Field {@code number} of a /proc stat line, numbered as proc(5) numbers them; the name in
+     * field 2 may hold spaces and parentheses, so fields 3 on are counted after its last ')'.
+     */
+    static long statField(String stat, int number) {
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[number - 3]);
     }
 
     /** HotSpot names its compiler threads "C1 CompilerThreadN" and "C2 CompilerThreadN" (cut to 15 characters). */
@@ -81,9 +88,7 @@ public record CpuUse(double process, double compiler, double stolen, double idle
                 int close = stat.lastIndexOf(')');
                 String name = stat.substring(open + 1, close);
                 if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
-                    String[] fields = stat.substring(close + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    ticks += statField(stat, 14) + statField(stat, 15); // utime, stime
                 }
             }
         } catch (IOException | RuntimeException e) {

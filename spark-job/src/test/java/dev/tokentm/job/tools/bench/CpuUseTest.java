@@ -1,5 +1,6 @@
 package dev.tokentm.job.tools.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
@@ -43,5 +44,14 @@ class CpuUseTest {
         if (used.detailed()) {
             assertTrue(used.pageFaults() >= 32, used.pageFaults() + " page faults for 64 MiB");
         }
+    }
+
+    /** proc(5)'s field numbers, counted after a thread name that holds spaces and parentheses. */
+    @Test
+    void readsStatFieldsPastTheThreadsName() {
+        String stat = "77 (a (b) c) S 1 2 3 4 5 6 123 8 9 10 500 600 13";
+        assertEquals(123, CpuUse.statField(stat, 10), "minflt");
+        assertEquals(500, CpuUse.statField(stat, 14), "utime");
+        assertEquals(600, CpuUse.statField(stat, 15), "stime");
     }
 }
