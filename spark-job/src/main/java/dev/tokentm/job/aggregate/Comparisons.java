@@ -1,6 +1,7 @@
 package dev.tokentm.job.aggregate;
 
 import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
+import dev.tokentm.udfs.explain.ExplainerRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,14 +32,20 @@ public final class Comparisons {
             Double difference,
             Double[] differenceCi95,
             boolean significant,
-            boolean better) {}
+            boolean better) {
+
+        /** The row it belongs to: the method compared and the class explained. */
+        public MethodTarget key() {
+            return MethodTarget.of(method, target);
+        }
+    }
 
     private Comparisons() {}
 
-    /** The reference: TokenTM when it ran, else the first method. */
+    /** The reference: {@link ExplainerRegistry#REFERENCE} (TokenTM) when it ran, else the first method. */
     public static Optional<String> reference(List<MethodMetrics> groups) {
-        if (groups.stream().anyMatch(g -> g.method().equals("tokentm"))) {
-            return Optional.of("tokentm");
+        if (groups.stream().anyMatch(g -> g.method().equals(ExplainerRegistry.REFERENCE))) {
+            return Optional.of(ExplainerRegistry.REFERENCE);
         }
         return groups.stream().map(MethodMetrics::method).findFirst();
     }
@@ -64,7 +71,7 @@ public final class Comparisons {
                     out.add(new Comparison(
                             other.method(),
                             reference,
-                            base.target(),
+                            base.target().label(),
                             metric.name(),
                             difference,
                             ci.pair(),

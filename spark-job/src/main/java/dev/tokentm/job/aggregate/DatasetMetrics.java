@@ -1,7 +1,11 @@
 package dev.tokentm.job.aggregate;
 
-import static dev.tokentm.job.aggregate.ImageSums.Curve;
-import static dev.tokentm.job.aggregate.ImageSums.Mean;
+import dev.tokentm.udfs.metrics.Curve;
+import dev.tokentm.udfs.metrics.Score;
+import dev.tokentm.udfs.table.ImageTable;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * One method's faithfulness over a dataset, as the published protocols report it, from the sums of
@@ -9,27 +13,10 @@ import static dev.tokentm.job.aggregate.ImageSums.Mean;
  *
  * @param images images evaluated
  * @param fractions perturbation steps, starting at 0 (unperturbed); null for a bootstrap replicate
- * @param accuracyPositive accuracy per step over labelled images, most relevant pixels set to 0
- *     first (null for a replicate, as the other curves)
- * @param accuracyNegative the same, least relevant first
- * @param accuracyRoadMorf accuracy per step, ROAD, most relevant first
- * @param accuracyRoadLerf accuracy per step, ROAD, least relevant first
- * @param accuracyBlurMorf accuracy per step, blurred, most relevant first
- * @param accuracyBlurLerf accuracy per step, blurred, least relevant first
- * @param aucPositive area under {@code accuracyPositive} over the fraction (trapezoid); lower is
- *     better. Equal to the mean of the per-image areas over labelled images
- * @param aucNegative the same for {@code accuracyNegative}; higher is better
- * @param srg SRG with zeroing, {@code aucNegative − aucPositive}; higher is better
- * @param aopc mean per-image AOPC; higher is better
- * @param logOdds mean per-image LOdds; lower is better
- * @param deletionAuc mean area under RISE's deletion curve; lower is better
- * @param insertionAuc mean area under RISE's insertion curve; higher is better
- * @param roadMorfAuc ROAD's area, most relevant first; lower is better
- * @param roadLerfAuc ROAD's area, least relevant first; higher is better
- * @param roadSrg {@code roadLerfAuc − roadMorfAuc}; higher is better
- * @param blurMorfAuc area with blurring, most relevant first; lower is better
- * @param blurLerfAuc area with blurring, least relevant first; higher is better
- * @param blurSrg {@code blurLerfAuc − blurMorfAuc}; higher is better
+ * @param accuracy per curve with an accuracy ({@link Curve#withAccuracy()}): accuracy per step over
+ *     labelled images; empty for a replicate. Its area over the fraction (trapezoid) equals the
+ *     mean of the per-image areas, the curve's accuracy-area {@link Score}
+ * @param scores every {@link Score}: its mean over the images that have it
  * @param segmentedImages images with a mask
  * @param pixelAccuracy correct pixels over labelled pixels, summed over images
  * @param iouBackground background intersection over union, summed over images
@@ -42,25 +29,8 @@ import static dev.tokentm.job.aggregate.ImageSums.Mean;
 public record DatasetMetrics(
         double images,
         double[] fractions,
-        double[] accuracyPositive,
-        double[] accuracyNegative,
-        double[] accuracyRoadMorf,
-        double[] accuracyRoadLerf,
-        double[] accuracyBlurMorf,
-        double[] accuracyBlurLerf,
-        double aucPositive,
-        double aucNegative,
-        double srg,
-        double aopc,
-        double logOdds,
-        double deletionAuc,
-        double insertionAuc,
-        double roadMorfAuc,
-        double roadLerfAuc,
-        double roadSrg,
-        double blurMorfAuc,
-        double blurLerfAuc,
-        double blurSrg,
+        Map<Curve, double[]> accuracy,
+        Map<Score, Double> scores,
         double segmentedImages,
         double pixelAccuracy,
         double iouBackground,
@@ -77,56 +47,41 @@ public record DatasetMetrics(
      *     curves' counts when {@code fractions} is given
      */
     public static DatasetMetrics of(double[] fractions, double[] sums) {
-        double iouBackground = ratio(sums[ImageSums.INTERSECTION_BACKGROUND], sums[ImageSums.UNION_BACKGROUND]);
-        double iouForeground = ratio(sums[ImageSums.INTERSECTION_FOREGROUND], sums[ImageSums.UNION_FOREGROUND]);
+        Map<Curve, double[]> accuracy = new EnumMap<>(Curve.class);
+        if (fractions != null) {
+            for (Curve c : ImageSums.curves()) {
+                accuracy.put(c, ImageSums.accuracy(sums, c, fractions.length));
+            }
+        }
+        Map<Score, Double> scores = new EnumMap<>(Score.class);
+        for (Score s : Score.values()) {
+            scores.put(s, ImageSums.mean(sums, s));
+        }
+        double iouBackground =
+                ImageSums.ratio(sums[ImageSums.INTERSECTION_BACKGROUND], sums[ImageSums.UNION_BACKGROUND]);
+        double iouForeground =
+                ImageSums.ratio(sums[ImageSums.INTERSECTION_FOREGROUND], sums[ImageSums.UNION_FOREGROUND]);
         return new DatasetMetrics(
                 sums[ImageSums.IMAGES],
                 fractions == null ? null : fractions.clone(),
-                accuracy(fractions, sums, Curve.POSITIVE),
-                accuracy(fractions, sums, Curve.NEGATIVE),
-                accuracy(fractions, sums, Curve.ROAD_MORF),
-                accuracy(fractions, sums, Curve.ROAD_LERF),
-                accuracy(fractions, sums, Curve.BLUR_MORF),
-                accuracy(fractions, sums, Curve.BLUR_LERF),
-                mean(sums, Mean.POSITIVE),
-                mean(sums, Mean.NEGATIVE),
-                mean(sums, Mean.ZERO_SRG),
-                mean(sums, Mean.AOPC_SCORE),
-                mean(sums, Mean.LODDS),
-                mean(sums, Mean.DELETION),
-                mean(sums, Mean.INSERTION),
-                mean(sums, Mean.ROAD_MORF),
-                mean(sums, Mean.ROAD_LERF),
-                mean(sums, Mean.ROAD),
-                mean(sums, Mean.BLUR_MORF),
-                mean(sums, Mean.BLUR_LERF),
-                mean(sums, Mean.BLUR),
-                sums[Mean.AVERAGE_PRECISION.count()],
-                ratio(sums[ImageSums.SEG_CORRECT_PIXELS], sums[ImageSums.SEG_LABELED_PIXELS]),
+                Collections.unmodifiableMap(accuracy),
+                Collections.unmodifiableMap(scores),
+                ImageSums.count(sums, ImageTable.SEG_AP),
+                ImageSums.ratio(sums[ImageSums.SEG_CORRECT_PIXELS], sums[ImageSums.SEG_LABELED_PIXELS]),
                 iouBackground,
                 iouForeground,
                 (iouBackground + iouForeground) / 2,
-                mean(sums, Mean.AVERAGE_PRECISION),
-                mean(sums, Mean.SECONDS));
+                ImageSums.mean(sums, ImageTable.SEG_AP),
+                ImageSums.mean(sums, ImageTable.SECONDS));
     }
 
-    private static double[] accuracy(double[] fractions, double[] sums, Curve c) {
-        if (fractions == null) {
-            return null;
-        }
-        double[] accuracy = new double[fractions.length];
-        double labelled = sums[c.labelled.count()];
-        for (int k = 0; k < accuracy.length; k++) {
-            accuracy[k] = ratio(sums[ImageSums.curve(c, k, fractions.length)], labelled);
-        }
-        return accuracy;
+    /** A score's mean over the images that have it; NaN when none has (its protocol did not run). */
+    public double score(Score s) {
+        return scores.get(s);
     }
 
-    private static double mean(double[] sums, Mean m) {
-        return ratio(sums[m.sum()], sums[m.count()]);
-    }
-
-    private static double ratio(double numerator, double denominator) {
-        return denominator == 0 ? Double.NaN : numerator / denominator;
+    /** A curve's accuracy per step; null for a replicate or a curve without accuracy. */
+    public double[] accuracy(Curve c) {
+        return accuracy.get(c);
     }
 }

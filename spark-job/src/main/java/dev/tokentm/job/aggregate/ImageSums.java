@@ -1,30 +1,14 @@
 package dev.tokentm.job.aggregate;
 
-import static dev.tokentm.udfs.table.ImageTable.AOPC;
-import static dev.tokentm.udfs.table.ImageTable.BLUR_LERF_AUC;
-import static dev.tokentm.udfs.table.ImageTable.BLUR_LERF_CORRECT;
-import static dev.tokentm.udfs.table.ImageTable.BLUR_MORF_AUC;
-import static dev.tokentm.udfs.table.ImageTable.BLUR_MORF_CORRECT;
-import static dev.tokentm.udfs.table.ImageTable.BLUR_SRG;
-import static dev.tokentm.udfs.table.ImageTable.DELETION_AUC;
-import static dev.tokentm.udfs.table.ImageTable.INSERTION_AUC;
-import static dev.tokentm.udfs.table.ImageTable.LOG_ODDS;
-import static dev.tokentm.udfs.table.ImageTable.NEGATIVE_AUC;
-import static dev.tokentm.udfs.table.ImageTable.NEGATIVE_CORRECT;
-import static dev.tokentm.udfs.table.ImageTable.POSITIVE_AUC;
-import static dev.tokentm.udfs.table.ImageTable.POSITIVE_CORRECT;
-import static dev.tokentm.udfs.table.ImageTable.ROAD_LERF_AUC;
-import static dev.tokentm.udfs.table.ImageTable.ROAD_LERF_CORRECT;
-import static dev.tokentm.udfs.table.ImageTable.ROAD_MORF_AUC;
-import static dev.tokentm.udfs.table.ImageTable.ROAD_MORF_CORRECT;
-import static dev.tokentm.udfs.table.ImageTable.ROAD_SRG;
 import static dev.tokentm.udfs.table.ImageTable.SEG_AP;
 import static dev.tokentm.udfs.table.ImageTable.SEG_CORRECT;
 import static dev.tokentm.udfs.table.ImageTable.SEG_INTERSECTION;
 import static dev.tokentm.udfs.table.ImageTable.SEG_LABELED;
 import static dev.tokentm.udfs.table.ImageTable.SEG_UNION;
-import static dev.tokentm.udfs.table.ImageTable.SRG;
 
+import dev.tokentm.udfs.metrics.Curve;
+import dev.tokentm.udfs.metrics.Score;
+import dev.tokentm.udfs.metrics.StepField;
 import dev.tokentm.udfs.table.ImageTable;
 import dev.tokentm.udfs.table.OutputColumn;
 import java.util.ArrayList;
@@ -34,69 +18,22 @@ import org.apache.spark.sql.Row;
 
 /**
  * The per-image quantities whose sums give every dataset metric ({@link DatasetMetrics#of}): for
- * each per-image score its value and whether it is there (a mean is their ratio), the segmentation
- * counts (pixel accuracy and IoU are ratios of sums), and per-step correct counts of each accuracy
- * curve. The scalar part is what the bootstrap resamples; the curves are point estimates.
+ * each per-image score ({@link Score}, the segmentation test's AP, the seconds) its value and
+ * whether it is there (a mean is their ratio), the segmentation counts (pixel accuracy and IoU are
+ * ratios of sums), and per-step correct counts of each accuracy curve ({@link Curve#withAccuracy()}).
+ * The scalar part is what the bootstrap resamples; the curves are point estimates.
  */
 public final class ImageSums {
 
-    /** Per-image scores averaged over the images that have them. */
-    public enum Mean {
-        POSITIVE(POSITIVE_AUC),
-        NEGATIVE(NEGATIVE_AUC),
-        ZERO_SRG(SRG),
-        AOPC_SCORE(AOPC),
-        LODDS(LOG_ODDS),
-        DELETION(DELETION_AUC),
-        INSERTION(INSERTION_AUC),
-        ROAD_MORF(ROAD_MORF_AUC),
-        ROAD_LERF(ROAD_LERF_AUC),
-        ROAD(ROAD_SRG),
-        BLUR_MORF(BLUR_MORF_AUC),
-        BLUR_LERF(BLUR_LERF_AUC),
-        BLUR(BLUR_SRG),
-        AVERAGE_PRECISION(SEG_AP),
-        /** Not a faithfulness measure: the method's time per image. */
-        SECONDS(ImageTable.SECONDS);
+    /** Per-image values averaged over the images that have them: every score, then AP and seconds. */
+    private static final List<OutputColumn<ImageTable.Entry>> MEANS = means();
 
-        private final OutputColumn<ImageTable.Entry> column;
-
-        Mean(OutputColumn<ImageTable.Entry> column) {
-            this.column = column;
-        }
-
-        int sum() {
-            return 1 + 2 * ordinal();
-        }
-
-        int count() {
-            return sum() + 1;
-        }
-    }
-
-    /** Accuracy curves, per-step counts of correct predictions. */
-    public enum Curve {
-        POSITIVE(POSITIVE_CORRECT, Mean.POSITIVE),
-        NEGATIVE(NEGATIVE_CORRECT, Mean.NEGATIVE),
-        ROAD_MORF(ROAD_MORF_CORRECT, Mean.ROAD_MORF),
-        ROAD_LERF(ROAD_LERF_CORRECT, Mean.ROAD_LERF),
-        BLUR_MORF(BLUR_MORF_CORRECT, Mean.BLUR_MORF),
-        BLUR_LERF(BLUR_LERF_CORRECT, Mean.BLUR_LERF);
-
-        private final OutputColumn<ImageTable.Entry> column;
-        /** The per-image area whose count is the curve's number of labelled images. */
-        final Mean labelled;
-
-        Curve(OutputColumn<ImageTable.Entry> column, Mean labelled) {
-            this.column = column;
-            this.labelled = labelled;
-        }
-    }
+    private static final List<Curve> CURVES = Curve.withAccuracy();
 
     /** Index of the image count. */
     static final int IMAGES = 0;
 
-    private static final int SEGMENTATION = 1 + 2 * Mean.values().length;
+    private static final int SEGMENTATION = 1 + 2 * MEANS.size();
     static final int SEG_CORRECT_PIXELS = SEGMENTATION;
     static final int SEG_LABELED_PIXELS = SEGMENTATION + 1;
     static final int INTERSECTION_BACKGROUND = SEGMENTATION + 2;
@@ -110,14 +47,22 @@ public final class ImageSums {
     /** The columns a row needs for its sums: the id (for bootstrap weights) and those of {@link #add}. */
     public static final List<OutputColumn<ImageTable.Entry>> INPUT = input();
 
+    private static List<OutputColumn<ImageTable.Entry>> means() {
+        List<OutputColumn<ImageTable.Entry>> columns = new ArrayList<>();
+        for (Score s : Score.values()) {
+            columns.add(ImageTable.score(s));
+        }
+        columns.add(SEG_AP);
+        columns.add(ImageTable.SECONDS);
+        return List.copyOf(columns);
+    }
+
     private static List<OutputColumn<ImageTable.Entry>> input() {
         List<OutputColumn<ImageTable.Entry>> columns = new ArrayList<>(List.of(ImageTable.IMAGE_ID));
-        for (Mean m : Mean.values()) {
-            columns.add(m.column);
-        }
+        columns.addAll(MEANS);
         columns.addAll(List.of(SEG_CORRECT, SEG_LABELED, SEG_INTERSECTION, SEG_UNION));
-        for (Curve c : Curve.values()) {
-            columns.add(c.column);
+        for (Curve c : CURVES) {
+            columns.add(correct(c));
         }
         return List.copyOf(columns);
     }
@@ -126,11 +71,56 @@ public final class ImageSums {
 
     /** Length of the whole vector for curves of {@code steps} steps (step 0 included). */
     public static int size(int steps) {
-        return SCALARS + Curve.values().length * steps;
+        return SCALARS + CURVES.size() * steps;
     }
 
-    static int curve(Curve c, int step, int steps) {
-        return SCALARS + c.ordinal() * steps + step;
+    /** Index of a per-image value's sum; its count follows it. */
+    private static int sum(OutputColumn<ImageTable.Entry> mean) {
+        return 1 + 2 * MEANS.indexOf(mean);
+    }
+
+    /** The mean of a per-image column over the images that have it; NaN when none has. */
+    static double mean(double[] sums, OutputColumn<ImageTable.Entry> column) {
+        int i = sum(column);
+        return ratio(sums[i], sums[i + 1]);
+    }
+
+    /** The mean of a score. */
+    static double mean(double[] sums, Score score) {
+        return mean(sums, ImageTable.score(score));
+    }
+
+    /** How many images have a per-image column. */
+    static double count(double[] sums, OutputColumn<ImageTable.Entry> column) {
+        return sums[sum(column) + 1];
+    }
+
+    /** Accuracy per step of a curve over its labelled images; null without the curves' sums. */
+    static double[] accuracy(double[] sums, Curve c, int steps) {
+        double labelled = count(sums, ImageTable.score(labelledBy(c)));
+        double[] accuracy = new double[steps];
+        for (int k = 0; k < steps; k++) {
+            accuracy[k] = ratio(sums[SCALARS + CURVES.indexOf(c) * steps + k], labelled);
+        }
+        return accuracy;
+    }
+
+    /** The curves with per-step correct counts, in order. */
+    static List<Curve> curves() {
+        return CURVES;
+    }
+
+    static double ratio(double numerator, double denominator) {
+        return denominator == 0 ? Double.NaN : numerator / denominator;
+    }
+
+    /** The area under a curve's accuracy: present exactly when the image has a label for it. */
+    private static Score labelledBy(Curve c) {
+        return Score.accuracyArea(c).orElseThrow(() -> new IllegalStateException(c + " has no accuracy area"));
+    }
+
+    private static OutputColumn<ImageTable.Entry> correct(Curve c) {
+        return ImageTable.step(c, StepField.CORRECT);
     }
 
     /** An array field's elements, from a row Spark read (a Seq) or one built in memory (a Java array). */
@@ -142,11 +132,11 @@ public final class ImageSums {
     /** Adds one row's quantities (a row with {@link #INPUT}'s columns, by name) to {@code sums}. */
     public static void add(Row row, double[] sums, int steps, double weight) {
         sums[IMAGES] += weight;
-        for (Mean m : Mean.values()) {
-            Object v = row.getAs(m.column.name());
+        for (OutputColumn<ImageTable.Entry> m : MEANS) {
+            Object v = row.getAs(m.name());
             if (v != null && !Double.isNaN(((Number) v).doubleValue())) {
-                sums[m.sum()] += weight * ((Number) v).doubleValue();
-                sums[m.count()] += weight;
+                sums[sum(m)] += weight * ((Number) v).doubleValue();
+                sums[sum(m) + 1] += weight;
             }
         }
         Object correct = row.getAs(SEG_CORRECT.name());
@@ -161,15 +151,18 @@ public final class ImageSums {
             sums[UNION_FOREGROUND] += weight * ((Number) union.get(1)).doubleValue();
         }
         if (sums.length > SCALARS) {
-            for (Curve c : Curve.values()) {
-                int index = row.fieldIndex(c.column.name());
-                if (row.isNullAt(index) || row.getAs(c.labelled.column.name()) == null) {
+            for (int i = 0; i < CURVES.size(); i++) {
+                Curve c = CURVES.get(i);
+                String column = correct(c).name();
+                int index = row.fieldIndex(column);
+                if (row.isNullAt(index)
+                        || row.getAs(ImageTable.score(labelledBy(c)).name()) == null) {
                     continue; // no curve, or no label: not counted in the accuracy
                 }
-                List<?> values = elements(row, c.column.name());
+                List<?> values = elements(row, column);
                 for (int k = 0; k < Math.min(steps, values.size()); k++) {
                     if (Boolean.TRUE.equals(values.get(k))) {
-                        sums[curve(c, k, steps)] += weight;
+                        sums[SCALARS + i * steps + k] += weight;
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package dev.tokentm.job.aggregate;
 
 import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
+import dev.tokentm.udfs.metrics.TargetMode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,10 +28,10 @@ public final class MetricAgreement {
     private MetricAgreement() {}
 
     public static List<Agreement> of(List<MethodMetrics> groups, List<Metric> metrics) {
-        Set<String> targets = new LinkedHashSet<>();
+        Set<TargetMode> targets = new LinkedHashSet<>();
         groups.forEach(g -> targets.add(g.target()));
         List<Agreement> out = new ArrayList<>();
-        for (String target : targets) {
+        for (TargetMode target : targets) {
             List<MethodMetrics> rows =
                     groups.stream().filter(g -> g.target().equals(target)).toList();
             if (rows.size() < 3) {
@@ -46,7 +47,11 @@ public final class MetricAgreement {
                             .correlation(oriented(rows, defined.get(i)), oriented(rows, defined.get(j)));
                     if (!Double.isNaN(tau)) {
                         out.add(new Agreement(
-                                target, defined.get(i).name(), defined.get(j).name(), tau, rows.size()));
+                                target.label(),
+                                defined.get(i).name(),
+                                defined.get(j).name(),
+                                tau,
+                                rows.size()));
                     }
                 }
             }

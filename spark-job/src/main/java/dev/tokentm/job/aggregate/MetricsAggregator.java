@@ -4,6 +4,7 @@ import static dev.tokentm.udfs.table.ImageTable.ERROR;
 import static dev.tokentm.udfs.table.ImageTable.METHOD;
 import static dev.tokentm.udfs.table.ImageTable.TARGET;
 
+import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.table.ImageTable;
 import dev.tokentm.udfs.table.OutputColumn;
 import java.util.ArrayList;
@@ -36,19 +37,23 @@ public final class MetricsAggregator {
      * @param sanityPassed the sanity checks' verdict, null when they did not run
      */
     public record MethodMetrics(
-            String method,
-            String target,
-            DatasetMetrics metrics,
-            List<DatasetMetrics> replicates,
-            Boolean sanityPassed) {
+            MethodTarget key, DatasetMetrics metrics, List<DatasetMetrics> replicates, Boolean sanityPassed) {
 
         public MethodMetrics {
             replicates = List.copyOf(replicates);
         }
 
+        public String method() {
+            return key.method();
+        }
+
+        public TargetMode target() {
+            return key.target();
+        }
+
         /** The same metrics with a sanity verdict. */
         public MethodMetrics withSanity(Boolean passed) {
-            return new MethodMetrics(method, target, metrics, replicates, passed);
+            return new MethodMetrics(key, metrics, replicates, passed);
         }
 
         /** The 95% percentile interval of a metric over the replicates. */
@@ -67,31 +72,29 @@ public final class MetricsAggregator {
         for (OutputColumn<ImageTable.Entry> c : ImageSums.INPUT) {
             input.add(c.col());
         }
-        Dataset<Tuple2<String, Bootstrap.Sums>> grouped = rows.where(
+        Dataset<Tuple2<Tuple2<String, String>, Bootstrap.Sums>> grouped = rows.where(
                         ERROR.col().isNull().and(METHOD.col().isNotNull()))
                 .select(input.toArray(new Column[0]))
-                .groupByKey((MapFunction<Row, String>) MetricsAggregator::key, Encoders.STRING())
+                .groupByKey(
+                        (MapFunction<Row, Tuple2<String, String>>)
+                                r -> new Tuple2<>(r.getAs(METHOD.name()), r.getAs(TARGET.name())),
+                        Encoders.tuple(Encoders.STRING(), Encoders.STRING()))
                 .agg(new SumsAggregator(bootstrap, fractions.length).toColumn());
         List<MethodMetrics> result = new ArrayList<>();
-        for (Tuple2<String, Bootstrap.Sums> g : grouped.collectAsList()) {
-            String[] key = g._1().split("\t", 2);
-            result.add(of(key[0], key[1], g._2(), fractions));
+        for (Tuple2<Tuple2<String, String>, Bootstrap.Sums> g : grouped.collectAsList()) {
+            result.add(of(MethodTarget.of(g._1()._1(), g._1()._2()), g._2(), fractions));
         }
-        result.sort(Comparator.comparing(MethodMetrics::method).thenComparing(MethodMetrics::target));
+        result.sort(Comparator.comparing(MethodMetrics::key));
         return result;
     }
 
     /** The metrics of one group's sums, the same for Spark and in-memory sums. */
-    public static MethodMetrics of(String method, String target, Bootstrap.Sums sums, double[] fractions) {
+    public static MethodMetrics of(MethodTarget key, Bootstrap.Sums sums, double[] fractions) {
         List<DatasetMetrics> replicates = new ArrayList<>(sums.replicateCount());
         for (int r = 0; r < sums.replicateCount(); r++) {
             replicates.add(sums.replicate(r));
         }
-        return new MethodMetrics(method, target, sums.metrics(fractions), replicates, null);
-    }
-
-    private static String key(Row r) {
-        return r.getAs(METHOD.name()) + "\t" + r.getAs(TARGET.name());
+        return new MethodMetrics(key, sums.metrics(fractions), replicates, null);
     }
 
     /** Spark's side of {@link Bootstrap.Sums}: partial sums per partition, merged per group. */

@@ -1,5 +1,7 @@
 package dev.tokentm.job.cli;
 
+import dev.tokentm.job.output.RunOutput;
+import dev.tokentm.udfs.spark.ExplainSettings;
 import picocli.CommandLine.Command;
 
 /** The Spark job that explains a corpus and measures faithfulness. */
@@ -7,7 +9,7 @@ import picocli.CommandLine.Command;
         name = "explain",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        defaultValueProvider = ExplainOptions.Defaults.class,
+        defaultValueProvider = InitialValues.class,
         description = {
             "Explain an image corpus with TokenTM and the baselines on Spark, measure faithfulness "
                     + "(perturbation and segmentation tests), write Parquet and print the dataset table.",
@@ -16,8 +18,9 @@ import picocli.CommandLine.Command;
         })
 public final class ExplainCommand extends JobCommand {
 
-    /** Set by bin/tokentm: the committed sample, explained when no --input is given. */
-    static final String SAMPLE_PROPERTY = "tokentm.sample";
+    public ExplainCommand() {
+        super(ExplainSettings.defaults(), RunOutput.DEFAULT_LOCATION);
+    }
 
     @Override
     protected String name() {

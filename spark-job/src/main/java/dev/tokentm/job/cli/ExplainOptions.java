@@ -1,24 +1,21 @@
 package dev.tokentm.job.cli;
 
-import dev.tokentm.job.aggregate.Bootstrap;
-import dev.tokentm.job.run.SanityStage;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.explain.MethodSpec;
 import dev.tokentm.udfs.metrics.Protocol;
+import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import picocli.CommandLine.IDefaultValueProvider;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
  * What to explain and measure: {@code --methods}, {@code --targets}, {@code --batch-size}, {@code
- * --protocols}, {@code --seed} (a picocli mixin). The defaults come from the command's {@link Defaults}, by default {@link
- * ExplainSettings#defaults()}, the transformer's own.
+ * --protocols}, {@code --seed} (a picocli mixin). Each command gives its defaults as an {@link
+ * ExplainSettings}; {@code explain}'s are the transformer's own, {@link ExplainSettings#defaults()}.
  */
 public final class ExplainOptions {
 
@@ -63,12 +60,31 @@ public final class ExplainOptions {
                 .setSeed(seed);
     }
 
+    /** The transformer's defaults. */
+    public ExplainOptions() {
+        this(ExplainSettings.defaults());
+    }
+
+    /** These settings' values as the defaults. */
+    public ExplainOptions(ExplainSettings defaults) {
+        methods = new ArrayList<>(defaults.methods());
+        targets = new ArrayList<>(
+                defaults.targets().stream().map(TargetMode::label).toList());
+        batchSize = defaults.batchSize();
+        protocols = new ArrayList<>(Protocol.labels(defaults.protocols()));
+        seed = defaults.seed();
+    }
+
     public long seed() {
         return seed;
     }
 
     public List<String> methods() {
         return methods;
+    }
+
+    public int batchSize() {
+        return batchSize;
     }
 
     /** The registered method names, for the help text. */
@@ -84,42 +100,6 @@ public final class ExplainOptions {
         @Override
         public Iterator<String> iterator() {
             return Arrays.stream(Protocol.values()).map(Protocol::label).iterator();
-        }
-    }
-
-    /** Default values of these options from an {@link ExplainSettings}. */
-    public static class Defaults implements IDefaultValueProvider {
-
-        private final ExplainSettings settings;
-
-        public Defaults() {
-            this(ExplainSettings.defaults());
-        }
-
-        protected Defaults(ExplainSettings settings) {
-            this.settings = settings;
-        }
-
-        @Override
-        public String defaultValue(ArgSpec argSpec) {
-            if (!(argSpec instanceof OptionSpec option)) {
-                return null;
-            }
-            return switch (option.longestName()) {
-                case "--methods" -> String.join(",", settings.methods());
-                case "--targets" ->
-                    String.join(
-                            ",", settings.targets().stream().map(t -> t.label()).toList());
-                case "--batch-size" -> String.valueOf(settings.batchSize());
-                case "--threads" -> String.valueOf(settings.threads());
-                case "--max-megapixels" -> String.valueOf(settings.limits().maxPixels() / 1_000_000L);
-                case "--protocols" -> String.join(",", Protocol.labels(settings.protocols()));
-                case "--seed" -> String.valueOf(settings.seed());
-                case "--output" -> dev.tokentm.job.output.RunOutput.DEFAULT_LOCATION;
-                case "--bootstrap" -> String.valueOf(Bootstrap.defaults().replicates());
-                case "--sanity-images" -> String.valueOf(SanityStage.DEFAULT_IMAGES);
-                default -> null;
-            };
         }
     }
 }

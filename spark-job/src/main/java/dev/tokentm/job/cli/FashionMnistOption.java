@@ -1,6 +1,6 @@
 package dev.tokentm.job.cli;
 
-import dev.tokentm.job.tools.data.FashionMnist;
+import dev.tokentm.job.dataset.FashionMnist;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

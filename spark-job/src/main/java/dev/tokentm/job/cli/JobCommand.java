@@ -2,11 +2,14 @@ package dev.tokentm.job.cli;
 
 import dev.tokentm.job.aggregate.Bootstrap;
 import dev.tokentm.job.input.ClassNames;
+import dev.tokentm.job.input.CommittedSample;
 import dev.tokentm.job.input.InputFormat;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.output.RunOutput;
 import dev.tokentm.job.report.HtmlReport;
 import dev.tokentm.job.run.ExplainJob;
+import dev.tokentm.job.run.SanityStage;
+import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +22,23 @@ import picocli.CommandLine.Option;
 /**
  * The explain job as a command: where the images and the model are, what to run, where the output
  * goes. {@link ExplainCommand} runs it as asked; {@link StudyCommand} picks TokenTM's readings. Each
- * subclass names its command and its defaults.
+ * subclass names its command and gives its defaults; every option's default is its field's initial
+ * value ({@link InitialValues}).
  */
 public abstract class JobCommand implements Callable<Integer> {
+
+    /**
+     * @param defaults what to explain and measure unless told otherwise
+     * @param output where the output goes unless told otherwise
+     */
+    protected JobCommand(ExplainSettings defaults, String output) {
+        this.explain = new ExplainOptions(defaults);
+        this.output = output;
+        this.threads = defaults.threads();
+        this.maxMegapixels = (int) (defaults.limits().maxPixels() / 1_000_000L);
+        this.bootstrap = Bootstrap.defaults().replicates();
+        this.sanityImages = SanityStage.DEFAULT_IMAGES;
+    }
 
     @Option(
             names = "--input",
@@ -127,7 +144,7 @@ public abstract class JobCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String location = input;
         if (location == null) {
-            location = System.getProperty(ExplainCommand.SAMPLE_PROPERTY);
+            location = CommittedSample.location();
             if (location == null) {
                 throw new IllegalArgumentException("name the images with --input");
             }

@@ -1,10 +1,10 @@
 package dev.tokentm.job.cli;
 
-import dev.tokentm.job.tools.data.ClutterSettings;
-import dev.tokentm.job.tools.data.ClutteredFashionMnist;
-import dev.tokentm.job.tools.data.ClutteredSample;
-import dev.tokentm.job.tools.data.DatasetWriter;
-import dev.tokentm.job.tools.data.FashionMnist;
+import dev.tokentm.job.dataset.ClutterSettings;
+import dev.tokentm.job.dataset.ClutteredFashionMnist;
+import dev.tokentm.job.dataset.ClutteredSample;
+import dev.tokentm.job.dataset.DatasetWriter;
+import dev.tokentm.job.dataset.FashionMnist;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

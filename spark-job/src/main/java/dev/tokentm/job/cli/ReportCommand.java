@@ -34,11 +34,8 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Images in the audit view. Default: ${DEFAULT-VALUE}.")
     int audit;
 
-    @Option(
-            names = "--audit-method",
-            defaultValue = HtmlReport.AUDIT_METHOD,
-            description = "Method whose heatmaps the audit ranks. Default: ${DEFAULT-VALUE}.")
-    String auditMethod;
+    @Option(names = "--audit-method", description = "Method whose heatmaps the audit ranks. Default: ${DEFAULT-VALUE}.")
+    String auditMethod = HtmlReport.AUDIT_METHOD;
 
     @Mixin
     SparkOptions sparkOptions;

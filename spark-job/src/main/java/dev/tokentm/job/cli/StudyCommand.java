@@ -6,16 +6,17 @@ import dev.tokentm.job.run.ExplainJob;
 import dev.tokentm.job.study.StudySection;
 import dev.tokentm.job.study.StudyTable;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
+import dev.tokentm.udfs.metrics.Protocol;
+import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.runtime.DjlRuntime;
 import dev.tokentm.udfs.spark.ExecutorModels;
 import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,7 +29,7 @@ import picocli.CommandLine.Option;
         name = "study",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        defaultValueProvider = StudyCommand.Defaults.class,
+        defaultValueProvider = InitialValues.class,
         description = {
             "Run TokenTM's ablations (the paper's Tables 6 and 7) and readings next to the baselines on any corpus, "
                     + "and write one table with 95%% bootstrap intervals and paired differences to tokentm "
@@ -42,9 +43,38 @@ public final class StudyCommand extends JobCommand {
             description = "Study sections, comma-separated, of: table6 (without L, NECC, aggregation), table6-scaled "
                     + "(the same with necc=scaled), table7 (last k layers), readings; '' for none (then --methods "
                     + "alone, with tokentm). Default: ${DEFAULT-VALUE}.")
-    List<String> sections;
+    List<String> sections = new ArrayList<>(
+            Arrays.stream(StudySection.values()).map(StudySection::label).toList());
 
     private int depth;
+
+    /** The explain command's defaults, with the study's: the paper's baselines, zeroing and ROAD, the predicted class. */
+    public StudyCommand() {
+        super(
+                new ExplainSettings(
+                        null,
+                        null,
+                        null,
+                        baselines(),
+                        List.of(TargetMode.PREDICTED),
+                        ExplainSettings.defaults().batchSize(),
+                        ExplainSettings.defaults().threads(),
+                        ExplainSettings.defaults().limits(),
+                        EnumSet.of(Protocol.ZERO, Protocol.ROAD),
+                        ExplainSettings.defaults().perturbation(),
+                        ExplainSettings.defaults().seed()),
+                OUTPUT);
+    }
+
+    /** Where the study writes unless told otherwise. */
+    static final String OUTPUT = "tokentm-study";
+
+    /** The paper's attention and gradient baselines: the default methods but TokenTM. */
+    static List<String> baselines() {
+        List<String> b = new ArrayList<>(ExplainSettings.defaults().methods());
+        b.remove(ExplainerRegistry.REFERENCE);
+        return b;
+    }
 
     @Override
     protected String name() {
@@ -74,41 +104,5 @@ public final class StudyCommand extends JobCommand {
         output.writeStudy(table);
         System.out.print(table);
         System.out.println("study: " + output.study());
-    }
-
-    /** The explain command's defaults, with the study's: the paper's baselines, zeroing and ROAD, the predicted class. */
-    public static final class Defaults extends ExplainOptions.Defaults {
-
-        /** The paper's attention and gradient baselines: the default methods but TokenTM. */
-        static List<String> baselines() {
-            List<String> b = new ArrayList<>(ExplainSettings.defaults().methods());
-            b.remove(StudySection.REFERENCE);
-            return b;
-        }
-
-        @Override
-        public String defaultValue(ArgSpec argSpec) {
-            if (argSpec instanceof OptionSpec option) {
-                switch (option.longestName()) {
-                    case "--methods":
-                        return String.join(",", baselines());
-                    case "--protocols":
-                        return "zero,road";
-                    case "--targets":
-                        return "predicted";
-                    case "--sections":
-                        return String.join(
-                                ",",
-                                Arrays.stream(StudySection.values())
-                                        .map(StudySection::label)
-                                        .toList());
-                    case "--output":
-                        return "tokentm-study";
-                    default:
-                        break;
-                }
-            }
-            return super.defaultValue(argSpec);
-        }
     }
 }

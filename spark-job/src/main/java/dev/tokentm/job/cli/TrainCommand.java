@@ -1,10 +1,10 @@
 package dev.tokentm.job.cli;
 
-import dev.tokentm.job.tools.data.ClutterSettings;
-import dev.tokentm.job.tools.data.ClutteredFashionMnist;
-import dev.tokentm.job.tools.data.FashionMnist;
-import dev.tokentm.job.tools.train.TrainConfig;
-import dev.tokentm.job.tools.train.Trainer;
+import dev.tokentm.job.dataset.ClutterSettings;
+import dev.tokentm.job.dataset.ClutteredFashionMnist;
+import dev.tokentm.job.dataset.FashionMnist;
+import dev.tokentm.job.training.TrainConfig;
+import dev.tokentm.job.training.Trainer;
 import dev.tokentm.udfs.model.Preprocessing;
 import dev.tokentm.udfs.model.VitConfig;
 import java.nio.file.Path;

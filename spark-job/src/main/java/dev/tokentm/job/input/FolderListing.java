@@ -1,6 +1,6 @@
 package dev.tokentm.job.input;
 
-import dev.tokentm.udfs.spark.InputColumns;
+import dev.tokentm.udfs.table.ColumnNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
@@ -41,7 +41,7 @@ final class FolderListing {
     /** File names kept: image extensions, no hidden files. */
     static final Pattern IMAGE_FILE = Pattern.compile("(?i)^[^._].*\\.(png|jpe?g|bmp|gif|tiff?|webp)$");
 
-    private static final StructType SCHEMA = new StructType().add(InputColumns.PATH, DataTypes.StringType, false);
+    private static final StructType SCHEMA = new StructType().add(ColumnNames.PATH, DataTypes.StringType, false);
 
     private FolderListing() {}
 

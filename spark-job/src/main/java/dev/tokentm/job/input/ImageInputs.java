@@ -1,10 +1,10 @@
 package dev.tokentm.job.input;
 
-import static dev.tokentm.udfs.spark.InputColumns.CONTENT;
-import static dev.tokentm.udfs.spark.InputColumns.ID;
-import static dev.tokentm.udfs.spark.InputColumns.LABEL;
-import static dev.tokentm.udfs.spark.InputColumns.MASK_PATH;
-import static dev.tokentm.udfs.spark.InputColumns.PATH;
+import static dev.tokentm.udfs.table.ColumnNames.CONTENT;
+import static dev.tokentm.udfs.table.ColumnNames.ID;
+import static dev.tokentm.udfs.table.ColumnNames.LABEL;
+import static dev.tokentm.udfs.table.ColumnNames.MASK_PATH;
+import static dev.tokentm.udfs.table.ColumnNames.PATH;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;

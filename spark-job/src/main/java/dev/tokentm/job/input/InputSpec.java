@@ -1,6 +1,6 @@
 package dev.tokentm.job.input;
 
-import dev.tokentm.udfs.spark.InputColumns;
+import dev.tokentm.udfs.table.ColumnNames;
 
 /**
  * Where the images are and which columns hold what.
@@ -27,6 +27,6 @@ public record InputSpec(
 
     public static InputSpec of(String location) {
         return new InputSpec(
-                location, null, "image", InputColumns.PATH, InputColumns.LABEL, InputColumns.MASK_PATH, null, 0);
+                location, null, "image", ColumnNames.PATH, ColumnNames.LABEL, ColumnNames.MASK_PATH, null, 0);
     }
 }

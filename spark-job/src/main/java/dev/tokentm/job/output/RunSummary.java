@@ -3,7 +3,6 @@ package dev.tokentm.job.output;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import dev.tokentm.job.aggregate.Comparisons;
 import dev.tokentm.job.aggregate.MetricAgreement;
 import java.util.List;
@@ -27,8 +26,8 @@ import java.util.List;
  * @param protocols the faithfulness protocols measured
  * @param seed the seed of every random draw
  * @param bootstrapReplicates replicates behind every {@code _ci95} interval (0: none)
- * @param metrics one object per method and target, as {@link MetricsTable#json}, with {@code sanity}
- *     where the sanity checks ran
+ * @param metrics one per method and target: the metrics table's scalar columns with their intervals,
+ *     and the sanity checks where they ran
  * @param comparisons every method against the reference (TokenTM), per target and metric
  * @param metricAgreement Kendall's τ between the method rankings of each pair of metrics
  */
@@ -48,7 +47,7 @@ public record RunSummary(
         List<String> protocols,
         long seed,
         int bootstrapReplicates,
-        List<JsonObject> metrics,
+        List<MethodSummary> metrics,
         List<Comparisons.Comparison> comparisons,
         List<MetricAgreement.Agreement> metricAgreement) {
 
@@ -61,6 +60,7 @@ public record RunSummary(
 
     private static final Gson GSON = new GsonBuilder()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+            .registerTypeAdapterFactory(MethodSummary.JSON)
             .setPrettyPrinting()
             .serializeNulls()
             .create();

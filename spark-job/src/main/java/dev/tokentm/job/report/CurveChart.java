@@ -1,5 +1,6 @@
 package dev.tokentm.job.report;
 
+import dev.tokentm.udfs.explain.ExplainerRegistry;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -44,7 +45,8 @@ public final class CurveChart {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < curves.size(); i++) {
             renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
-            renderer.setSeriesStroke(i, new BasicStroke(curves.get(i).method().equals("tokentm") ? 3f : 1.5f));
+            renderer.setSeriesStroke(
+                    i, new BasicStroke(curves.get(i).method().equals(ExplainerRegistry.REFERENCE) ? 3f : 1.5f));
         }
         plot.setRenderer(renderer);
         return chart.createBufferedImage(width, height);

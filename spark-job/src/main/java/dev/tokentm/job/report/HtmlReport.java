@@ -1,6 +1,7 @@
 package dev.tokentm.job.report;
 
 import dev.tokentm.job.output.RunOutput;
+import dev.tokentm.udfs.explain.ExplainerRegistry;
 import org.apache.spark.sql.SparkSession;
 
 /** The HTML report of a run's output: read with Spark ({@link RunResults}), rendered by {@link ReportPage}. */
@@ -13,7 +14,7 @@ public final class HtmlReport {
     public static final int AUDIT = 8;
 
     /** The method whose heatmaps the audit view ranks, by default. */
-    public static final String AUDIT_METHOD = "tokentm";
+    public static final String AUDIT_METHOD = ExplainerRegistry.REFERENCE;
 
     private HtmlReport() {}
 

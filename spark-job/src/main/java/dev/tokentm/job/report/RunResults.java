@@ -23,13 +23,12 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import dev.tokentm.job.aggregate.Interval;
+import dev.tokentm.job.output.MethodSummary;
 import dev.tokentm.job.output.MetricsTable;
 import dev.tokentm.job.output.RunOutput;
 import dev.tokentm.job.output.RunSummary;
+import dev.tokentm.udfs.metrics.Curve;
 import dev.tokentm.udfs.table.SparkArrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,9 +130,9 @@ record RunResults(
                             : Double.NaN,
                     shown,
                     intervals,
-                    doubles(r, MetricsTable.FRACTIONS),
-                    doubles(r, MetricsTable.ACCURACY_POSITIVE),
-                    doubles(r, MetricsTable.ACCURACY_NEGATIVE)));
+                    doubles(r, MetricsTable.FRACTIONS.name()),
+                    doubles(r, MetricsTable.accuracyColumn(Curve.POSITIVE)),
+                    doubles(r, MetricsTable.accuracyColumn(Curve.NEGATIVE))));
         }
         List<String> methods = summary.methods();
         String audited = methods.contains(auditMethod) ? auditMethod : methods.get(0);
@@ -223,29 +222,19 @@ record RunResults(
                 .toList();
     }
 
-    /** The sanity objects of the summary's metrics entries. */
+    /** The sanity checks of the summary's metrics entries. */
     private static List<SanityRow> sanity(RunSummary summary) {
         List<SanityRow> rows = new ArrayList<>();
-        for (JsonObject m : summary.metrics()) {
-            if (!m.has("sanity")) {
-                continue;
+        for (MethodSummary m : summary.metrics()) {
+            if (m.sanity() != null) {
+                rows.add(new SanityRow(
+                        m.method(),
+                        m.target(),
+                        m.sanity().cascadeSteps(),
+                        m.sanity().correlations(),
+                        m.sanity().randomLogit(),
+                        m.sanity().passed()));
             }
-            JsonObject s = m.getAsJsonObject("sanity");
-            List<String> steps = new ArrayList<>();
-            s.getAsJsonArray("cascade_steps").forEach(e -> steps.add(e.getAsString()));
-            JsonArray c = s.getAsJsonArray("randomization_correlations");
-            double[] correlations = new double[c.size()];
-            for (int i = 0; i < correlations.length; i++) {
-                correlations[i] = c.get(i).isJsonNull() ? Double.NaN : c.get(i).getAsDouble();
-            }
-            JsonElement logit = s.get("random_logit_correlation");
-            rows.add(new SanityRow(
-                    m.get("method").getAsString(),
-                    m.get("target").getAsString(),
-                    steps,
-                    correlations,
-                    logit == null || logit.isJsonNull() ? Double.NaN : logit.getAsDouble(),
-                    s.get("passed").getAsBoolean()));
         }
         return rows;
     }
@@ -310,8 +299,8 @@ record RunResults(
         return new ArrayList<>(byId.values());
     }
 
-    private static double[] doubles(Row r, MetricsTable.MetricColumn column) {
-        int index = r.fieldIndex(column.name());
+    private static double[] doubles(Row r, String column) {
+        int index = r.fieldIndex(column);
         return r.isNullAt(index) ? null : SparkArrays.doubles(r.getList(index));
     }
 

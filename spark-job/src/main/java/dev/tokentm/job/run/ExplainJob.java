@@ -1,14 +1,7 @@
 package dev.tokentm.job.run;
 
 import static dev.tokentm.udfs.table.ImageTable.ERROR;
-import static dev.tokentm.udfs.table.ImageTable.FRACTIONS;
 import static dev.tokentm.udfs.table.ImageTable.IMAGE_ID;
-import static dev.tokentm.udfs.table.ImageTable.METHOD;
-import static dev.tokentm.udfs.table.ImageTable.TARGET;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 
 import ai.djl.Device;
 import dev.tokentm.job.aggregate.Bootstrap;
@@ -20,7 +13,9 @@ import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
 import dev.tokentm.job.input.ImageInputs;
 import dev.tokentm.job.input.InputFormat;
 import dev.tokentm.job.input.InputSpec;
+import dev.tokentm.job.output.MethodSummary;
 import dev.tokentm.job.output.MetricsTable;
+import dev.tokentm.job.output.MetricsText;
 import dev.tokentm.job.output.RunLock;
 import dev.tokentm.job.output.RunOutput;
 import dev.tokentm.job.output.RunSummary;
@@ -31,29 +26,24 @@ import dev.tokentm.udfs.runtime.DjlRuntime;
 import dev.tokentm.udfs.spark.ExecutorModels;
 import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
-import dev.tokentm.udfs.table.ImageTable;
-import dev.tokentm.udfs.table.OutputColumn;
-import dev.tokentm.udfs.table.SparkArrays;
 import java.io.PrintStream;
-import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.sql.Column;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The job plan: read the corpus, skip images a previous run finished, repartition, explain in
- * {@code mapPartitions} ({@link VitExplainer}), append rows to Parquet, then aggregate every row
- * so far into dataset metrics, a JSON summary and the printed table.
+ * The job plan: read the corpus, skip images a previous run finished ({@link PendingImages}),
+ * repartition, explain in {@code mapPartitions} ({@link VitExplainer}), append rows to Parquet, then
+ * aggregate every row so far into dataset metrics, run the sanity checks, compare the methods, and
+ * write the metrics table, the JSON summary and the printed tables.
  */
 public final class ExplainJob {
 
@@ -93,6 +83,13 @@ public final class ExplainJob {
         }
     }
 
+    /** The dataset-level findings: metrics with their sanity verdicts, comparisons, agreement. */
+    private record Findings(
+            List<MethodMetrics> metrics,
+            Map<String, SanityStage.Verdict> sanity,
+            List<Comparisons.Comparison> comparisons,
+            List<MetricAgreement.Agreement> agreement) {}
+
     private final SparkSession spark;
     private final PrintStream out;
 
@@ -109,11 +106,31 @@ public final class ExplainJob {
         out.println("tokentm: model " + model.location() + ": " + model.architecture());
         RunOutput output = new RunOutput(spark, plan.output());
         try (RunLock lock = output.lock(message -> out.println("tokentm: " + message))) {
-            return run(plan, settings, model, output);
+            Dataset<Row> input = readInput(plan, model);
+            PendingImages pending = PendingImages.of(input, output, settings, out);
+            announce(plan, settings, pending);
+            double seconds = explain(plan, settings, pending, output);
+            long failed = failed(output);
+            Findings findings = findings(plan, settings, model, input, output);
+            Result result = new Result(
+                    pending.total(),
+                    pending.skipped(),
+                    pending.toExplain(),
+                    failed,
+                    seconds,
+                    findings.metrics(),
+                    findings.sanity(),
+                    findings.comparisons(),
+                    findings.agreement());
+            output.writeMetrics(result.metrics());
+            output.writeSummary(summary(plan, settings, model.classNames(), result));
+            print(result, output);
+            return result;
         }
     }
 
-    private Result run(Plan plan, ExplainSettings settings, ModelLoader.LoadedModel model, RunOutput output) {
+    /** The corpus, one row per image id; image folders naming no class of the model are said in one line. */
+    private Dataset<Row> readInput(Plan plan, ModelLoader.LoadedModel model) {
         Dataset<Row> input =
                 ImageInputs.read(spark, plan.input(), model.classNames()).dropDuplicates(IMAGE_ID.name());
         if (ImageInputs.format(spark, plan.input()) == InputFormat.IMAGE_FOLDER) {
@@ -124,63 +141,52 @@ public final class ExplainJob {
                         + "gives the model's classes in order (one per line, or ImageNet's LOC_synset_mapping.txt)");
             }
         }
-        Dataset<Row> todo = input;
-        long total;
-        long skipped = 0;
-        if (output.hasImages()) {
-            for (String moved : output.setAsideDamaged()) {
-                out.println("tokentm: damaged output file set aside, its images will be explained again: " + moved);
-            }
-            checkSameRun(output, settings);
-            Dataset<Row> done = output.readImages().select(IMAGE_ID.name()).distinct();
-            // Both counts in one pass over the input (for Parquet with bytes, a pass reads every image).
-            Row counts = input.select(IMAGE_ID.name())
-                    .join(done.withColumn("done", lit(true)), IMAGE_ID.name(), "left")
-                    .agg(count(lit(1)), count(col("done")))
-                    .first();
-            total = counts.getLong(0);
-            skipped = counts.getLong(1);
-            todo = input.join(done, IMAGE_ID.name(), "left_anti");
-        } else {
-            total = input.count();
-        }
-        if (total == 0) {
+        return input;
+    }
+
+    private void announce(Plan plan, ExplainSettings settings, PendingImages pending) {
+        if (pending.total() == 0) {
             throw new IllegalArgumentException(
                     "no images found in " + plan.input().location());
         }
-        long pending = total - skipped;
         out.printf(
                 Locale.ROOT,
                 "tokentm: %,d images in %s, %,d already done, %,d to explain with %s (model %s, %s)%n",
-                total,
+                pending.total(),
                 plan.input().location(),
-                skipped,
-                pending,
+                pending.skipped(),
+                pending.toExplain(),
                 String.join(", ", settings.methods()),
                 settings.modelLocation(),
                 settings.targets());
+    }
 
+    /** Explains the pending images into the output; the seconds it took. */
+    private double explain(Plan plan, ExplainSettings settings, PendingImages pending, RunOutput output) {
         long start = System.nanoTime();
-        if (pending > 0) {
+        if (pending.toExplain() > 0) {
             int partitions = plan.partitions() > 0
                     ? plan.partitions()
-                    : partitions(pending, spark.sparkContext().defaultParallelism(), settings.batchSize());
-            explain(plan.explainer(), todo.repartition(partitions), output, pending);
+                    : partitions(pending.toExplain(), spark.sparkContext().defaultParallelism(), settings.batchSize());
+            explain(plan.explainer(), pending.todo().repartition(partitions), output, pending.toExplain());
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        return (System.nanoTime() - start) / 1e9;
+    }
 
-        Dataset<Row> rows = output.readImages();
-        long failed = rows.where(ERROR.col().isNotNull())
+    /** Images with an error row, all runs. */
+    private static long failed(RunOutput output) {
+        return output.readImages()
+                .where(ERROR.col().isNotNull())
                 .select(IMAGE_ID.name())
                 .distinct()
                 .count();
-        // No row with a result when every image failed: the metrics table is then empty.
-        List<Row> first =
-                rows.where(FRACTIONS.col().isNotNull()).select(FRACTIONS.name()).takeAsList(1);
-        List<MethodMetrics> aggregated = first.isEmpty()
-                ? List.of()
-                : MetricsAggregator.aggregate(
-                        rows, SparkArrays.doubles(first.get(0).getList(0)), plan.bootstrap());
+    }
+
+    /** Every row so far aggregated, the sanity checks run, every method compared with the reference. */
+    private Findings findings(
+            Plan plan, ExplainSettings settings, ModelLoader.LoadedModel model, Dataset<Row> input, RunOutput output) {
+        List<MethodMetrics> aggregated =
+                MetricsAggregator.aggregate(output.readImages(), settings.fractions(), plan.bootstrap());
         Map<String, SanityStage.Verdict> sanity = settings.protocols().contains(Protocol.SANITY)
                 ? new SanityStage(spark, out)
                         .run(input, plan.explainer(), model.model().config(), plan.sanityImages(), output)
@@ -192,24 +198,23 @@ public final class ExplainJob {
         List<Comparisons.Comparison> comparisons = Comparisons.reference(metrics)
                 .map(reference -> Comparisons.against(reference, metrics, shown))
                 .orElse(List.of());
-        List<MetricAgreement.Agreement> agreement = MetricAgreement.of(metrics, shown);
-        output.writeMetrics(metrics);
-        Result result = new Result(total, skipped, pending, failed, seconds, metrics, sanity, comparisons, agreement);
-        output.writeSummary(summary(plan, settings, model.classNames(), result));
-        out.print(MetricsTable.format(metrics));
-        out.print(MetricsTable.formatComparisons(comparisons));
+        return new Findings(metrics, sanity, comparisons, MetricAgreement.of(metrics, shown));
+    }
+
+    private void print(Result result, RunOutput output) {
+        out.print(MetricsText.format(result.metrics()));
+        out.print(MetricsText.formatComparisons(result.comparisons()));
         out.printf(
                 Locale.ROOT,
                 "images: %,d in input, %,d explained now (%.2f images/s, %.1f s), %,d skipped as done, "
                         + "%,d failed (error column)%noutput: %s%n",
-                total,
-                pending,
+                result.total(),
+                result.explained(),
                 result.imagesPerSecond(),
-                seconds,
-                skipped,
-                failed,
+                result.seconds(),
+                result.skipped(),
+                result.failed(),
                 output.root());
-        return result;
     }
 
     /** Images per partition at most: a failed task redoes no more than this. */
@@ -244,74 +249,14 @@ public final class ExplainJob {
         ticker.scheduleAtFixedRate(progress::printIfDue, 5, 5, TimeUnit.SECONDS);
         spark.sparkContext().setJobDescription(String.format(Locale.ROOT, "%s %,d images", EXPLAIN_JOBS, pending));
         try {
-            output.appendImages(explainer
-                    .copy(new org.apache.spark.ml.param.ParamMap())
-                    .setProgress(done)
-                    .transform(todo));
+            output.appendImages(
+                    explainer.copy(ParamMap.empty()).setProgress(done).transform(todo));
         } finally {
             spark.sparkContext().setJobDescription(null);
             ticker.shutdownNow();
             spark.sparkContext().removeSparkListener(progress);
         }
         progress.printFinal();
-    }
-
-    /** Which output column a protocol always fills: its presence says the protocol ran. */
-    private static final Map<Protocol, OutputColumn<ImageTable.Entry>> PROTOCOL_MARKS = Map.of(
-            Protocol.ZERO, ImageTable.POSITIVE_CORRECT,
-            Protocol.ROAD, ImageTable.ROAD_MORF_CORRECT,
-            Protocol.BLUR, ImageTable.BLUR_MORF_CORRECT);
-
-    /**
-     * Resuming with other methods, targets or protocols would leave images without some rows or
-     * measurements. One pass over the output reads the (method, target) pairs and which protocols'
-     * columns are filled.
-     */
-    private static void checkSameRun(RunOutput output, ExplainSettings settings) {
-        List<Protocol> order = List.copyOf(PROTOCOL_MARKS.keySet());
-        List<Row> groups = output.readImages()
-                .where(METHOD.col().isNotNull())
-                .groupBy(METHOD.col(), TARGET.col())
-                .agg(
-                        max(PROTOCOL_MARKS.get(order.get(0)).col().isNotNull()),
-                        order.stream()
-                                .skip(1)
-                                .map(p -> max(PROTOCOL_MARKS.get(p).col().isNotNull()))
-                                .toArray(Column[]::new))
-                .collectAsList();
-        if (groups.isEmpty()) {
-            return; // only error rows so far
-        }
-        Set<String> before = new HashSet<>();
-        Set<Protocol> measured = EnumSet.noneOf(Protocol.class);
-        for (Row r : groups) {
-            before.add(r.getString(0) + "/" + r.getString(1));
-            for (int i = 0; i < order.size(); i++) {
-                if (r.getBoolean(2 + i)) {
-                    measured.add(order.get(i));
-                }
-            }
-        }
-        Set<String> now = new HashSet<>();
-        for (String m : settings.methods()) {
-            for (var t : settings.targets()) {
-                now.add(m + "/" + t.label());
-            }
-        }
-        if (!before.equals(now)) {
-            throw new IllegalArgumentException(output.root() + " holds results for " + new java.util.TreeSet<>(before)
-                    + ", not " + new java.util.TreeSet<>(now) + "; resume with the same --methods and --targets "
-                    + "or choose another --output");
-        }
-        Set<Protocol> protocols = EnumSet.noneOf(Protocol.class);
-        protocols.addAll(settings.protocols());
-        protocols.remove(Protocol.SANITY); // measured apart from the images table: any run may add or drop it
-        if (!measured.equals(protocols)) {
-            throw new IllegalArgumentException(output.root() + " holds results measured with --protocols "
-                    + String.join(",", Protocol.labels(measured)) + ", not "
-                    + String.join(",", Protocol.labels(protocols))
-                    + "; resume with the same protocols (sanity may differ) or choose another --output");
-        }
     }
 
     private static RunSummary summary(Plan plan, ExplainSettings settings, List<String> classNames, Result r) {
@@ -332,8 +277,10 @@ public final class ExplainJob {
                 settings.seed(),
                 plan.bootstrap().replicates(),
                 r.metrics().stream()
-                        .map(m -> SanityStage.withSanity(
-                                MetricsTable.json(m), r.sanity().get(m.method())))
+                        .map(m -> {
+                            SanityStage.Result checks = SanityStage.of(r.sanity(), m);
+                            return MethodSummary.of(m, checks == null ? null : checks.summary());
+                        })
                         .toList(),
                 r.comparisons(),
                 r.agreement());

@@ -6,14 +6,12 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonNull;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import dev.tokentm.job.aggregate.MetricsAggregator;
 import dev.tokentm.job.output.RunOutput;
+import dev.tokentm.job.output.SanitySummary;
 import dev.tokentm.udfs.metrics.ModelRandomization;
 import dev.tokentm.udfs.metrics.SanityCheck;
+import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.model.VitConfig;
 import dev.tokentm.udfs.spark.VitExplainer;
 import dev.tokentm.udfs.table.SanityTable;
@@ -32,7 +30,7 @@ import org.apache.spark.sql.SparkSession;
  * The sanity checks of a run: a seeded sample of the input (the images with the smallest hash of
  * id and seed, so the same sample on every run and resume), explained by the executors with the
  * trained model, a random other class and each step of the randomization cascade ({@link
- * VitExplainer#sanityCheck}); the rows go to {@code <output>/sanity/} (rewritten each run), and
+ * VitExplainer#sanityCheck()}); the rows go to {@code <output>/sanity/} (rewritten each run), and
  * Spark averages them per method and target into a {@link Verdict}.
  */
 public final class SanityStage {
@@ -52,15 +50,21 @@ public final class SanityStage {
      */
     public record Result(
             String method,
-            String target,
+            TargetMode target,
             List<String> cascadeSteps,
             double[] cascade,
             double randomLogit,
             long images,
-            boolean passed) {}
+            boolean passed) {
+
+        /** As the summary lists it. */
+        public SanitySummary summary() {
+            return SanitySummary.of(cascadeSteps, cascade, randomLogit, images, passed);
+        }
+    }
 
     /** A method's results per target; it passes when every target passes. */
-    public record Verdict(String method, Map<String, Result> byTarget) {
+    public record Verdict(String method, Map<TargetMode, Result> byTarget) {
         public boolean passed() {
             return byTarget.values().stream().allMatch(Result::passed);
         }
@@ -85,7 +89,7 @@ public final class SanityStage {
                 .limit(images)
                 .repartition(Math.max(1, spark.sparkContext().defaultParallelism()));
         long start = System.nanoTime();
-        output.writeSanity(explainer.sanityCheck(sample));
+        output.writeSanity(explainer.sanityCheck().transform(sample));
         List<String> steps = ModelRandomization.cascade(config);
         Map<String, Verdict> verdicts = verdicts(output.readSanity(), steps);
         out.printf(
@@ -120,7 +124,7 @@ public final class SanityStage {
             double last = cascade[cascade.length - 1];
             Result result = new Result(
                     r.getString(0),
-                    r.getString(1),
+                    TargetMode.parse(r.getString(1)),
                     steps,
                     cascade,
                     doubleOrNaN(r, "random_logit"),
@@ -133,38 +137,16 @@ public final class SanityStage {
         return verdicts;
     }
 
-    /** The verdict for a group's method and target; null when the checks did not cover it. */
-    public static Boolean passed(Map<String, Verdict> verdicts, MetricsAggregator.MethodMetrics group) {
+    /** The checks of a group's method and target; null when they did not cover it. */
+    public static Result of(Map<String, Verdict> verdicts, MetricsAggregator.MethodMetrics group) {
         Verdict v = verdicts.get(group.method());
-        Result r = v == null ? null : v.byTarget().get(group.target());
-        return r == null ? null : r.passed();
+        return v == null ? null : v.byTarget().get(group.target());
     }
 
-    /** The metrics entry with its {@code sanity} object added (when the checks ran for its method and target). */
-    public static JsonObject withSanity(JsonObject metrics, Verdict verdict) {
-        if (verdict == null) {
-            return metrics;
-        }
-        Result r = verdict.byTarget().get(metrics.get("target").getAsString());
-        if (r == null) {
-            return metrics;
-        }
-        JsonObject sanity = new JsonObject();
-        JsonArray names = new JsonArray();
-        r.cascadeSteps().forEach(names::add);
-        sanity.add("cascade_steps", names);
-        JsonArray correlations = new JsonArray();
-        for (double c : r.cascade()) {
-            correlations.add(Double.isFinite(c) ? new JsonPrimitive(c) : JsonNull.INSTANCE);
-        }
-        sanity.add("randomization_correlations", correlations);
-        sanity.add(
-                "random_logit_correlation",
-                Double.isFinite(r.randomLogit()) ? new JsonPrimitive(r.randomLogit()) : JsonNull.INSTANCE);
-        sanity.addProperty("images", r.images());
-        sanity.addProperty("passed", r.passed());
-        metrics.add("sanity", sanity);
-        return metrics;
+    /** The verdict for a group's method and target; null when the checks did not cover it. */
+    public static Boolean passed(Map<String, Verdict> verdicts, MetricsAggregator.MethodMetrics group) {
+        Result r = of(verdicts, group);
+        return r == null ? null : r.passed();
     }
 
     private static double doubleOrNaN(Row r, String field) {

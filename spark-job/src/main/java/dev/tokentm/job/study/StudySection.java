@@ -1,5 +1,6 @@
 package dev.tokentm.job.study;
 
+import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.explain.MethodSpec;
 import dev.tokentm.udfs.explain.TokenTm;
 import java.util.LinkedHashSet;
@@ -14,38 +15,41 @@ import java.util.stream.IntStream;
  */
 public enum StudySection {
     /** Table 6 under our reading: without L, without NECC, without the aggregation framework. */
-    TABLE6(
-            "Table 6: ablations",
-            depth -> List.of("tokentm(length=off)", "tokentm(necc=off)", "tokentm(aggregation=sum)")),
+    TABLE6("Table 6: ablations", depth -> readings("length=off", "necc=off", "aggregation=sum")),
     /**
      * Table 6 under the reading where NECC is scaled by the token count, where the aggregation is
      * not close to its first-order expansion (so "without the aggregation framework" can matter).
      */
     TABLE6_SCALED(
             "Table 6 with necc=scaled",
-            depth -> List.of(
-                    "tokentm(necc=scaled)", "tokentm(length=off,necc=scaled)", "tokentm(necc=scaled,aggregation=sum)")),
+            depth -> readings("necc=scaled", "length=off,necc=scaled", "necc=scaled,aggregation=sum")),
     /** Table 7: the last k blocks only, k = 1 ... depth − 1 (k = depth is {@code tokentm}). */
-    TABLE7("Table 7: last k layers", depth -> IntStream.range(1, depth)
-            .mapToObj(k -> "tokentm(last-layers=" + k + ")")
-            .toList()),
+    TABLE7(
+            "Table 7: last k layers",
+            depth -> readings(
+                    IntStream.range(1, depth).mapToObj(k -> "last-layers=" + k).toArray(String[]::new))),
     /** Every other reading, one switch at a time, and LibraGrad's re-implementation. */
-    READINGS(
-            "readings",
-            depth -> List.of(
-                    "tokentm(necc=exp)",
-                    "tokentm(attention-from=norm)",
-                    "tokentm(attention-after=residual)",
-                    "tokentm(mlp-after=residual)",
-                    "tokentm(gradient=separate)",
-                    "tokentm(target=probability)",
-                    "tokentm(gradient=none)",
-                    "tokentm(mlp=off)",
-                    "tokentm(init=identity)",
-                    "tokentm-libragrad"));
+    READINGS("readings", depth -> {
+        List<String> specs = new java.util.ArrayList<>(readings(
+                "necc=exp",
+                "attention-from=norm",
+                "attention-after=residual",
+                "mlp-after=residual",
+                "gradient=separate",
+                "target=probability",
+                "gradient=none",
+                "mlp=off",
+                "init=identity"));
+        specs.add(TokenTm.Preset.LIBRAGRAD.method());
+        return specs;
+    });
 
-    /** The method every study runs and compares against: our reading of the paper. */
-    public static final String REFERENCE = TokenTm.Preset.PAPER.method();
+    /** The reference's spec with these parameters, one reading each: {@code tokentm(necc=exp)}. */
+    private static List<String> readings(String... parameters) {
+        return java.util.Arrays.stream(parameters)
+                .map(p -> ExplainerRegistry.REFERENCE + "(" + p + ")")
+                .toList();
+    }
 
     private final String title;
     private final java.util.function.IntFunction<List<String>> specs;
@@ -96,7 +100,7 @@ public enum StudySection {
     /** The reference, then every section's specs, then the baselines, each once, in that order. */
     public static List<String> methods(List<StudySection> sections, List<String> baselines, int depth) {
         Set<String> methods = new LinkedHashSet<>();
-        methods.add(REFERENCE);
+        methods.add(ExplainerRegistry.REFERENCE);
         sections.forEach(s -> methods.addAll(s.specs(depth)));
         methods.addAll(baselines);
         return List.copyOf(methods);

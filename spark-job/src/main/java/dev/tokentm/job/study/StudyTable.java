@@ -4,7 +4,12 @@ import dev.tokentm.job.aggregate.Comparisons;
 import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
 import dev.tokentm.job.output.MetricsTable;
 import dev.tokentm.job.output.MetricsTable.MetricColumn;
+import dev.tokentm.job.output.MetricsText;
+import dev.tokentm.udfs.explain.ExplainerRegistry;
+import dev.tokentm.udfs.metrics.Score;
+import dev.tokentm.udfs.metrics.TargetMode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,16 +24,17 @@ public final class StudyTable {
 
     /** The metrics shown, where measured: the paper's perturbation areas, each removal's SRG, the segmentation test. */
     static final List<MetricColumn> METRICS = List.of(
-            MetricsTable.AUC_POSITIVE,
-            MetricsTable.AUC_NEGATIVE,
-            MetricsTable.SRG,
-            MetricsTable.ROAD_SRG,
-            MetricsTable.BLUR_SRG,
+            MetricsTable.of(Score.POSITIVE_AUC),
+            MetricsTable.of(Score.NEGATIVE_AUC),
+            MetricsTable.of(Score.SRG),
+            MetricsTable.of(Score.ROAD_SRG),
+            MetricsTable.of(Score.BLUR_SRG),
             MetricsTable.MIOU,
             MetricsTable.MAP);
 
     /** The metrics whose difference to the reference gets a column. */
-    static final List<MetricColumn> COMPARED = List.of(MetricsTable.SRG, MetricsTable.ROAD_SRG, MetricsTable.BLUR_SRG);
+    static final List<MetricColumn> COMPARED =
+            List.of(MetricsTable.of(Score.SRG), MetricsTable.of(Score.ROAD_SRG), MetricsTable.of(Score.BLUR_SRG));
 
     private StudyTable() {}
 
@@ -44,28 +50,32 @@ public final class StudyTable {
                 .toList();
         List<MetricColumn> compared = COMPARED.stream().filter(shown::contains).toList();
         Map<String, String> sectionOf = new LinkedHashMap<>();
-        sectionOf.put(StudySection.REFERENCE, "our reading of the paper");
+        sectionOf.put(ExplainerRegistry.REFERENCE, "our reading of the paper");
         for (StudySection s : StudySection.values()) {
             for (String spec : s.specs(depth)) {
                 sectionOf.putIfAbsent(spec, s.title());
             }
         }
         StringBuilder md = new StringBuilder();
-        for (String target :
-                groups.stream().map(MethodMetrics::target).distinct().sorted().toList()) {
-            md.append("Explained class: ").append(target).append("\n\n");
+        for (TargetMode target : groups.stream()
+                .map(MethodMetrics::target)
+                .distinct()
+                .sorted(Comparator.comparing(TargetMode::label))
+                .toList()) {
+            md.append("Explained class: ").append(target.label()).append("\n\n");
             List<String> header = new ArrayList<>(List.of("section", "method", "images"));
             shown.forEach(c -> header.add(c.label() + " " + c.better().text()));
-            compared.forEach(c -> header.add("Δ " + c.label() + " vs " + StudySection.REFERENCE));
+            compared.forEach(c -> header.add("Δ " + c.label() + " vs " + ExplainerRegistry.REFERENCE));
             row(md, header);
             row(md, header.stream().map(h -> "---").toList());
             for (MethodMetrics g : ordered(groups, target, sectionOf)) {
                 List<String> cells = new ArrayList<>();
                 cells.add(sectionOf.getOrDefault(
-                        g.method(), g.method().startsWith("tokentm") ? "other readings" : "baselines"));
+                        g.method(),
+                        g.method().startsWith(ExplainerRegistry.REFERENCE) ? "other readings" : "baselines"));
                 cells.add("`" + g.method() + "`");
                 cells.add(String.valueOf(Math.round(g.metrics().images())));
-                shown.forEach(c -> cells.add(MetricsTable.withInterval(c.value(g), c.ci95(g))));
+                shown.forEach(c -> cells.add(MetricsText.withInterval(c.value(g), c.ci95(g))));
                 compared.forEach(c -> cells.add(difference(comparisons, g, c)));
                 row(md, cells);
             }
@@ -76,11 +86,11 @@ public final class StudyTable {
 
     /** The target's groups: the study's methods in section order, then the baselines by name. */
     private static List<MethodMetrics> ordered(
-            List<MethodMetrics> groups, String target, Map<String, String> sectionOf) {
+            List<MethodMetrics> groups, TargetMode target, Map<String, String> sectionOf) {
         List<String> order = new ArrayList<>(sectionOf.keySet());
         List<MethodMetrics> rows = new ArrayList<>(
                 groups.stream().filter(g -> g.target().equals(target)).toList());
-        rows.sort(java.util.Comparator.comparingInt((MethodMetrics g) -> {
+        rows.sort(Comparator.comparingInt((MethodMetrics g) -> {
                     int i = order.indexOf(g.method());
                     return i < 0 ? Integer.MAX_VALUE : i;
                 })
@@ -89,13 +99,11 @@ public final class StudyTable {
     }
 
     private static String difference(List<Comparisons.Comparison> comparisons, MethodMetrics g, MetricColumn c) {
-        if (g.method().equals(StudySection.REFERENCE)) {
+        if (g.method().equals(ExplainerRegistry.REFERENCE)) {
             return "";
         }
         return comparisons.stream()
-                .filter(x -> x.method().equals(g.method())
-                        && x.target().equals(g.target())
-                        && x.metric().equals(c.name()))
+                .filter(x -> x.key().equals(g.key()) && x.metric().equals(c.name()))
                 .findFirst()
                 .map(x -> String.format(Locale.ROOT, "%+.3f", x.difference()) + (x.significant() ? "*" : ""))
                 .orElse("-");

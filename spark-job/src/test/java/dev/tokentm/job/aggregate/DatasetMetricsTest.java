@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokentm.udfs.metrics.Curve;
 import dev.tokentm.udfs.metrics.ImageResult;
 import dev.tokentm.udfs.metrics.PerturbationCurve;
 import dev.tokentm.udfs.metrics.PixelOrder;
+import dev.tokentm.udfs.metrics.Score;
 import dev.tokentm.udfs.metrics.SegmentationCounts;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.table.ImageTable;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Dataset metrics of three hand-made images, computed by hand. */
@@ -43,14 +46,7 @@ class DatasetMetricsTest {
                 1,
                 1,
                 null,
-                positive,
-                negative,
-                positive,
-                null,
-                null,
-                null,
-                null,
-                null,
+                Map.of(Curve.POSITIVE, positive, Curve.NEGATIVE, negative, Curve.DELETION, positive),
                 seg,
                 0,
                 0.5f,
@@ -84,32 +80,34 @@ class DatasetMetricsTest {
                 new SegmentationCounts(1, 4, 1, 4, 0, 3, 0.5, 0.25, 0.75, 0.9));
         DatasetMetrics m = sums.metrics(STEPS);
         assertEquals(3, m.images());
-        assertArrayEquals(new double[] {1.0, 0.5, 0.0}, m.accuracyPositive(), 1e-12, "2 labelled images");
-        assertArrayEquals(new double[] {1.0, 0.5, 1.0}, m.accuracyNegative(), 1e-12);
+        assertArrayEquals(new double[] {1.0, 0.5, 0.0}, m.accuracy(Curve.POSITIVE), 1e-12, "2 labelled images");
+        assertArrayEquals(new double[] {1.0, 0.5, 1.0}, m.accuracy(Curve.NEGATIVE), 1e-12);
         double aucPositive = 0.5 * (1 + 0.5) / 2 + 0.5 * (0.5 + 0) / 2;
         double aucNegative = 0.5 * (1 + 0.5) / 2 + 0.5 * (0.5 + 1) / 2;
-        assertEquals(aucPositive, m.aucPositive(), 1e-12);
-        assertEquals(aucNegative, m.aucNegative(), 1e-12);
-        assertEquals(aucNegative - aucPositive, m.srg(), 1e-12);
+        assertEquals(aucPositive, m.score(Score.POSITIVE_AUC), 1e-12);
+        assertEquals(aucNegative, m.score(Score.NEGATIVE_AUC), 1e-12);
+        assertEquals(aucNegative - aucPositive, m.score(Score.SRG), 1e-12);
         double aopc = ((0.4 + 0.8) / 3 + (0.3 + 0.3) / 3 + 0) / 3;
-        assertEquals(aopc, m.aopc(), 1e-6);
+        assertEquals(aopc, m.score(Score.AOPC), 1e-6);
         // Deletion here is the positive curve: probability areas 0.5, 0.375 and 0.5, over all 3 images.
-        assertEquals((0.5 + 0.375 + 0.5) / 3, m.deletionAuc(), 1e-6);
+        assertEquals((0.5 + 0.375 + 0.5) / 3, m.score(Score.DELETION_AUC), 1e-6);
         assertEquals(2, m.segmentedImages());
         assertEquals(4 / 8.0, m.pixelAccuracy(), 1e-12);
         assertEquals(2 / 6.0, m.iouBackground(), 1e-12);
         assertEquals(2 / 6.0, m.iouForeground(), 1e-12);
         assertEquals(2 / 6.0, m.meanIou(), 1e-12);
         assertEquals((0.8 + 0.5) / 2, m.meanAveragePrecision(), 1e-12);
-        assertTrue(Double.isNaN(m.roadMorfAuc()) && Double.isNaN(m.insertionAuc()), "protocols that did not run");
-        assertTrue(java.util.Arrays.stream(m.accuracyRoadMorf()).allMatch(Double::isNaN));
+        assertTrue(
+                Double.isNaN(m.score(Score.ROAD_MORF_AUC)) && Double.isNaN(m.score(Score.INSERTION_AUC)),
+                "protocols that did not run");
+        assertTrue(java.util.Arrays.stream(m.accuracy(Curve.ROAD_MORF)).allMatch(Double::isNaN));
     }
 
     @Test
     void emptyDenominatorsGiveNaN() {
         DatasetMetrics m = new Bootstrap(0, 0).sums(STEPS.length).metrics(STEPS);
         assertTrue(Double.isNaN(m.pixelAccuracy()));
-        assertTrue(Double.isNaN(m.aucPositive()));
+        assertTrue(Double.isNaN(m.score(Score.POSITIVE_AUC)));
         assertTrue(Double.isNaN(m.meanAveragePrecision()));
     }
 }

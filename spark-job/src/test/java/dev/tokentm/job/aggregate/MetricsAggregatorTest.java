@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokentm.udfs.metrics.Curve;
 import dev.tokentm.udfs.metrics.ImageResult;
 import dev.tokentm.udfs.metrics.PerturbationCurve;
 import dev.tokentm.udfs.metrics.PixelOrder;
+import dev.tokentm.udfs.metrics.Score;
 import dev.tokentm.udfs.metrics.SegmentationCounts;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.table.ImageTable;
@@ -75,6 +77,15 @@ class MetricsAggregatorTest {
                 r.nextDouble());
     }
 
+    /** Every curve (ROAD and blur too), drawn at random, in declaration order. */
+    private static Map<Curve, PerturbationCurve> curves(Random r, int label, int explained) {
+        Map<Curve, PerturbationCurve> curves = new java.util.EnumMap<>(Curve.class);
+        for (Curve c : Curve.values()) {
+            curves.put(c, curve(r, c.order(), label, explained));
+        }
+        return curves;
+    }
+
     /** One image's result with every curve (ROAD and blur too) and, when given, segmentation. */
     static ImageResult result(
             Random r, String method, String target, int label, int explained, SegmentationCounts seg) {
@@ -87,14 +98,7 @@ class MetricsAggregatorTest {
                 1,
                 1,
                 null,
-                curve(r, PixelOrder.POSITIVE, label, explained),
-                curve(r, PixelOrder.NEGATIVE, label, explained),
-                curve(r, PixelOrder.POSITIVE, label, explained),
-                curve(r, PixelOrder.POSITIVE, label, explained),
-                curve(r, PixelOrder.NEGATIVE, label, explained),
-                curve(r, PixelOrder.POSITIVE, label, explained),
-                curve(r, PixelOrder.NEGATIVE, label, explained),
-                curve(r, PixelOrder.POSITIVE, label, explained),
+                curves(r, label, explained),
                 seg,
                 explained,
                 0.5f,
@@ -135,14 +139,13 @@ class MetricsAggregatorTest {
 
         assertEquals(methods.length * targets.length, fromSpark.size());
         for (MetricsAggregator.MethodMetrics m : fromSpark) {
-            String group = m.method() + "/" + m.target();
-            MetricsAggregator.MethodMetrics memory =
-                    MetricsAggregator.of(m.method(), m.target(), inMemory.get(group), STEPS);
+            String group = m.method() + "/" + m.target().label();
+            MetricsAggregator.MethodMetrics memory = MetricsAggregator.of(m.key(), inMemory.get(group), STEPS);
             DatasetMetrics expected = memory.metrics();
             DatasetMetrics actual = m.metrics();
             assertEquals(150, actual.images(), group);
-            assertArrayEquals(expected.accuracyPositive(), actual.accuracyPositive(), 1e-12, group);
-            assertArrayEquals(expected.accuracyRoadLerf(), actual.accuracyRoadLerf(), 1e-12, group);
+            assertArrayEquals(expected.accuracy(Curve.POSITIVE), actual.accuracy(Curve.POSITIVE), 1e-12, group);
+            assertArrayEquals(expected.accuracy(Curve.ROAD_LERF), actual.accuracy(Curve.ROAD_LERF), 1e-12, group);
             for (var metric : dev.tokentm.job.output.MetricsTable.metrics()) {
                 assertEquals(
                         metric.value().applyAsDouble(expected),
@@ -164,26 +167,34 @@ class MetricsAggregatorTest {
             double deletionSum = 0;
             int labelled = 0;
             for (ImageResult res : results) {
-                deletionSum += res.deletion().probabilityArea();
-                if (res.positive().label() >= 0) {
-                    areaSum += res.positive().accuracyArea();
+                deletionSum += res.curve(Curve.DELETION).probabilityArea();
+                if (res.curve(Curve.POSITIVE).label() >= 0) {
+                    areaSum += res.curve(Curve.POSITIVE).accuracyArea();
                     labelled++;
                 }
             }
-            assertEquals(areaSum / labelled, actual.aucPositive(), 1e-9, group);
-            assertEquals(deletionSum / results.size(), actual.deletionAuc(), 1e-6, group);
-            assertEquals(actual.aucNegative() - actual.aucPositive(), actual.srg(), 1e-9, group);
-            assertEquals(actual.roadLerfAuc() - actual.roadMorfAuc(), actual.roadSrg(), 1e-9, group);
+            assertEquals(areaSum / labelled, actual.score(Score.POSITIVE_AUC), 1e-9, group);
+            assertEquals(deletionSum / results.size(), actual.score(Score.DELETION_AUC), 1e-6, group);
+            assertEquals(
+                    actual.score(Score.NEGATIVE_AUC) - actual.score(Score.POSITIVE_AUC),
+                    actual.score(Score.SRG),
+                    1e-9,
+                    group);
+            assertEquals(
+                    actual.score(Score.ROAD_LERF_AUC) - actual.score(Score.ROAD_MORF_AUC),
+                    actual.score(Score.ROAD_SRG),
+                    1e-9,
+                    group);
 
             // Replicate 7's AOPC is the mean weighted by each image's Poisson weight in replicate 7.
             double weighted = 0;
             double weights = 0;
             for (int i = 0; i < results.size(); i++) {
                 int w = bootstrap.weights("image-" + i)[7];
-                weighted += w * results.get(i).positive().aopc();
+                weighted += w * results.get(i).curve(Curve.POSITIVE).aopc();
                 weights += w;
             }
-            assertEquals(weighted / weights, m.replicates().get(7).aopc(), 1e-9, group);
+            assertEquals(weighted / weights, m.replicates().get(7).score(Score.AOPC), 1e-9, group);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tokentm.job.cli;
 
+import dev.tokentm.job.input.CommittedSample;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,7 @@ record SampleCommand(int exitCode, String out) {
     static SampleCommand run(String... args) {
         String sample = Path.of(System.getProperty("tokentm.repo.dir", "."), "data", "sample", "manifest.csv")
                 .toString();
-        String before = System.setProperty(ExplainCommand.SAMPLE_PROPERTY, sample);
+        String before = System.setProperty(CommittedSample.PROPERTY, sample);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream previous = System.out;
         try {
@@ -22,9 +23,9 @@ record SampleCommand(int exitCode, String out) {
         } finally {
             System.setOut(previous);
             if (before == null) {
-                System.clearProperty(ExplainCommand.SAMPLE_PROPERTY);
+                System.clearProperty(CommittedSample.PROPERTY);
             } else {
-                System.setProperty(ExplainCommand.SAMPLE_PROPERTY, before);
+                System.setProperty(CommittedSample.PROPERTY, before);
             }
         }
     }

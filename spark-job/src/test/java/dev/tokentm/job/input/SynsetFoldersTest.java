@@ -1,7 +1,7 @@
 package dev.tokentm.job.input;
 
-import static dev.tokentm.udfs.spark.InputColumns.LABEL;
-import static dev.tokentm.udfs.spark.InputColumns.PATH;
+import static dev.tokentm.udfs.table.ColumnNames.LABEL;
+import static dev.tokentm.udfs.table.ColumnNames.PATH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;

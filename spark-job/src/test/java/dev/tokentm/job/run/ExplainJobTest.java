@@ -162,8 +162,8 @@ class ExplainJobTest {
                     .getParent()
                     .getFileName()
                     .toString();
-            assertEquals(dev.tokentm.job.tools.data.FashionMnist.CLASS_NAMES.indexOf(folder), (int)
-                    r.<Integer>getAs("label"));
+            assertEquals(
+                    dev.tokentm.job.dataset.FashionMnist.CLASS_NAMES.indexOf(folder), (int) r.<Integer>getAs("label"));
             assertTrue(r.getAs("seg_ap") != null, "mask found for " + r.getAs("path"));
         }
         JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("summary.json")))

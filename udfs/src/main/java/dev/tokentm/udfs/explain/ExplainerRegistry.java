@@ -13,8 +13,14 @@ public final class ExplainerRegistry {
 
     private static final Map<String, Function<MethodArguments, Explainer>> METHODS = new LinkedHashMap<>();
 
+    /**
+     * The method every other is compared with (paired differences, the report's highlight, the audit):
+     * TokenTM as its paper defines it.
+     */
+    public static final String REFERENCE = TokenTm.Preset.PAPER.method();
+
     static {
-        register("tokentm", a -> TokenTm.of(TokenTm.Preset.PAPER, a));
+        register(REFERENCE, a -> TokenTm.of(TokenTm.Preset.PAPER, a));
         register("raw-attention", a -> new RawAttention());
         register("rollout", a -> new AttentionRollout());
         register("gae", a -> new Gae());
@@ -33,7 +39,7 @@ public final class ExplainerRegistry {
         register("shapley", Shapley::of);
         register("atman", AtMan::of);
         register("vit-cx", VitCx::of);
-        register("tokentm-libragrad", a -> TokenTm.of(TokenTm.Preset.LIBRAGRAD, a));
+        register(TokenTm.Preset.LIBRAGRAD.method(), a -> TokenTm.of(TokenTm.Preset.LIBRAGRAD, a));
     }
 
     private ExplainerRegistry() {}

@@ -1,8 +1,11 @@
 package dev.tokentm.udfs.metrics;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
 /**
- * One image explained by one method, with its faithfulness measurements. A curve of a protocol
- * that did not run is null.
+ * One image explained by one method, with its faithfulness measurements.
  *
  * @param index the image's position in its batch
  * @param method the explainer's name
@@ -13,14 +16,8 @@ package dev.tokentm.udfs.metrics;
  * @param width the heatmap's columns
  * @param heatmapError for sampled methods, the largest standard error of the heatmap's values; null
  *     where the heatmap is computed exactly
- * @param positive pixels set to 0, most relevant first (MoRF)
- * @param negative pixels set to 0, least relevant first (LeRF)
- * @param deletion RISE's deletion: {@code positive} continued to an all-zero image
- * @param roadMorf ROAD's imputation, most relevant first
- * @param roadLerf ROAD's imputation, least relevant first
- * @param blurMorf pixels blurred, most relevant first
- * @param blurLerf pixels blurred, least relevant first
- * @param insertion RISE's insertion: most relevant pixels revealed first on a blurred copy
+ * @param curves the perturbation curves drawn, by {@link Curve}; those of protocols that did not
+ *     run are absent
  * @param segmentation segmentation counts, or null when the image has no mask
  * @param predicted the model's top class on the unperturbed image
  * @param probability its softmax probability
@@ -36,18 +33,27 @@ public record ImageResult(
         int height,
         int width,
         Double heatmapError,
-        PerturbationCurve positive,
-        PerturbationCurve negative,
-        PerturbationCurve deletion,
-        PerturbationCurve roadMorf,
-        PerturbationCurve roadLerf,
-        PerturbationCurve blurMorf,
-        PerturbationCurve blurLerf,
-        PerturbationCurve insertion,
+        Map<Curve, PerturbationCurve> curves,
         SegmentationCounts segmentation,
         int predicted,
         float probability,
         double seconds) {
+
+    public ImageResult {
+        EnumMap<Curve, PerturbationCurve> copy = new EnumMap<>(Curve.class);
+        copy.putAll(curves);
+        curves = Collections.unmodifiableMap(copy);
+    }
+
+    /** A curve, or null when its protocol did not run. */
+    public PerturbationCurve curve(Curve c) {
+        return curves.get(c);
+    }
+
+    /** A score ({@link Score#of}): null when its protocol did not run, NaN when undefined. */
+    public Double score(Score s) {
+        return s.of(curves);
+    }
 
     /** This result with another cost per image. */
     public ImageResult withSeconds(double other) {
@@ -60,25 +66,18 @@ public record ImageResult(
                 height,
                 width,
                 heatmapError,
-                positive,
-                negative,
-                deletion,
-                roadMorf,
-                roadLerf,
-                blurMorf,
-                blurLerf,
-                insertion,
+                curves,
                 segmentation,
                 predicted,
                 probability,
                 other);
     }
 
-    /** The perturbation steps from 0, as the MoRF/LeRF curves have them; null when none ran. */
+    /** The perturbation steps from 0, as the curves that stop at the last step have them; null when none ran. */
     public double[] fractions() {
-        for (PerturbationCurve c : new PerturbationCurve[] {positive, roadMorf, blurMorf}) {
-            if (c != null) {
-                return c.fractions();
+        for (Map.Entry<Curve, PerturbationCurve> c : curves.entrySet()) {
+            if (!c.getKey().toEnd()) {
+                return c.getValue().fractions();
             }
         }
         return null;

@@ -27,7 +27,7 @@ import java.util.List;
  * @param fractions the steps, fractions of pixels removed, increasing in (0, 1]
  * @param maxBatch the most images in one forward pass
  */
-public record PerturbationProtocol(double[] fractions, int maxBatch) {
+public record PerturbationProtocol(double[] fractions, int maxBatch) implements java.io.Serializable {
 
     /** The published steps: 10%, 20%, ..., 90%. */
     public static final double[] PUBLISHED_STEPS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};

@@ -13,4 +13,14 @@ public enum TargetMode {
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** A mode by its name in any case, failing in one line with the names there are. */
+    public static TargetMode parse(String name) {
+        for (TargetMode m : values()) {
+            if (m.label().equals(name.trim().toLowerCase(java.util.Locale.ROOT))) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown target '" + name + "'; use predicted or label");
+    }
 }

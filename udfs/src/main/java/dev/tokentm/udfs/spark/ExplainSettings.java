@@ -3,11 +3,13 @@ package dev.tokentm.udfs.spark;
 import dev.tokentm.udfs.checkpoint.EmbeddedModel;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.image.ImageLimits;
+import dev.tokentm.udfs.metrics.PerturbationProtocol;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
 import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -23,6 +25,7 @@ import java.util.Set;
  * @param threads PyTorch threads per task; 0 uses the task's Spark CPUs ({@code spark.task.cpus})
  * @param limits the largest file and image accepted
  * @param protocols the faithfulness protocols to run (the segmentation test runs wherever a mask is)
+ * @param perturbation the perturbation test's steps (every curve's fractions) and its pass size
  * @param seed the seed of every random draw (ROAD's noise, the sanity checks' sample and models,
  *     the bootstrap), mixed with the image's id so results do not depend on batching
  */
@@ -36,6 +39,7 @@ public record ExplainSettings(
         int threads,
         ImageLimits limits,
         Set<Protocol> protocols,
+        PerturbationProtocol perturbation,
         long seed)
         implements Serializable {
 
@@ -44,6 +48,7 @@ public record ExplainSettings(
         targets = List.copyOf(targets);
         classNames = classNames == null ? null : List.copyOf(classNames);
         protocols = protocols.isEmpty() ? EnumSet.noneOf(Protocol.class) : EnumSet.copyOf(protocols);
+        Objects.requireNonNull(perturbation, "perturbation");
         if (methods.isEmpty()) {
             throw new IllegalArgumentException("name at least one method; known: " + ExplainerRegistry.names());
         }
@@ -62,7 +67,7 @@ public record ExplainSettings(
      * The defaults of the transformer and the command line: the embedded model, TokenTM and its
      * paper's baselines ({@link ExplainerRegistry#defaults()}), the
      * predicted class and the label, batch 16, the task's CPUs, {@link ImageLimits#defaults()}, the
-     * protocols of {@link #DEFAULT_PROTOCOLS}, seed 0.
+     * protocols of {@link #DEFAULT_PROTOCOLS} at the published steps, seed 0.
      */
     public static ExplainSettings defaults() {
         return new ExplainSettings(
@@ -75,6 +80,7 @@ public record ExplainSettings(
                 0,
                 ImageLimits.defaults(),
                 DEFAULT_PROTOCOLS,
+                PerturbationProtocol.published(),
                 0);
     }
 
@@ -100,7 +106,25 @@ public record ExplainSettings(
     /** The same settings with other protocols. */
     public ExplainSettings withProtocols(Set<Protocol> other) {
         return new ExplainSettings(
-                model, modelConfig, classNames, methods, targets, batchSize, threads, limits, other, seed);
+                model,
+                modelConfig,
+                classNames,
+                methods,
+                targets,
+                batchSize,
+                threads,
+                limits,
+                other,
+                perturbation,
+                seed);
+    }
+
+    /** The perturbation steps from 0 (unperturbed), as every row's MoRF and LeRF curves have them. */
+    public double[] fractions() {
+        double[] steps = perturbation.fractions();
+        double[] fractions = new double[steps.length + 1];
+        System.arraycopy(steps, 0, fractions, 1, steps.length);
+        return fractions;
     }
 
     /** The checkpoint location actually loaded. */

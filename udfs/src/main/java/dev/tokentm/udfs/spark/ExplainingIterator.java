@@ -117,13 +117,11 @@ final class ExplainingIterator implements Iterator<Row> {
         int side = transform.side();
         int n = batch.size();
         InputImage.Batch stacked = InputImage.stack(batch, side, settings.seed());
-        List<FaithfulnessEvaluator.Mask> masks =
-                batch.stream().map(InputImage::mask).toList();
         List<Row> rows = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(model.model().device())) {
             NDArray images = manager.create(stacked.pixels(), new Shape(n, 3, side, side));
-            for (ImageResult r : evaluator.evaluate(
-                    model.model(), images, stacked.labels(), masks, explainers, settings.targets(), stacked.seeds())) {
+            for (ImageResult r :
+                    evaluator.evaluate(model.model(), images, stacked.facts(), explainers, settings.targets())) {
                 rows.add(ImageTable.result(batch.get(r.index()).source(), r, device));
             }
         }

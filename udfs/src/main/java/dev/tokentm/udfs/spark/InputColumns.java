@@ -1,5 +1,6 @@
 package dev.tokentm.udfs.spark;
 
+import dev.tokentm.udfs.table.ColumnNames;
 import java.io.Serializable;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
@@ -22,21 +23,11 @@ import org.apache.spark.sql.types.StructType;
  */
 public record InputColumns(int id, int path, int content, int label, int maskPath) implements Serializable {
 
-    /**
-     * The standard input columns: what the job's readers produce and the transformer reads by
-     * default. The output's identity columns carry the same names.
-     */
-    public static final String ID = "image_id";
-
-    public static final String PATH = "path";
-    public static final String CONTENT = "content";
-    public static final String LABEL = "label";
-    public static final String MASK_PATH = "mask_path";
-
     /** Column names; a null or absent optional name means "not there". */
     public record Names(String id, String path, String content, String label, String maskPath) {
         public static Names standard() {
-            return new Names(ID, PATH, CONTENT, LABEL, MASK_PATH);
+            return new Names(
+                    ColumnNames.ID, ColumnNames.PATH, ColumnNames.CONTENT, ColumnNames.LABEL, ColumnNames.MASK_PATH);
         }
     }
 

@@ -5,7 +5,8 @@ import dev.tokentm.udfs.image.ImageDecoder;
 import dev.tokentm.udfs.image.InputTransform;
 import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.io.StorageUnavailableException;
-import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
+import dev.tokentm.udfs.metrics.ImageFacts;
+import dev.tokentm.udfs.metrics.ObjectMask;
 import dev.tokentm.udfs.random.Seeds;
 import dev.tokentm.udfs.table.ImageTable;
 import java.io.UncheckedIOException;
@@ -20,7 +21,7 @@ import org.apache.spark.sql.Row;
  * @param label the class index, -1 when unknown
  * @param mask the object mask at input size, or null
  */
-record InputImage(ImageTable.Source source, float[] pixels, int label, FaithfulnessEvaluator.Mask mask) {
+record InputImage(ImageTable.Source source, float[] pixels, int label, ObjectMask mask) {
 
     /** The row's identity, readable even when the image is not. */
     static ImageTable.Source source(Row row, InputColumns columns) {
@@ -62,12 +63,12 @@ record InputImage(ImageTable.Source source, float[] pixels, int label, Faithfuln
             throw new BadImageException("row has no image bytes and no path");
         }
         float[] pixels = transform.image(decoder.decode(bytes));
-        FaithfulnessEvaluator.Mask mask = null;
+        ObjectMask mask = null;
         if (columns.maskPath() >= 0 && !row.isNullAt(columns.maskPath())) {
             String maskPath = row.getString(columns.maskPath());
             try {
                 boolean[] foreground = transform.mask(decoder.decode(read(files, maskPath, "mask")));
-                mask = new FaithfulnessEvaluator.Mask(foreground, transform.side(), transform.side());
+                mask = new ObjectMask(foreground, transform.side(), transform.side());
             } catch (BadImageException e) {
                 throw new BadImageException("mask " + maskPath + ": " + e.getMessage(), e);
             }
@@ -97,23 +98,24 @@ record InputImage(ImageTable.Source source, float[] pixels, int label, Faithfuln
      * Images of a batch side by side, as the model takes them.
      *
      * @param pixels {@code [n, 3, side, side]} flattened
-     * @param labels per image, -1 when unknown
-     * @param seeds per image, the run's seed mixed with its id: random draws do not depend on batching
+     * @param facts per image: label, mask, and its seed, the run's seed mixed with its id (random
+     *     draws do not depend on batching)
      */
-    record Batch(float[] pixels, int[] labels, long[] seeds) {}
+    record Batch(float[] pixels, List<ImageFacts> facts) {}
 
     static Batch stack(List<InputImage> images, int side, long seed) {
         int n = images.size();
         int size = 3 * side * side;
         float[] pixels = new float[n * size];
-        int[] labels = new int[n];
-        long[] seeds = new long[n];
+        List<ImageFacts> facts = new java.util.ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             InputImage image = images.get(i);
             System.arraycopy(image.pixels(), 0, pixels, i * size, size);
-            labels[i] = image.label();
-            seeds[i] = Seeds.mix(seed, Seeds.of(image.source().imageId()));
+            facts.add(new ImageFacts(
+                    image.label(),
+                    image.mask(),
+                    Seeds.mix(seed, Seeds.of(image.source().imageId()))));
         }
-        return new Batch(pixels, labels, seeds);
+        return new Batch(pixels, facts);
     }
 }

@@ -6,7 +6,6 @@ import dev.tokentm.udfs.checkpoint.ModelLoader;
 import dev.tokentm.udfs.explain.Explainer;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
-import dev.tokentm.udfs.metrics.PerturbationProtocol;
 import dev.tokentm.udfs.runtime.DjlRuntime;
 import java.util.Iterator;
 import java.util.List;
@@ -49,8 +48,7 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
         }
         List<Explainer> explainers =
                 settings.methods().stream().map(ExplainerRegistry::get).toList();
-        FaithfulnessEvaluator evaluator =
-                new FaithfulnessEvaluator(PerturbationProtocol.published(), settings.protocols());
+        FaithfulnessEvaluator evaluator = new FaithfulnessEvaluator(settings.perturbation(), settings.protocols());
         return new ExplainingIterator(rows, columns, settings, model, explainers, evaluator, n -> {
             if (imagesDone != null) {
                 imagesDone.add(n);

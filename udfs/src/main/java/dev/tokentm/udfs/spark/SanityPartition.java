@@ -11,6 +11,7 @@ import dev.tokentm.udfs.image.BadImageException;
 import dev.tokentm.udfs.image.ImageDecoder;
 import dev.tokentm.udfs.image.InputTransform;
 import dev.tokentm.udfs.io.Storage;
+import dev.tokentm.udfs.metrics.ImageFacts;
 import dev.tokentm.udfs.metrics.ModelRandomization;
 import dev.tokentm.udfs.metrics.SanityCheck;
 import dev.tokentm.udfs.metrics.TargetMode;
@@ -84,8 +85,8 @@ public final class SanityPartition implements MapPartitionsFunction<Row, Row> {
             int classes) {
         int n = batch.size();
         InputImage.Batch stacked = InputImage.stack(batch, side, settings.seed());
-        long[] seeds = stacked.seeds();
-        int[] labels = stacked.labels();
+        long[] seeds = stacked.facts().stream().mapToLong(ImageFacts::seed).toArray();
+        int[] labels = stacked.facts().stream().mapToInt(ImageFacts::label).toArray();
         NDArray images = manager.create(stacked.pixels(), new Shape(n, 3, side, side));
         int steps = ModelRandomization.cascade(model.config()).size();
         List<Row> rows = new ArrayList<>();

@@ -1,13 +1,16 @@
 package dev.tokentm.udfs.table;
 
+import dev.tokentm.udfs.metrics.Curve;
 import dev.tokentm.udfs.metrics.ImageResult;
 import dev.tokentm.udfs.metrics.PerturbationCurve;
+import dev.tokentm.udfs.metrics.Score;
 import dev.tokentm.udfs.metrics.SegmentationCounts;
-import dev.tokentm.udfs.spark.InputColumns;
+import dev.tokentm.udfs.metrics.StepField;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
-import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -17,7 +20,8 @@ import org.apache.spark.sql.types.StructType;
  * The per-image output table ({@code <output>/images/}): one row per image, method and explained
  * class, or one row per image with only its identity and {@code error} when it could not be used.
  * {@link #COLUMNS} is the one place the table is defined: schema, rows and the README's schema
- * section all come from it.
+ * section all come from it. The perturbation columns come from {@link Curve} (per-step values,
+ * {@code <curve>_<field>}) and {@link Score} (one value per image).
  */
 public final class ImageTable {
 
@@ -31,20 +35,21 @@ public final class ImageTable {
     public record Entry(Source source, ImageResult result, String device, String error) {}
 
     private static final List<OutputColumn<Entry>> ALL = new ArrayList<>();
+    private static final Map<Curve, Map<StepField, OutputColumn<Entry>>> STEPS = new EnumMap<>(Curve.class);
+    private static final Map<Score, OutputColumn<Entry>> SCORES = new EnumMap<>(Score.class);
 
-    public static final OutputColumn<Entry> IMAGE_ID = add(new OutputColumn<>(
-            InputColumns.ID,
+    public static final OutputColumn<Entry> IMAGE_ID = add(OutputColumn.of(
+            ColumnNames.ID,
             DataTypes.StringType,
-            false,
             "the manifest's id, else the path, else (Parquet bytes) the SHA-1 of the bytes",
             e -> e.source().imageId()));
     public static final OutputColumn<Entry> PATH = identity(
-            InputColumns.PATH,
+            ColumnNames.PATH,
             DataTypes.StringType,
             "where the image was read; null for bytes without one",
             Source::path);
     public static final OutputColumn<Entry> LABEL =
-            identity(InputColumns.LABEL, DataTypes.IntegerType, "the true class; null when unknown", Source::label);
+            identity(ColumnNames.LABEL, DataTypes.IntegerType, "the true class; null when unknown", Source::label);
     public static final OutputColumn<Entry> METHOD = result(
             "method",
             DataTypes.StringType,
@@ -81,166 +86,20 @@ public final class ImageTable {
             DataTypes.createArrayType(DataTypes.DoubleType, false),
             "perturbation steps: the share of pixels removed, from 0 (unperturbed); deletion and insertion add 1",
             r -> r.fractions() == null ? null : SparkArrays.boxed(r.fractions()));
-    public static final OutputColumn<Entry> POSITIVE_CORRECT =
-            curve("positive", "correct", "the top class is the label", c -> SparkArrays.boxed(c.correct()));
-    public static final OutputColumn<Entry> POSITIVE_TOP_PROBABILITY = curve(
-            "positive", "top_probability", "the top class's probability", c -> SparkArrays.boxed(c.topProbability()));
-    public static final OutputColumn<Entry> POSITIVE_TOP_LOGIT =
-            curve("positive", "top_logit", "the top class's logit", c -> SparkArrays.boxed(c.topLogit()));
-    public static final OutputColumn<Entry> POSITIVE_EXPLAINED_LOG_PROBABILITY = curve(
-            "positive",
-            "explained_log_probability",
-            "the explained class's log-probability",
-            c -> SparkArrays.boxed(c.explainedLogProbability()));
-    public static final OutputColumn<Entry> POSITIVE_EXPLAINED_LOGIT = curve(
-            "positive", "explained_logit", "the explained class's logit", c -> SparkArrays.boxed(c.explainedLogit()));
-    public static final OutputColumn<Entry> POSITIVE_LABEL_LOG_ODDS = curve(
-            "positive",
-            "label_log_odds",
-            "log(p_label / p_second), NaN without a label",
-            c -> SparkArrays.boxed(c.labelLogOdds()));
-    public static final OutputColumn<Entry> NEGATIVE_CORRECT =
-            curve("negative", "correct", "the top class is the label", c -> SparkArrays.boxed(c.correct()));
-    public static final OutputColumn<Entry> NEGATIVE_TOP_PROBABILITY = curve(
-            "negative", "top_probability", "the top class's probability", c -> SparkArrays.boxed(c.topProbability()));
-    public static final OutputColumn<Entry> NEGATIVE_TOP_LOGIT =
-            curve("negative", "top_logit", "the top class's logit", c -> SparkArrays.boxed(c.topLogit()));
-    public static final OutputColumn<Entry> NEGATIVE_EXPLAINED_LOG_PROBABILITY = curve(
-            "negative",
-            "explained_log_probability",
-            "the explained class's log-probability",
-            c -> SparkArrays.boxed(c.explainedLogProbability()));
-    public static final OutputColumn<Entry> NEGATIVE_EXPLAINED_LOGIT = curve(
-            "negative", "explained_logit", "the explained class's logit", c -> SparkArrays.boxed(c.explainedLogit()));
-    public static final OutputColumn<Entry> NEGATIVE_LABEL_LOG_ODDS = curve(
-            "negative",
-            "label_log_odds",
-            "log(p_label / p_second), NaN without a label",
-            c -> SparkArrays.boxed(c.labelLogOdds()));
-    public static final OutputColumn<Entry> DELETION_EXPLAINED_PROBABILITY = steps(
-            "deletion_explained_probability",
-            DataTypes.FloatType,
-            "RISE's deletion: the explained class's probability as the most relevant pixels are set to 0, at 0, the"
-                    + " steps and 1 (all removed)",
-            ImageResult::deletion,
-            c -> SparkArrays.boxed(c.explainedProbability()));
-    public static final OutputColumn<Entry> ROAD_MORF_CORRECT = steps(
-            "road_morf_correct",
-            DataTypes.BooleanType,
-            "ROAD (noisy linear imputation), most relevant pixels removed first, per step: the top class is the label",
-            ImageResult::roadMorf,
-            c -> SparkArrays.boxed(c.correct()));
-    public static final OutputColumn<Entry> ROAD_MORF_EXPLAINED_PROBABILITY = steps(
-            "road_morf_explained_probability",
-            DataTypes.FloatType,
-            "ROAD, most relevant removed first, per step: the explained class's probability",
-            ImageResult::roadMorf,
-            c -> SparkArrays.boxed(c.explainedProbability()));
-    public static final OutputColumn<Entry> ROAD_LERF_CORRECT = steps(
-            "road_lerf_correct",
-            DataTypes.BooleanType,
-            "ROAD, least relevant removed first, per step: the top class is the label",
-            ImageResult::roadLerf,
-            c -> SparkArrays.boxed(c.correct()));
-    public static final OutputColumn<Entry> ROAD_LERF_EXPLAINED_PROBABILITY = steps(
-            "road_lerf_explained_probability",
-            DataTypes.FloatType,
-            "ROAD, least relevant removed first, per step: the explained class's probability",
-            ImageResult::roadLerf,
-            c -> SparkArrays.boxed(c.explainedProbability()));
-    public static final OutputColumn<Entry> BLUR_MORF_CORRECT = steps(
-            "blur_morf_correct",
-            DataTypes.BooleanType,
-            "pixels replaced by a blurred copy, most relevant first, per step: the top class is the label",
-            ImageResult::blurMorf,
-            c -> SparkArrays.boxed(c.correct()));
-    public static final OutputColumn<Entry> BLUR_MORF_EXPLAINED_PROBABILITY = steps(
-            "blur_morf_explained_probability",
-            DataTypes.FloatType,
-            "blurred, most relevant first, per step: the explained class's probability",
-            ImageResult::blurMorf,
-            c -> SparkArrays.boxed(c.explainedProbability()));
-    public static final OutputColumn<Entry> BLUR_LERF_CORRECT = steps(
-            "blur_lerf_correct",
-            DataTypes.BooleanType,
-            "blurred, least relevant first, per step: the top class is the label",
-            ImageResult::blurLerf,
-            c -> SparkArrays.boxed(c.correct()));
-    public static final OutputColumn<Entry> BLUR_LERF_EXPLAINED_PROBABILITY = steps(
-            "blur_lerf_explained_probability",
-            DataTypes.FloatType,
-            "blurred, least relevant first, per step: the explained class's probability",
-            ImageResult::blurLerf,
-            c -> SparkArrays.boxed(c.explainedProbability()));
-    public static final OutputColumn<Entry> INSERTION_EXPLAINED_PROBABILITY = steps(
-            "insertion_explained_probability",
-            DataTypes.FloatType,
-            "RISE's insertion: the explained class's probability as the most relevant pixels are revealed on a"
-                    + " blurred copy, at 0 (all blurred), the steps and 1 (the image)",
-            ImageResult::insertion,
-            c -> SparkArrays.boxed(c.explainedProbability()));
-    public static final OutputColumn<Entry> POSITIVE_AUC = score(
-            "positive_auc",
-            "area under this image's 0/1 accuracy curve, most relevant set to 0 first; null without a label",
-            ImageResult::positive,
-            PerturbationCurve::accuracyArea);
-    public static final OutputColumn<Entry> NEGATIVE_AUC = score(
-            "negative_auc",
-            "the same, least relevant set to 0 first",
-            ImageResult::negative,
-            PerturbationCurve::accuracyArea);
-    public static final OutputColumn<Entry> SRG = srg(
-            "srg",
-            "SRG with zeroing: `negative_auc` − `positive_auc` (higher is better)",
-            ImageResult::positive,
-            ImageResult::negative);
-    public static final OutputColumn<Entry> DELETION_AUC = score(
-            "deletion_auc",
-            "area under the deletion curve, fraction 0 to 1 (lower is better)",
-            ImageResult::deletion,
-            PerturbationCurve::probabilityArea);
-    public static final OutputColumn<Entry> INSERTION_AUC = score(
-            "insertion_auc",
-            "area under the insertion curve, fraction 0 to 1 (higher is better)",
-            ImageResult::insertion,
-            PerturbationCurve::probabilityArea);
-    public static final OutputColumn<Entry> ROAD_MORF_AUC = score(
-            "road_morf_auc",
-            "area under this image's 0/1 accuracy curve, ROAD, most relevant removed first; null without a label",
-            ImageResult::roadMorf,
-            PerturbationCurve::accuracyArea);
-    public static final OutputColumn<Entry> ROAD_LERF_AUC = score(
-            "road_lerf_auc",
-            "the same, least relevant removed first",
-            ImageResult::roadLerf,
-            PerturbationCurve::accuracyArea);
-    public static final OutputColumn<Entry> ROAD_SRG = srg(
-            "road_srg",
-            "SRG with ROAD: `road_lerf_auc` − `road_morf_auc`",
-            ImageResult::roadMorf,
-            ImageResult::roadLerf);
-    public static final OutputColumn<Entry> BLUR_MORF_AUC = score(
-            "blur_morf_auc",
-            "area under this image's 0/1 accuracy curve, blurred, most relevant first; null without a label",
-            ImageResult::blurMorf,
-            PerturbationCurve::accuracyArea);
-    public static final OutputColumn<Entry> BLUR_LERF_AUC = score(
-            "blur_lerf_auc", "the same, least relevant first", ImageResult::blurLerf, PerturbationCurve::accuracyArea);
-    public static final OutputColumn<Entry> BLUR_SRG = srg(
-            "blur_srg",
-            "SRG with blurring: `blur_lerf_auc` − `blur_morf_auc`",
-            ImageResult::blurMorf,
-            ImageResult::blurLerf);
-    public static final OutputColumn<Entry> AOPC = score(
-            "aopc",
-            "AOPC of the explained class, most relevant set to 0 first",
-            ImageResult::positive,
-            PerturbationCurve::aopc);
-    public static final OutputColumn<Entry> LOG_ODDS = score(
-            "log_odds",
-            "LOdds of the explained class, most relevant set to 0 first",
-            ImageResult::positive,
-            PerturbationCurve::logOdds);
+
+    static {
+        for (Curve c : Curve.values()) {
+            Map<StepField, OutputColumn<Entry>> fields = new EnumMap<>(StepField.class);
+            for (StepField f : c.fields()) {
+                fields.put(f, stepColumn(c, f));
+            }
+            STEPS.put(c, fields);
+        }
+        for (Score s : Score.values()) {
+            SCORES.put(s, scoreColumn(s));
+        }
+    }
+
     public static final OutputColumn<Entry> SEG_CORRECT = masked(
             "seg_correct",
             DataTypes.LongType,
@@ -299,6 +158,20 @@ public final class ImageTable {
         return SCHEMA;
     }
 
+    /** A curve's per-step column, {@code <curve>_<field>}. */
+    public static OutputColumn<Entry> step(Curve curve, StepField field) {
+        OutputColumn<Entry> column = STEPS.get(curve).get(field);
+        if (column == null) {
+            throw new IllegalArgumentException("the images table keeps no " + field + " of " + curve);
+        }
+        return column;
+    }
+
+    /** A score's per-image column. */
+    public static OutputColumn<Entry> score(Score score) {
+        return SCORES.get(score);
+    }
+
     /** One image explained by one method. */
     public static Row result(Source source, ImageResult result, String device) {
         return OutputColumn.row(COLUMNS, new Entry(source, result, device, null), SCHEMA);
@@ -325,60 +198,25 @@ public final class ImageTable {
         return add(OutputColumn.of(name, type, doc, e -> e.result() == null ? null : value.apply(e.result())));
     }
 
-    /** One zero-removal curve's per-step values (the published perturbation test's columns). */
-    private static OutputColumn<Entry> curve(
-            String order, String field, String doc, Function<PerturbationCurve, Object> value) {
-        boolean positive = order.equals("positive");
-        DataType element = field.equals("correct") ? DataTypes.BooleanType : DataTypes.FloatType;
-        String removed = positive ? "most relevant pixels removed first" : "least relevant pixels removed first";
-        return steps(
-                order + "_" + field,
-                element,
-                removed + ", per step: " + doc,
-                positive ? ImageResult::positive : ImageResult::negative,
-                value);
+    /** A curve's value at every step; null when its protocol did not run. */
+    private static OutputColumn<Entry> stepColumn(Curve curve, StepField field) {
+        DataType element = field.flag() ? DataTypes.BooleanType : DataTypes.FloatType;
+        return result(
+                curve.prefix() + "_" + field.fieldName(),
+                DataTypes.createArrayType(element, false),
+                curve.doc() + ", per step: " + field.doc(),
+                r -> {
+                    PerturbationCurve c = r.curve(curve);
+                    return c == null ? null : SparkArrays.boxedArray(field.of(c));
+                });
     }
 
-    /** Per-step values of one curve; null when its protocol did not run. */
-    private static OutputColumn<Entry> steps(
-            String name,
-            DataType element,
-            String doc,
-            Function<ImageResult, PerturbationCurve> curve,
-            Function<PerturbationCurve, Object> value) {
-        return result(name, DataTypes.createArrayType(element, false), doc, r -> {
-            PerturbationCurve c = curve.apply(r);
-            return c == null ? null : value.apply(c);
+    /** A score; null when its protocol did not run or the score is undefined (NaN). */
+    private static OutputColumn<Entry> scoreColumn(Score score) {
+        return result(score.imageColumn(), DataTypes.DoubleType, score.imageDoc(), r -> {
+            Double v = r.score(score);
+            return v == null || Double.isNaN(v) ? null : v;
         });
-    }
-
-    /** A score of one curve; null when its protocol did not run or the score is undefined (NaN). */
-    private static OutputColumn<Entry> score(
-            String name,
-            String doc,
-            Function<ImageResult, PerturbationCurve> curve,
-            ToDoubleFunction<PerturbationCurve> value) {
-        return result(name, DataTypes.DoubleType, doc, r -> {
-            PerturbationCurve c = curve.apply(r);
-            return c == null ? null : finite(value.applyAsDouble(c));
-        });
-    }
-
-    /** LeRF area minus MoRF area of the 0/1 accuracy curves (SRG); null without a label or the protocol. */
-    private static OutputColumn<Entry> srg(
-            String name,
-            String doc,
-            Function<ImageResult, PerturbationCurve> morf,
-            Function<ImageResult, PerturbationCurve> lerf) {
-        return result(name, DataTypes.DoubleType, doc, r -> {
-            PerturbationCurve m = morf.apply(r);
-            PerturbationCurve l = lerf.apply(r);
-            return m == null || l == null ? null : finite(l.accuracyArea() - m.accuracyArea());
-        });
-    }
-
-    private static Double finite(double v) {
-        return Double.isNaN(v) ? null : v;
     }
 
     /** A segmentation test value; null without a mask. */

@@ -1,6 +1,5 @@
 package dev.tokentm.udfs.table;
 
-import dev.tokentm.udfs.spark.InputColumns;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -27,8 +26,8 @@ public final class SanityTable {
             double[] cascade,
             double randomLogit) {}
 
-    public static final OutputColumn<Entry> IMAGE_ID = OutputColumn.of(
-            InputColumns.ID, DataTypes.StringType, "the image (as in the images table)", Entry::imageId);
+    public static final OutputColumn<Entry> IMAGE_ID =
+            OutputColumn.of(ColumnNames.ID, DataTypes.StringType, "the image (as in the images table)", Entry::imageId);
     public static final OutputColumn<Entry> METHOD =
             OutputColumn.of("method", DataTypes.StringType, "the explainer", Entry::method);
     public static final OutputColumn<Entry> TARGET =

@@ -31,6 +31,20 @@ public final class SparkArrays {
         return b;
     }
 
+    /** A {@code boolean[]}, {@code float[]} or {@code double[]} boxed. */
+    public static Object[] boxedArray(Object primitives) {
+        if (primitives instanceof boolean[] b) {
+            return boxed(b);
+        }
+        if (primitives instanceof float[] f) {
+            return boxed(f);
+        }
+        if (primitives instanceof double[] d) {
+            return boxed(d);
+        }
+        throw new IllegalArgumentException("not a boolean, float or double array: " + primitives);
+    }
+
     /** A numeric array column as read back ({@code Row.getList}). */
     public static double[] doubles(List<?> values) {
         double[] d = new double[values.size()];

@@ -39,26 +39,26 @@ class FaithfulnessEvaluatorTest {
             int[] labels = {2, -1, 0};
             boolean[] object = new boolean[16 * 16];
             Arrays.fill(object, 0, 64, true);
-            List<FaithfulnessEvaluator.Mask> masks = Arrays.asList(
-                    new FaithfulnessEvaluator.Mask(object, 16, 16),
-                    null,
-                    new FaithfulnessEvaluator.Mask(object, 16, 16));
+            List<ObjectMask> masks =
+                    Arrays.asList(new ObjectMask(object, 16, 16), null, new ObjectMask(object, 16, 16));
             List<Explainer> methods = List.of(new TokenTm(), new Gae());
             FaithfulnessEvaluator evaluator = new FaithfulnessEvaluator(PerturbationProtocol.published());
 
-            List<ImageResult> byLabel = evaluator.evaluate(model, raw, labels, masks, methods, TargetMode.LABEL);
+            List<ImageResult> byLabel =
+                    evaluator.evaluate(model, raw, facts(labels, masks, new long[3]), methods, TargetMode.LABEL);
             assertEquals(6, byLabel.size());
             int[] predicted = TargetClasses.predicted()
                     .select(model.logits(config.preprocessing().normalize(raw)));
             for (ImageResult result : byLabel) {
                 int b = result.index();
                 int expectedClass = labels[b] >= 0 ? labels[b] : predicted[b];
-                assertEquals(expectedClass, result.positive().explainedClass(), result.method() + " image " + b);
-                assertEquals(expectedClass, result.negative().explainedClass());
+                assertEquals(
+                        expectedClass, result.curve(Curve.POSITIVE).explainedClass(), result.method() + " image " + b);
+                assertEquals(expectedClass, result.curve(Curve.NEGATIVE).explainedClass());
                 assertEquals(16, result.heatmap().length);
                 assertEquals(4, result.height());
                 assertEquals(4, result.width());
-                assertEquals(10, result.positive().fractions().length);
+                assertEquals(10, result.curve(Curve.POSITIVE).fractions().length);
                 if (masks.get(b) == null) {
                     assertNull(result.segmentation());
                 } else {
@@ -80,10 +80,11 @@ class FaithfulnessEvaluatorTest {
 
             int callerArrays = manager.getManagedArrays().size();
             List<ImageResult> byPrediction =
-                    evaluator.evaluate(model, raw, labels, masks, methods, TargetMode.PREDICTED);
+                    evaluator.evaluate(model, raw, facts(labels, masks, new long[3]), methods, TargetMode.PREDICTED);
             assertEquals(callerArrays, manager.getManagedArrays().size(), "arrays left in the caller's manager");
             for (ImageResult result : byPrediction) {
-                assertEquals(predicted[result.index()], result.positive().explainedClass());
+                assertEquals(
+                        predicted[result.index()], result.curve(Curve.POSITIVE).explainedClass());
                 assertEquals(TargetMode.PREDICTED, result.target());
             }
         }
@@ -107,8 +108,7 @@ class FaithfulnessEvaluatorTest {
             int[] labels = {predicted[0], (predicted[1] + 1) % classes, predicted[2], -1};
             boolean[] object = new boolean[16 * 16];
             Arrays.fill(object, 0, 64, true);
-            List<FaithfulnessEvaluator.Mask> masks =
-                    Arrays.asList(new FaithfulnessEvaluator.Mask(object, 16, 16), null, null, null);
+            List<ObjectMask> masks = Arrays.asList(new ObjectMask(object, 16, 16), null, null, null);
             List<Explainer> methods = List.of(new TokenTm(), ExplainerRegistry.get("rollout"));
             FaithfulnessEvaluator evaluator = new FaithfulnessEvaluator(
                     PerturbationProtocol.published(), java.util.EnumSet.of(Protocol.ZERO, Protocol.ROAD));
@@ -116,13 +116,15 @@ class FaithfulnessEvaluatorTest {
 
             long before = model.passes().forward();
             List<ImageResult> both = evaluator.evaluate(
-                    model, raw, labels, masks, methods, List.of(TargetMode.PREDICTED, TargetMode.LABEL), seeds);
+                    model, raw, facts(labels, masks, seeds), methods, List.of(TargetMode.PREDICTED, TargetMode.LABEL));
             long reused = model.passes().forward() - before;
-            List<ImageResult> alone = evaluator.evaluate(model, raw, labels, masks, methods, TargetMode.LABEL, seeds);
+            List<ImageResult> alone =
+                    evaluator.evaluate(model, raw, facts(labels, masks, seeds), methods, TargetMode.LABEL);
             long separately = model.passes().forward() - before - reused;
 
-            int perImage = FaithfulnessEvaluator.forwardsPerImage(
-                    PerturbationProtocol.published(), java.util.EnumSet.of(Protocol.ZERO, Protocol.ROAD));
+            int perImage = PerturbationPlan.of(
+                            java.util.EnumSet.of(Protocol.ZERO, Protocol.ROAD), PerturbationProtocol.published())
+                    .forwardsPerImage();
             // Predicted: one trace and both methods' passes for 4 images; label: TokenTM again on image 1 only.
             assertEquals(4 + 2 * perImage * 4 + 1 + perImage, reused);
             assertEquals(4 + 2 * perImage * 4, separately);
@@ -141,6 +143,15 @@ class FaithfulnessEvaluatorTest {
         }
     }
 
+    /** Each image's label, mask and seed. */
+    private static List<ImageFacts> facts(int[] labels, List<ObjectMask> masks, long[] seeds) {
+        List<ImageFacts> facts = new java.util.ArrayList<>();
+        for (int b = 0; b < labels.length; b++) {
+            facts.add(new ImageFacts(labels[b], masks.get(b), seeds[b]));
+        }
+        return facts;
+    }
+
     /** Every number of two results equal within {@code tolerance} (0: bit for bit), the cost aside. */
     private static void assertSameResult(ImageResult expected, ImageResult actual, double tolerance, String what) {
         assertEquals(expected.explainedClass(), actual.explainedClass(), what);
@@ -148,11 +159,11 @@ class FaithfulnessEvaluatorTest {
         assertArrayEquals(expected.heatmap(), actual.heatmap(), (float) tolerance, what + " heatmap");
         assertEquals(expected.segmentation(), actual.segmentation(), what + " segmentation");
         PerturbationCurve[][] curves = {
-            {expected.positive(), actual.positive()},
-            {expected.negative(), actual.negative()},
-            {expected.deletion(), actual.deletion()},
-            {expected.roadMorf(), actual.roadMorf()},
-            {expected.roadLerf(), actual.roadLerf()}
+            {expected.curve(Curve.POSITIVE), actual.curve(Curve.POSITIVE)},
+            {expected.curve(Curve.NEGATIVE), actual.curve(Curve.NEGATIVE)},
+            {expected.curve(Curve.DELETION), actual.curve(Curve.DELETION)},
+            {expected.curve(Curve.ROAD_MORF), actual.curve(Curve.ROAD_MORF)},
+            {expected.curve(Curve.ROAD_LERF), actual.curve(Curve.ROAD_LERF)}
         };
         for (PerturbationCurve[] pair : curves) {
             assertArrayEquals(pair[0].explainedLogit(), pair[1].explainedLogit(), (float) tolerance, what);
@@ -170,14 +181,13 @@ class FaithfulnessEvaluatorTest {
             NDArray raw = manager.randomUniform(0, 1, new Shape(2, 3, 16, 16));
             boolean[] object = new boolean[16 * 16];
             Arrays.fill(object, 0, 64, true);
-            List<FaithfulnessEvaluator.Mask> masks =
-                    Arrays.asList(new FaithfulnessEvaluator.Mask(object, 16, 16), null);
+            List<ObjectMask> masks = Arrays.asList(new ObjectMask(object, 16, 16), null);
             List<Explainer> methods = List.of(
                     ExplainerRegistry.get("integrated-gradients(steps=4)"),
                     ExplainerRegistry.get("integrated-gradients(steps=4,resolution=patch)"),
                     ExplainerRegistry.get("shapley(exact=false,samples=16)"));
             List<ImageResult> results = new FaithfulnessEvaluator(PerturbationProtocol.published())
-                    .evaluate(model, raw, new int[] {1, 0}, masks, methods, TargetMode.LABEL);
+                    .evaluate(model, raw, facts(new int[] {1, 0}, masks, new long[2]), methods, TargetMode.LABEL);
             ImageResult pixels = results.get(0);
             ImageResult patches = results.get(2);
             ImageResult sampled = results.get(4);
@@ -198,7 +208,7 @@ class FaithfulnessEvaluatorTest {
                 }
             }
             assertArrayEquals(patches.heatmap(), sums, 1e-5f);
-            assertNotNull(pixels.positive());
+            assertNotNull(pixels.curve(Curve.POSITIVE));
         }
     }
 }

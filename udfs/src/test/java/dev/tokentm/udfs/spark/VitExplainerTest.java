@@ -17,13 +17,17 @@ import dev.tokentm.udfs.image.ImageDecoder;
 import dev.tokentm.udfs.image.ImageLimits;
 import dev.tokentm.udfs.image.InputTransform;
 import dev.tokentm.udfs.io.StorageUnavailableException;
+import dev.tokentm.udfs.metrics.Curve;
 import dev.tokentm.udfs.metrics.FaithfulnessEvaluator;
+import dev.tokentm.udfs.metrics.ImageFacts;
 import dev.tokentm.udfs.metrics.ImageResult;
+import dev.tokentm.udfs.metrics.ObjectMask;
 import dev.tokentm.udfs.metrics.PerturbationProtocol;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.random.Seeds;
 import dev.tokentm.udfs.table.ImageTable;
+import dev.tokentm.udfs.table.SanityTable;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -33,6 +37,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -42,6 +49,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Transformer in Spark local mode: good images give one row per method and target equal to
@@ -183,11 +191,9 @@ class VitExplainerTest {
                     .evaluate(
                             model.model(),
                             batch,
-                            new int[] {label},
-                            List.of(new FaithfulnessEvaluator.Mask(fg, 64, 64)),
+                            List.of(new ImageFacts(label, new ObjectMask(fg, 64, 64), Seeds.mix(5, Seeds.of("one")))),
                             List.of(ExplainerRegistry.get("tokentm")),
-                            TargetMode.PREDICTED,
-                            new long[] {Seeds.mix(5, Seeds.of("one"))})
+                            TargetMode.PREDICTED)
                     .get(0);
         }
         List<Float> heatmap =
@@ -198,16 +204,16 @@ class VitExplainerTest {
         }
         assertArrayEquals(expected.heatmap(), actual, 1e-6f);
         assertEquals(expected.predicted(), (int) row.<Integer>getAs("predicted"));
-        assertEquals(expected.positive().aopc(), row.<Double>getAs("aopc"), 1e-9);
-        assertEquals(expected.deletion().probabilityArea(), row.<Double>getAs("deletion_auc"), 1e-9);
+        assertEquals(expected.curve(Curve.POSITIVE).aopc(), row.<Double>getAs("aopc"), 1e-9);
+        assertEquals(expected.curve(Curve.DELETION).probabilityArea(), row.<Double>getAs("deletion_auc"), 1e-9);
         // ROAD's noise is seeded by the run's seed and the image's id: the same imputed images.
-        float[] roadExpected = expected.roadMorf().explainedProbability();
+        float[] roadExpected = expected.curve(Curve.ROAD_MORF).explainedProbability();
         List<Float> roadActual = scala.jdk.javaapi.CollectionConverters.asJava(
                 row.<scala.collection.Seq<Float>>getAs("road_morf_explained_probability"));
         for (int k = 0; k < roadExpected.length; k++) {
             assertEquals(roadExpected[k], roadActual.get(k), 1e-6f, "ROAD step " + k);
         }
-        assertEquals(expected.roadLerf().accuracyArea(), row.<Double>getAs("road_lerf_auc"), 1e-9);
+        assertEquals(expected.curve(Curve.ROAD_LERF).accuracyArea(), row.<Double>getAs("road_lerf_auc"), 1e-9);
         assertEquals(expected.segmentation().averagePrecision(), row.<Double>getAs("seg_ap"), 1e-9);
         assertEquals(1, ExecutorModels.loadedCount(), "one model per executor JVM, shared by every task");
     }
@@ -258,6 +264,63 @@ class VitExplainerTest {
                 () -> new VitExplainer().setMethods("tokentn").settings());
         assertTrue(method.getMessage().contains("tokentm"), method.getMessage());
         assertEquals(ImageTable.schema(), new VitExplainer().transformSchema(inputSchema()));
+    }
+
+    /**
+     * Spark ML persistence: a pipeline holding the explainer (and one holding its sanity check) is saved
+     * and loaded with every parameter, and the loaded pipeline's model gives the same rows.
+     */
+    @Test
+    void aPipelineWithTheExplainerIsSavedLoadedAndGivesTheSameRows(@TempDir Path dir) throws Exception {
+        List<String> lines = Files.readAllLines(SAMPLE.resolve("manifest.csv"));
+        List<Row> rows = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            String[] cells = lines.get(i).split(",");
+            rows.add(RowFactory.create(
+                    "image-" + i,
+                    SAMPLE.resolve(cells[0]).toString(),
+                    Integer.parseInt(cells[1]),
+                    SAMPLE.resolve(cells[2]).toString(),
+                    null));
+        }
+        Dataset<Row> input = spark.createDataFrame(rows, inputSchema());
+        VitExplainer explainer = new VitExplainer()
+                .setMethods("raw-attention", "bt-h(steps=4)")
+                .setTargets("label")
+                .setProtocols("zero", "blur")
+                .setBatchSize(2)
+                .setSeed(3);
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {explainer});
+        pipeline.write().overwrite().save(dir.resolve("pipeline").toString());
+        Pipeline loaded = Pipeline.load(dir.resolve("pipeline").toString());
+        VitExplainer back = (VitExplainer) loaded.getStages()[0];
+        assertEquals(explainer.uid(), back.uid());
+        assertEquals(explainer.settings(), back.settings());
+        assertArrayEquals(new String[] {"raw-attention", "bt-h(steps=4)"}, back.getMethods());
+        assertArrayEquals(new String[] {"zero", "blur"}, back.getProtocols());
+        assertEquals(3, back.getSeed());
+
+        PipelineModel fitted = pipeline.fit(input);
+        fitted.write().overwrite().save(dir.resolve("model").toString());
+        PipelineModel reloaded = PipelineModel.load(dir.resolve("model").toString());
+        List<Row> expected = withoutTimes(fitted.transform(input));
+        List<Row> actual = withoutTimes(reloaded.transform(input));
+        assertEquals(6, expected.size());
+        assertEquals(expected, actual);
+
+        VitSanityCheck check = explainer.sanityCheck();
+        check.write().overwrite().save(dir.resolve("sanity").toString());
+        VitSanityCheck checkBack = VitSanityCheck.load(dir.resolve("sanity").toString());
+        assertEquals(check.settings(), checkBack.settings());
+        assertArrayEquals(explainer.getMethods(), checkBack.getMethods());
+        assertEquals(SanityTable.schema(), checkBack.transformSchema(inputSchema()));
+    }
+
+    /** Rows in id, method, target order without the column of times, which differ between runs. */
+    private static List<Row> withoutTimes(Dataset<Row> rows) {
+        return rows.drop(ImageTable.SECONDS.name())
+                .orderBy(ImageTable.IMAGE_ID.col(), ImageTable.METHOD.col(), ImageTable.TARGET.col())
+                .collectAsList();
     }
 
     @Test

@@ -1,0 +1,179 @@
+package dev.tokentm.udfs.metrics;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Every perturbation curve the removal protocols draw: which protocol (and so which {@link
+ * Removal}), which pixels go first, whether they are removed or revealed, how far the curve runs,
+ * and which per-step values the per-image table keeps ({@code <prefix>_<field>}). The table's
+ * columns, the scores read off the curves ({@link Score}), the dataset sums and metrics, the printed
+ * sections and the report all come from this list: a new protocol is a {@link Protocol} with its
+ * removal, its curves here and its scores in {@link Score}.
+ */
+public enum Curve {
+    /** The published perturbation test, most relevant pixels set to 0 first (MoRF). */
+    POSITIVE(
+            Protocol.ZERO,
+            "positive",
+            PixelOrder.POSITIVE,
+            false,
+            false,
+            "most relevant pixels removed first",
+            StepField.CORRECT,
+            StepField.TOP_PROBABILITY,
+            StepField.TOP_LOGIT,
+            StepField.EXPLAINED_LOG_PROBABILITY,
+            StepField.EXPLAINED_LOGIT,
+            StepField.LABEL_LOG_ODDS),
+    /** The published perturbation test, least relevant pixels set to 0 first (LeRF). */
+    NEGATIVE(
+            Protocol.ZERO,
+            "negative",
+            PixelOrder.NEGATIVE,
+            false,
+            false,
+            "least relevant pixels removed first",
+            StepField.CORRECT,
+            StepField.TOP_PROBABILITY,
+            StepField.TOP_LOGIT,
+            StepField.EXPLAINED_LOG_PROBABILITY,
+            StepField.EXPLAINED_LOGIT,
+            StepField.LABEL_LOG_ODDS),
+    /** RISE's deletion (Petsiuk et al. BMVC 2018): {@link #POSITIVE} continued to the all-zero image. */
+    DELETION(
+            Protocol.ZERO,
+            "deletion",
+            PixelOrder.POSITIVE,
+            false,
+            true,
+            "RISE's deletion, most relevant pixels set to 0 first, at 0, the steps and 1 (all removed)",
+            StepField.EXPLAINED_PROBABILITY),
+    /** ROAD's noisy linear imputation, most relevant first. */
+    ROAD_MORF(
+            Protocol.ROAD,
+            "road_morf",
+            PixelOrder.POSITIVE,
+            false,
+            false,
+            "ROAD (noisy linear imputation), most relevant pixels removed first",
+            StepField.CORRECT,
+            StepField.EXPLAINED_PROBABILITY),
+    /** ROAD's noisy linear imputation, least relevant first. */
+    ROAD_LERF(
+            Protocol.ROAD,
+            "road_lerf",
+            PixelOrder.NEGATIVE,
+            false,
+            false,
+            "ROAD (noisy linear imputation), least relevant pixels removed first",
+            StepField.CORRECT,
+            StepField.EXPLAINED_PROBABILITY),
+    /** Pixels blurred, most relevant first. */
+    BLUR_MORF(
+            Protocol.BLUR,
+            "blur_morf",
+            PixelOrder.POSITIVE,
+            false,
+            false,
+            "pixels replaced by a blurred copy, most relevant first",
+            StepField.CORRECT,
+            StepField.EXPLAINED_PROBABILITY),
+    /** Pixels blurred, least relevant first. */
+    BLUR_LERF(
+            Protocol.BLUR,
+            "blur_lerf",
+            PixelOrder.NEGATIVE,
+            false,
+            false,
+            "pixels replaced by a blurred copy, least relevant first",
+            StepField.CORRECT,
+            StepField.EXPLAINED_PROBABILITY),
+    /** RISE's insertion: the most relevant pixels revealed first on a blurred copy, up to the image. */
+    INSERTION(
+            Protocol.BLUR,
+            "insertion",
+            PixelOrder.POSITIVE,
+            true,
+            true,
+            "RISE's insertion, most relevant pixels revealed first on a blurred copy, at 0 (all blurred), the steps"
+                    + " and 1 (the image)",
+            StepField.EXPLAINED_PROBABILITY);
+
+    private final Protocol protocol;
+    private final String prefix;
+    private final PixelOrder order;
+    private final boolean reveal;
+    private final boolean toEnd;
+    private final String doc;
+    private final List<StepField> fields;
+
+    Curve(
+            Protocol protocol,
+            String prefix,
+            PixelOrder order,
+            boolean reveal,
+            boolean toEnd,
+            String doc,
+            StepField... fields) {
+        this.protocol = protocol;
+        this.prefix = prefix;
+        this.order = order;
+        this.reveal = reveal;
+        this.toEnd = toEnd;
+        this.doc = doc;
+        this.fields = List.of(fields);
+    }
+
+    /** The protocol that draws it. */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /** The prefix of its columns ({@code road_morf_correct}, {@code accuracy_road_morf}). */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Which pixels go (or come) first. */
+    public PixelOrder order() {
+        return order;
+    }
+
+    /** What the curve does to the image at each step: its protocol's removal, in its order. */
+    public Perturbation perturbation() {
+        return new Perturbation(order, protocol.removal(), reveal, toEnd);
+    }
+
+    /** Whether it runs to fraction 1 (every pixel removed or revealed) beyond the protocol's steps. */
+    public boolean toEnd() {
+        return toEnd;
+    }
+
+    /** What the curve is, one phrase (column documentation). */
+    public String doc() {
+        return doc;
+    }
+
+    /** The per-step values the per-image table keeps. */
+    public List<StepField> fields() {
+        return fields;
+    }
+
+    /** Whether it records per-step correctness: the dataset then has an accuracy curve for it. */
+    public boolean hasAccuracy() {
+        return fields.contains(StepField.CORRECT);
+    }
+
+    /** The curves of these protocols, in declaration order. */
+    public static List<Curve> of(java.util.Set<Protocol> protocols) {
+        return Arrays.stream(values())
+                .filter(c -> protocols.contains(c.protocol))
+                .toList();
+    }
+
+    /** The curves with an accuracy curve over the dataset, in declaration order. */
+    public static List<Curve> withAccuracy() {
+        return Arrays.stream(values()).filter(Curve::hasAccuracy).toList();
+    }
+}
