@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** The command line: {@code tokentm <command> [options]}. */
 @Command(
-        name = "tokentm",
+        name = TokenTmCommand.NAME,
         mixinStandardHelpOptions = true,
         version = "tokentm-spark 0.1.0",
         description = "Faithful Vision Transformer explanations (TokenTM and baselines) at dataset scale on Spark.",
@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
             BenchProtocolsCommand.class
         })
 public final class TokenTmCommand implements Runnable {
+
+    /** The program's name: its command and the prefix of its one-line messages. */
+    static final String NAME = "tokentm";
 
     @Override
     public void run() {
@@ -41,9 +44,9 @@ public final class TokenTmCommand implements Runnable {
             String message = oneLine(e);
             cmd.getErr()
                     .println(
-                            cmd.getCommandName().equals("tokentm")
-                                    ? "tokentm: " + message
-                                    : "tokentm " + cmd.getCommandName() + ": " + message);
+                            cmd.getCommandName().equals(NAME)
+                                    ? NAME + ": " + message
+                                    : NAME + " " + cmd.getCommandName() + ": " + message);
             if (System.getenv("TOKENTM_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
             }

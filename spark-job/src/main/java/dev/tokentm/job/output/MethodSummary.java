@@ -15,9 +15,9 @@ import java.util.List;
 
 /**
  * One method and target in {@code summary.json}: the scalar columns of {@link MetricsTable}, each
- * metric with its 95% interval, and the sanity checks where they ran. In JSON one flat object, as the
- * table's columns: {@code "method", "target", "sanity_verdict", "images", "auc_positive",
- * "auc_positive_ci95", ..., "sanity"} ({@link #JSON}).
+ * metric with its 95% interval, and the sanity checks where they ran. In JSON one flat object keyed
+ * by the table's column names, each metric followed by its {@code _ci95} pair, then the sanity
+ * checks' object ({@link #JSON}).
  *
  * @param sanityVerdict {@code passed} or {@code failed}; null (left out) when the checks did not run
  * @param values the table's scalar columns in order

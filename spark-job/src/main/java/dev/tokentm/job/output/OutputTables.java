@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The output tables' documentation, made from their column lists: what {@code tokentm columns}
- * prints and what the README's "Output" section must show (a test compares them).
+ * The output tables' reference, made from their column lists: what {@code tokentm columns} prints
+ * and {@code docs/columns.md} holds (a test compares them).
  */
 public final class OutputTables {
 
@@ -23,14 +23,30 @@ public final class OutputTables {
         return tables;
     }
 
-    /** The README block of one table: the Markdown between its begin and end markers. */
-    public static String readmeBlock(String table) {
-        return begin(table) + "\n" + markdown().get(table) + END;
-    }
+    /** What each table holds, one line. */
+    private static final Map<String, String> ABOUT = Map.of(
+            "images",
+            "One row per image, method and explained class, appended by every run; one row per failed image with"
+                    + " only the identity columns and `error`.",
+            "metrics",
+            "One row per method and explained class, rewritten at the end of each run from every row so far. Each"
+                    + " metric has its 95% bootstrap interval in `<name>_ci95`; columns of protocols that did not"
+                    + " run are NaN.",
+            "sanity",
+            "One row per sampled image, method and explained class, rewritten by each run that has `sanity` among"
+                    + " its protocols.");
 
-    public static String begin(String table) {
-        return "<!-- columns: " + table + " (made by `bin/tokentm columns`; a test checks it) -->";
+    /** {@code docs/columns.md}: every table's columns with a line on what the table holds. */
+    public static String document() {
+        StringBuilder md = new StringBuilder("# Output columns\n\n"
+                + "Every column of a run's Parquet tables, made from the code's column lists by `bin/tokentm columns"
+                + " > docs/columns.md` (a test checks that this file is what it prints).\n");
+        markdown().forEach((table, columns) -> md.append("\n## `<output>/")
+                .append(table)
+                .append("/`\n\n")
+                .append(ABOUT.get(table))
+                .append("\n\n")
+                .append(columns));
+        return md.toString();
     }
-
-    public static final String END = "<!-- /columns -->";
 }

@@ -5,6 +5,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.tokentm.job.aggregate.Comparisons;
 import dev.tokentm.job.aggregate.MetricAgreement;
+import dev.tokentm.udfs.metrics.Protocol;
 import java.util.List;
 
 /**
@@ -53,7 +54,7 @@ public record RunSummary(
 
     /** Summaries written before a field existed read it as empty. */
     public RunSummary {
-        protocols = protocols == null ? List.of("zero") : protocols;
+        protocols = protocols == null ? List.of(Protocol.ZERO.label()) : protocols;
         comparisons = comparisons == null ? List.of() : comparisons;
         metricAgreement = metricAgreement == null ? List.of() : metricAgreement;
     }

@@ -9,6 +9,11 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The Poisson bootstrap: Poisson(1) weights have mean and variance 1 and depend only on seed and
+ * image; the percentile interval by hand; the interval of a skewed mean covers the true mean in
+ * 91-98% of 400 synthetic samples.
+ */
 class BootstrapTest {
 
     @Test

@@ -7,6 +7,10 @@ import dev.tokentm.udfs.runtime.DjlRuntime;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The bare-model timer's callers run at once, each with its own call, and their threads' CPU is
+ * counted.
+ */
 class ConcurrentThroughputTest {
 
     /**

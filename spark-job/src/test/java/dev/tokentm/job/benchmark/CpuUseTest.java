@@ -7,6 +7,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import org.junit.jupiter.api.Test;
 
+/**
+ * A thread's known CPU shows in the process's, and 64 MiB of fresh native memory in its page
+ * faults; proc(5) fields are read past a thread name with spaces and parentheses.
+ */
 class CpuUseTest {
 
     /**

@@ -10,6 +10,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Spark's task metrics of the described jobs only: tasks spinning a known CPU time show it, and
+ * the process's CPU over the job holds the tasks'.
+ */
 class TaskTimeTest {
 
     /**

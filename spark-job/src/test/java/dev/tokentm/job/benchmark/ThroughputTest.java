@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The timer runs at least the requested time after one uncounted warm-up, counts at least two
+ * calls, and its rate lies between the counted calls over their own time and over the whole call.
+ */
 class ThroughputTest {
 
     /**

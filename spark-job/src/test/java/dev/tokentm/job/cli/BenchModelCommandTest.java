@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+/**
+ * {@code bench-model} prints a row per batch size and a cost row per method, with the passes the
+ * model counted (TokenTM 1 forward + 1 backward, IG 33 + 32, AtMan 17 + 0 on 16 patches).
+ */
 class BenchModelCommandTest {
 
     @Test

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+/**
+ * {@code bench-protocols} prints one line per removal protocol with the forward passes its curves
+ * cost.
+ */
 class BenchProtocolsCommandTest {
 
     @Test

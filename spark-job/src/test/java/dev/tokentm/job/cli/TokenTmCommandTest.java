@@ -14,6 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+/**
+ * The command line: bad input is one line naming the problem (a missing dataset; an unknown
+ * protocol, negative bootstrap replicates, an empty sanity sample, a method parameter that does
+ * not exist or a method named twice, before Spark starts); method specs with parameters reach the
+ * settings in canonical form; every command is a {@code cli/} class named after it; {@code
+ * explain}'s defaults are the transformer's ({@code ExplainSettings.defaults()}), {@code study}'s
+ * are the paper's baselines, zeroing and ROAD, the predicted class.
+ */
 class TokenTmCommandTest {
 
     @Test

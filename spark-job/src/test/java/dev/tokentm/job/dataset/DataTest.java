@@ -20,6 +20,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Data: IDX reading (plain, gzipped, malformed), the missing-package message, generation
+ * deterministic by seed, the mask is exactly the placed garment, the ImageFolder/manifest writer.
+ */
 class DataTest {
 
     @TempDir

@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** The shipped model reaches its recorded held-out accuracy on the committed sample. */
+/**
+ * The shipped model reaches its recorded held-out accuracy on the committed sample within 6 points
+ * (three binomial standard errors at 300 images).
+ */
 class EmbeddedModelTest {
 
     static Path sampleDir() {

@@ -17,7 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A folder's listing has every image file at any depth, once, with subfolders listed by executor tasks. */
+/**
+ * A folder's listing has every image file at any depth, once, empty files included, hidden and
+ * {@code _} files and folders left out, with subfolders listed by executor tasks, one per
+ * subfolder.
+ */
 class FolderListingTest {
 
     private static SparkSession spark;

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** ImageNet-style corpora: synset folders map to the model's class order, given by the checkpoint or a file. */
+/**
+ * ImageNet-style corpora: {@code LOC_synset_mapping.txt} gives the synsets; synset folders take
+ * their index in the model's class order (from the checkpoint or a file), and folders naming no
+ * class are listed.
+ */
 class SynsetFoldersTest {
 
     private static SparkSession spark;

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A job killed with SIGKILL keeps every finished partition; the re-run completes the rest, once. */
+/**
+ * A job killed with SIGKILL after two partitions keeps them whole; the re-run completes the rest,
+ * each image once.
+ */
 class ResumeAfterKillIT {
 
     @TempDir

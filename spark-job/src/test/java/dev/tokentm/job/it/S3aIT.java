@@ -17,9 +17,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reading from and writing to {@code s3a://} against a real S3 server on loopback (s3proxy, its
- * objects kept as files in a temporary directory). Credentials reach the job only through the
- * AWS provider chain (environment variables) and must not appear in its output.
+ * The job against s3proxy on loopback: images, masks and manifest read from and Parquet and the
+ * summary written to {@code s3a://}, credentials from environment variables only and never
+ * printed; s3proxy stopped while a job runs: the job exits 1 with one line naming the store, no
+ * image is marked failed, and a re-run after the store is back completes with each image once.
  */
 class S3aIT {
 

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real standalone cluster on loopback: a Spark master and two workers started from the
- * project's own Spark jars (a SPARK_HOME whose {@code jars/} links them), and the shaded job jar
- * submitted with {@code spark-submit} (SparkSubmit) to run on two executors.
+ * A real standalone cluster on loopback: a Spark master and two workers started from the project's
+ * own Spark jars (a SPARK_HOME whose {@code jars/} links {@code target/local-classpath.txt}), and
+ * the shaded job jar submitted with SparkSubmit on two executors; a second cluster run, with
+ * speculation on, kills one executor JVM with SIGKILL mid-run: the job finishes and every image is
+ * counted once.
  */
 class StandaloneClusterIT {
 

@@ -16,6 +16,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * A second run on an output is refused naming the first; markers expire, and a marker of a dead
+ * process on this host is taken over at once.
+ */
 class RunLockTest {
 
     @TempDir

@@ -31,9 +31,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Corpora as people have them, made here from the committed sample: names with spaces, '#', '%',
- * '?', '+', brackets, quotes, tabs and accents in both Unicode forms, in every kind of input; runs
- * in which every image fails; outputs with duplicate and damaged files.
+ * Corpora as people have them, made here from the committed sample: names holding spaces, '#',
+ * '%', '?', '+', brackets, quotes, a tab and accents in NFC and NFD, in a class folder {@code
+ * Ankle boot}, read whole as an image folder with masks, as a manifest (relative, absolute,
+ * literal and escaped {@code file:} paths, NFC name for an NFD file) and as Parquet; a run where
+ * every image fails still writes its summary, empty metrics table and report; {@code summary.json}
+ * parses with a strict JSON parser and has null where nothing was measured; a copied part file
+ * changes no dataset number, and a truncated part file and a foreign file are set aside and their
+ * images explained again.
  */
 class AwkwardInputsTest {
 

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+/**
+ * The progress line is printed on a new count or after 60 s of silence, not repeated.
+ */
 class ProgressListenerTest {
 
     private static final long T0 = 1_000_000_000_000L;

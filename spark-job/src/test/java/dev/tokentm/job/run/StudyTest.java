@@ -14,7 +14,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code tokentm study}: its method lists, and one small run end to end (CLI, Spark local mode, 8 images). */
+/**
+ * {@code tokentm study}: the sections list canonical specs (Table 7 up to depth − 1), and a study
+ * on 8 images (CLI, Spark local mode) writes one table with a row per method in section order,
+ * intervals and differences to TokenTM; an unknown section is one line.
+ */
 class StudyTest {
 
     @TempDir

@@ -21,9 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The statistics of a run end to end (CLI, Spark local mode, 12 sample images): every protocol's
- * per-image columns, intervals around every metric, paired comparisons against TokenTM, metric
- * agreement, sanity checks, and resuming with other protocols refused.
+ * The statistics of a run end to end (CLI, Spark local mode, 12 sample images, every protocol):
+ * 10-step ROAD and 11-step deletion/insertion columns, {@code road_srg} = LeRF − MoRF per image,
+ * 12 sanity rows, every metric's {@code _ci95} pair in the summary, a comparison per method and
+ * metric whose {@code significant} matches its interval, τ in [−1, 1]; resuming with other
+ * protocols or other methods is refused, with the sanity checks added or dropped it is not.
  */
 class VerdictsTest {
 

@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trainer learns a task a ViT must learn: vertical against horizontal bars. */
+/**
+ * The trainer learns a task a ViT must learn, vertical against horizontal bars in clutter, to more
+ * than 90% held-out accuracy, and writes a loadable checkpoint of its best epoch.
+ */
 class TrainerTest {
 
     @Test

@@ -20,12 +20,7 @@ public enum Curve {
             false,
             false,
             "most relevant pixels removed first",
-            StepField.CORRECT,
-            StepField.TOP_PROBABILITY,
-            StepField.TOP_LOGIT,
-            StepField.EXPLAINED_LOG_PROBABILITY,
-            StepField.EXPLAINED_LOGIT,
-            StepField.LABEL_LOG_ODDS),
+            StepField.PUBLISHED_TEST),
     /** The published perturbation test, least relevant pixels set to 0 first (LeRF). */
     NEGATIVE(
             Protocol.ZERO,
@@ -34,12 +29,7 @@ public enum Curve {
             false,
             false,
             "least relevant pixels removed first",
-            StepField.CORRECT,
-            StepField.TOP_PROBABILITY,
-            StepField.TOP_LOGIT,
-            StepField.EXPLAINED_LOG_PROBABILITY,
-            StepField.EXPLAINED_LOGIT,
-            StepField.LABEL_LOG_ODDS),
+            StepField.PUBLISHED_TEST),
     /** RISE's deletion (Petsiuk et al. BMVC 2018): {@link #POSITIVE} continued to the all-zero image. */
     DELETION(
             Protocol.ZERO,
@@ -48,7 +38,7 @@ public enum Curve {
             false,
             true,
             "RISE's deletion, most relevant pixels set to 0 first, at 0, the steps and 1 (all removed)",
-            StepField.EXPLAINED_PROBABILITY),
+            List.of(StepField.EXPLAINED_PROBABILITY)),
     /** ROAD's noisy linear imputation, most relevant first. */
     ROAD_MORF(
             Protocol.ROAD,
@@ -57,8 +47,7 @@ public enum Curve {
             false,
             false,
             "ROAD (noisy linear imputation), most relevant pixels removed first",
-            StepField.CORRECT,
-            StepField.EXPLAINED_PROBABILITY),
+            List.of(StepField.CORRECT, StepField.EXPLAINED_PROBABILITY)),
     /** ROAD's noisy linear imputation, least relevant first. */
     ROAD_LERF(
             Protocol.ROAD,
@@ -67,8 +56,7 @@ public enum Curve {
             false,
             false,
             "ROAD (noisy linear imputation), least relevant pixels removed first",
-            StepField.CORRECT,
-            StepField.EXPLAINED_PROBABILITY),
+            List.of(StepField.CORRECT, StepField.EXPLAINED_PROBABILITY)),
     /** Pixels blurred, most relevant first. */
     BLUR_MORF(
             Protocol.BLUR,
@@ -77,8 +65,7 @@ public enum Curve {
             false,
             false,
             "pixels replaced by a blurred copy, most relevant first",
-            StepField.CORRECT,
-            StepField.EXPLAINED_PROBABILITY),
+            List.of(StepField.CORRECT, StepField.EXPLAINED_PROBABILITY)),
     /** Pixels blurred, least relevant first. */
     BLUR_LERF(
             Protocol.BLUR,
@@ -87,8 +74,7 @@ public enum Curve {
             false,
             false,
             "pixels replaced by a blurred copy, least relevant first",
-            StepField.CORRECT,
-            StepField.EXPLAINED_PROBABILITY),
+            List.of(StepField.CORRECT, StepField.EXPLAINED_PROBABILITY)),
     /** RISE's insertion: the most relevant pixels revealed first on a blurred copy, up to the image. */
     INSERTION(
             Protocol.BLUR,
@@ -98,7 +84,7 @@ public enum Curve {
             true,
             "RISE's insertion, most relevant pixels revealed first on a blurred copy, at 0 (all blurred), the steps"
                     + " and 1 (the image)",
-            StepField.EXPLAINED_PROBABILITY);
+            List.of(StepField.EXPLAINED_PROBABILITY));
 
     private final Protocol protocol;
     private final String prefix;
@@ -115,14 +101,14 @@ public enum Curve {
             boolean reveal,
             boolean toEnd,
             String doc,
-            StepField... fields) {
+            List<StepField> fields) {
         this.protocol = protocol;
         this.prefix = prefix;
         this.order = order;
         this.reveal = reveal;
         this.toEnd = toEnd;
         this.doc = doc;
-        this.fields = List.of(fields);
+        this.fields = fields;
     }
 
     /** The protocol that draws it. */

@@ -55,7 +55,7 @@ record EvaluatedBatch(List<MethodRun> runs, int[] explained, int[] predicted, fl
                 // Each heatmap upsampled to the images' size and its pixels sorted once, for every curve and the masks.
                 PixelRanking[] rankings =
                         ranked ? PerturbationProtocol.rankings(heatmaps, imageHeight, imageWidth) : null;
-                List<PerturbationProtocol.StepLogits> passes = new ArrayList<>();
+                List<StepLogits> passes = new ArrayList<>();
                 for (PerturbationPlan.Run run : plan.runs()) {
                     passes.add(plan.test().stepLogits(model, raw, rankings, run.perturbation(), logits, seeds));
                 }

@@ -17,7 +17,7 @@ record MethodRun(
         int height,
         int width,
         double[] errors,
-        List<PerturbationProtocol.StepLogits> passes,
+        List<StepLogits> passes,
         SegmentationCounts[] segmentation,
         double seconds) {
 

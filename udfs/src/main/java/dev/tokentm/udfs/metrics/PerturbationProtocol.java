@@ -12,6 +12,7 @@ import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
 import dev.tokentm.udfs.random.Seeds;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -58,6 +59,22 @@ public record PerturbationProtocol(double[] fractions, int maxBatch) implements 
     @Override
     public double[] fractions() {
         return fractions.clone();
+    }
+
+    /** Equal when the steps and the pass size are: settings with the same steps are the same settings. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PerturbationProtocol p && Arrays.equals(fractions, p.fractions) && maxBatch == p.maxBatch;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(fractions) + maxBatch;
+    }
+
+    @Override
+    public String toString() {
+        return "PerturbationProtocol[fractions=" + Arrays.toString(fractions) + ", maxBatch=" + maxBatch + "]";
     }
 
     /**
@@ -261,79 +278,5 @@ public record PerturbationProtocol(double[] fractions, int maxBatch) implements 
             }
             return new StepLogits(order, steps, logits, batch);
         }
-    }
-
-    /**
-     * A perturbation's logits, step-major: {@code logits[k · batch + b]} for step k of image b.
-     *
-     * @param order the removal order the steps followed
-     * @param steps the fractions of the steps
-     */
-    public record StepLogits(PixelOrder order, double[] steps, float[][] logits, int batch) {
-
-        /** Each image's curve, read for its label and its explained class. */
-        public List<PerturbationCurve> curves(int[] labels, int[] explained) {
-            List<PerturbationCurve> curves = new ArrayList<>(batch);
-            for (int b = 0; b < batch; b++) {
-                curves.add(curve(b, labels[b], explained[b]));
-            }
-            return curves;
-        }
-
-        /** Image {@code b}'s curve, read for {@code label} and {@code explained}. */
-        public PerturbationCurve curve(int b, int label, int explained) {
-            return PerturbationProtocol.curve(order, steps, label, explained, logits, b, batch);
-        }
-    }
-
-    private static PerturbationCurve curve(
-            PixelOrder order, double[] steps, int label, int explained, float[][] logits, int image, int batch) {
-        int n = steps.length;
-        boolean[] correct = new boolean[n];
-        float[] topProbability = new float[n];
-        float[] topLogit = new float[n];
-        float[] explainedLogProbability = new float[n];
-        float[] explainedLogit = new float[n];
-        float[] labelLogOdds = new float[n];
-        for (int k = 0; k < n; k++) {
-            float[] z = logits[k * batch + image];
-            int top = 0;
-            int second = -1;
-            for (int c = 1; c < z.length; c++) {
-                if (z[c] > z[top]) {
-                    second = top;
-                    top = c;
-                } else if (second < 0 || z[c] > z[second]) {
-                    second = c;
-                }
-            }
-            double logSumExp = logSumExp(z, z[top]);
-            correct[k] = label >= 0 && top == label;
-            topProbability[k] = (float) Math.exp(z[top] - logSumExp);
-            topLogit[k] = z[top];
-            explainedLogProbability[k] = (float) (z[explained] - logSumExp);
-            explainedLogit[k] = z[explained];
-            // log(p_label / p_second) = z_label − z_second: softmax ratios are logit differences.
-            labelLogOdds[k] = label >= 0 && second >= 0 ? z[label] - z[second] : Float.NaN;
-        }
-        return new PerturbationCurve(
-                order,
-                steps.clone(),
-                label,
-                explained,
-                correct,
-                topProbability,
-                topLogit,
-                explainedLogProbability,
-                explainedLogit,
-                labelLogOdds);
-    }
-
-    private static double logSumExp(float[] z, float max) {
-        double sum = 0;
-        for (float v : z) {
-            sum += Math.exp(v - max);
-        }
-        return max + Math.log(sum);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tokentm.udfs.metrics;
 
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -23,6 +24,10 @@ public enum StepField {
             false,
             "the explained class's probability",
             PerturbationCurve::explainedProbability);
+
+    /** What the published perturbation test records per step (Chefer et al.'s {@code pertubation_eval_from_hdf5.py}). */
+    public static final List<StepField> PUBLISHED_TEST =
+            List.of(CORRECT, TOP_PROBABILITY, TOP_LOGIT, EXPLAINED_LOG_PROBABILITY, EXPLAINED_LOGIT, LABEL_LOG_ODDS);
 
     private final String name;
     private final boolean flag;

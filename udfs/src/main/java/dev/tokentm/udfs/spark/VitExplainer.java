@@ -4,14 +4,13 @@ import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.table.ImageTable;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
@@ -77,7 +76,7 @@ public final class VitExplainer extends VitTransformer<VitExplainer> implements 
         return this;
     }
 
-    /** The settings the executors get, checked on the driver. */
+    @Override
     public ExplainSettings settings() {
         return settings(Arrays.stream(getProtocols()).map(Protocol::parse).collect(Collectors.toSet()));
     }
@@ -88,19 +87,13 @@ public final class VitExplainer extends VitTransformer<VitExplainer> implements 
     }
 
     @Override
-    public Dataset<Row> transform(Dataset<?> dataset) {
-        transformSchema(dataset.schema(), true);
-        Dataset<Row> frame = dataset.toDF();
-        PartitionExplainer explainer = new PartitionExplainer(settings(), columns(frame.schema()), progress);
-        return frame.mapPartitions(explainer, Encoders.row(ImageTable.schema()));
+    protected StructType outputSchema() {
+        return ImageTable.schema();
     }
 
-    /** Checks the input columns and every setting; the output is {@link ImageTable}'s schema. */
     @Override
-    public StructType transformSchema(StructType schema) {
-        columns(schema);
-        settings();
-        return ImageTable.schema();
+    protected MapPartitionsFunction<Row, Row> partitions(ExplainSettings settings, InputColumns columns) {
+        return new PartitionExplainer(settings, columns, progress);
     }
 
     @Override

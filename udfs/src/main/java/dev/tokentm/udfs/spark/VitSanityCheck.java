@@ -3,13 +3,12 @@ package dev.tokentm.udfs.spark;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.table.SanityTable;
 import java.util.EnumSet;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
@@ -38,25 +37,19 @@ public final class VitSanityCheck extends VitTransformer<VitSanityCheck> impleme
         return read().load(path);
     }
 
-    /** The settings the executors get, checked on the driver. */
+    @Override
     public ExplainSettings settings() {
         return settings(EnumSet.of(Protocol.SANITY));
     }
 
     @Override
-    public Dataset<Row> transform(Dataset<?> dataset) {
-        transformSchema(dataset.schema(), true);
-        Dataset<Row> frame = dataset.toDF();
-        SanityPartition check = new SanityPartition(settings(), columns(frame.schema()));
-        return frame.mapPartitions(check, Encoders.row(SanityTable.schema()));
+    protected StructType outputSchema() {
+        return SanityTable.schema();
     }
 
-    /** Checks the input columns and every setting; the output is {@link SanityTable}'s schema. */
     @Override
-    public StructType transformSchema(StructType schema) {
-        columns(schema);
-        settings();
-        return SanityTable.schema();
+    protected MapPartitionsFunction<Row, Row> partitions(ExplainSettings settings, InputColumns columns) {
+        return new SanityPartition(settings, columns);
     }
 
     @Override

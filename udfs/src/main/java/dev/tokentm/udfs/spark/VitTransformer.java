@@ -9,12 +9,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -284,6 +288,31 @@ public abstract class VitTransformer<T extends VitTransformer<T>> extends Transf
                 protocols,
                 defaults.perturbation(),
                 getSeed());
+    }
+
+    /** The settings the executors get, checked on the driver. */
+    public abstract ExplainSettings settings();
+
+    /** The rows' schema. */
+    protected abstract StructType outputSchema();
+
+    /** What each partition runs. */
+    protected abstract MapPartitionsFunction<Row, Row> partitions(ExplainSettings settings, InputColumns columns);
+
+    /** Each partition through {@link #partitions}, after checking columns and settings on the driver. */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        transformSchema(dataset.schema(), true);
+        Dataset<Row> frame = dataset.toDF();
+        return frame.mapPartitions(partitions(settings(), columns(frame.schema())), Encoders.row(outputSchema()));
+    }
+
+    /** Checks the input columns and every setting; the output is {@link #outputSchema()}. */
+    @Override
+    public StructType transformSchema(StructType schema) {
+        columns(schema);
+        settings();
+        return outputSchema();
     }
 
     /** The input columns in a schema; fails naming a column that is missing or of the wrong type. */

@@ -30,10 +30,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checkpoint folders as the model hubs lay them out, written here with random weights: timm's
- * {@code push_to_hub} folder ({@code model.safetensors} without metadata beside timm's
- * {@code config.json}) for ViT, distilled DeiT and DeiT III, and a bare {@code model.safetensors}.
- * Each loads from its path alone, with the logits of the same weights under an explicit config.
+ * Checkpoint folders as the model hubs lay them out, written here with random weights and loaded
+ * by path alone: timm's {@code push_to_hub} layout for a ViT (name + {@code model_args} + {@code
+ * pretrained_cfg} + {@code label_names}), a distilled DeiT (labels by index) and DeiT III
+ * (LayerScale and patch-only positions, equal to timm's forward written out, 8e-7), {@code
+ * crop_mode} squash, and a bare {@code model.safetensors}, each with logits bit for bit those of
+ * the same weights under an explicit config; heads for a width without convention from a one-key
+ * config; CLIP names, register tokens, average pooling, border crops and headless models refused
+ * in one line.
  */
 class HubCheckpointTest {
 

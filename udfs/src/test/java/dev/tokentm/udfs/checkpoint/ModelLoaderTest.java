@@ -25,6 +25,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Checkpoints: timm, DeiT and Hugging Face naming, every way of giving the architecture, one error
+ * listing every bad tensor, pickles refused (and a folder holding only a hub pickle), Hadoop
+ * paths.
+ */
 class ModelLoaderTest {
 
     private static final VitConfig CONFIG = VitConfig.builder()

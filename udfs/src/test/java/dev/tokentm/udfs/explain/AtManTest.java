@@ -17,6 +17,10 @@ import dev.tokentm.udfs.testing.TestVits;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
+/**
+ * AtMan: a small suppression equals the autograd first-order change of the log-probability at the
+ * pre-softmax scores.
+ */
 class AtManTest {
 
     /**

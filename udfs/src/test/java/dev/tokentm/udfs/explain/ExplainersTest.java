@@ -25,7 +25,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Properties every registered method must have, on a random model with a 4x4 patch grid. */
+/**
+ * Properties every registered method must have, on a random model with a 4x4 patch grid: grid (or
+ * pixel) shape and finite values, batch = per image (ViT and DeiT), no arrays left in the model's
+ * or the caller's NDManager, heatmaps unchanged after garbage collections; the methods that say
+ * they are class-independent (raw attention, rollout, attention flow, {@code
+ * tokentm(gradient=none)}) give the same map bit for bit for any class and every other method's
+ * map depends on it; one shared trace per class score (logit, probability) serves all methods.
+ */
 class ExplainersTest {
 
     private static final int[] TARGETS = {2, 0, 1};

@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/**
+ * Method specs: parsing, list splitting, one-line errors naming the method and parameter,
+ * canonical specs round-tripping.
+ */
 class MethodSpecTest {
 
     @Test

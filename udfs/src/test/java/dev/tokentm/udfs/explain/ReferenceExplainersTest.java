@@ -11,7 +11,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The baselines against the heatmaps of shared/reference/vit-tiny-p8, for the predicted class. */
+/**
+ * The baselines against the heatmaps of shared/reference/vit-tiny-p8 (the five of {@code
+ * shared/README.md}), and the survey's methods against {@code survey.safetensors}: Grad-SAM,
+ * Integrated Gradients per pixel and per patch (also split over passes of 4 images), Grad-CAM,
+ * partial LRP, full LRP (and in float64 to 1e-4), both Beyond Intuition variants with their
+ * defaults and from block 0 (skipping block 0 changes the map), Attention Flow, {@code
+ * tokentm-libragrad} (probability and logit targets, and the same reading spelled as {@code
+ * tokentm(...)}); all for the predicted class.
+ */
 class ReferenceExplainersTest {
 
     private static ReferenceData reference;

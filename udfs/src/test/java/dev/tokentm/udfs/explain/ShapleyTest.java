@@ -13,7 +13,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Exact and sampled patch Shapley values on shared/reference/vit-tiny-p8 (16 patches). */
+/**
+ * Exact and sampled patch Shapley values on shared/reference/vit-tiny-p8 (16 patches): the exact
+ * values, their 65,536 coalition values, v(all) and v(∅) against the reference; efficiency;
+ * sampled values within 4 of their stated standard errors of the exact ones, mean z² in [0.3, 3];
+ * the stopping criterion; the permutations independent of how passes are split but not of the
+ * seed.
+ */
 class ShapleyTest {
 
     private static ReferenceData reference;

@@ -18,6 +18,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/**
+ * TokenTM by hand on 1-layer, 3-token cases (GAE weighting with softmax NECC; LibraGrad's separate
+ * weighting with {@code necc=exp}); equal transformation weights reduce it to 2^L · GAE · input
+ * lengths; a token transformed to length 0 contributes nothing; batch = per image (ours and
+ * LibraGrad's); every parameter changes the result; every spec maps to its config and back to its
+ * canonical name.
+ */
 class TokenTmTest {
 
     private static NDManager manager;

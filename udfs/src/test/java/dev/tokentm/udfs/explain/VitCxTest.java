@@ -14,6 +14,10 @@ import dev.tokentm.udfs.testing.TestVits;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
+/**
+ * ViT-CX: complete linkage (not chaining) with a strict threshold, noise seeded per image, values
+ * in [0, 1] without noise.
+ */
 class VitCxTest {
 
     @Test

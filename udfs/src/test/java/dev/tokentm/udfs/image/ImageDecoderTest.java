@@ -18,7 +18,12 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
 import org.junit.jupiter.api.Test;
 
-/** Odd inputs: each is either read correctly or rejected with a message that names the problem. */
+/**
+ * Odd inputs: each is either read correctly or rejected with a message that names the problem.
+ * RGB, grey (not gamma-shifted), 16-bit, alpha, palette and CMYK JPEG inputs are read; empty,
+ * unknown, truncated PNG and JPEG, over-size and decompression-bomb inputs are rejected;
+ * shorter-side resize and centre crop keep image and mask aligned.
+ */
 class ImageDecoderTest {
 
     private final ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * Against Pillow 9.4 (Debian's python3-pil), which timm's and Hugging Face's preprocessing use:
- * {@code Image.new('F', (7, 5))} holding {@code ((3x + 5y) % 11) / 10}, resized with each filter.
+ * Resizing against Pillow 9.4 (Debian's python3-pil), which timm's and Hugging Face's
+ * preprocessing use: {@code Image.new('F', (7, 5))} holding {@code ((3x + 5y) % 11) / 10}, resized
+ * with each filter (bilinear and bicubic, shrinking with its antialiasing and enlarging, nearest).
  */
 class ResamplerTest {
 

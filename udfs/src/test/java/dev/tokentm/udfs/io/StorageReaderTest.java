@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One reader serves local, {@code file:}, {@code classpath:} and Hadoop paths like {@link Storage#readAll}. */
+/**
+ * One {@code Storage.Reader} (a partition's, keeping one Hadoop configuration) reads local, {@code
+ * file:}, {@code classpath:} and Hadoop ({@code loopfs://}) paths exactly as {@link
+ * Storage#readAll} does.
+ */
 class StorageReaderTest {
 
     @TempDir

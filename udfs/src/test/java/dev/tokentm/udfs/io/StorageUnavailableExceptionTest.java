@@ -15,6 +15,10 @@ import java.nio.file.NoSuchFileException;
 import org.apache.hadoop.security.AccessControlException;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Missing, forbidden and short files are the image's fault, unreachable stores the run's;
+ * locations parse literally.
+ */
 class StorageUnavailableExceptionTest {
 
     @Test

@@ -8,6 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The blur keeps constant images, spreads a point as the Gaussian and replaces only removed
+ * pixels.
+ */
 class GaussianBlurTest {
 
     @Test

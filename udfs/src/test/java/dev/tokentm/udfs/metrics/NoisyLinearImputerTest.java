@@ -11,7 +11,13 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** ROAD's noisy linear imputation against hand solutions and its own linear system. */
+/**
+ * ROAD's noisy linear imputation against hand solutions and its own linear system: one removed
+ * pixel is its neighbours' 1/6-1/12 weighted mean, a removed corner uses its in-image neighbours
+ * only, 60% removed pixels in random regions solve the joint linear system to 1e-6 with known
+ * pixels untouched, the noise is seeded, 0.01 strong and only on removed pixels, and only the
+ * result is left in the caller's NDManager.
+ */
 class NoisyLinearImputerTest {
 
     private static final NoisyLinearImputer PLAIN = new NoisyLinearImputer(0, 1e-12, 1000);

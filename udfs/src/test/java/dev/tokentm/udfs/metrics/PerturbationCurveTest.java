@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+/**
+ * AOPC, LOdds, accuracy and probability areas of a curve by hand.
+ */
 class PerturbationCurveTest {
 
     private static final double[] STEPS = {0, 0.5, 1.0};

@@ -19,6 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The perturbation test against images perturbed and normalized by hand in the test: deletion
+ * ending at the all-zero image, insertion running from the blurred image through partly revealed
+ * ones (built by hand) to the image, ROAD giving an image the same curve alone as in a batch.
+ */
 class PerturbationProtocolTest {
 
     private static final int SIDE = 16;

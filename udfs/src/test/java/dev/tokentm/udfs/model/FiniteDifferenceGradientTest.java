@@ -14,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Trace gradients against central finite differences in float64: perturbing one entry of a
- * block tensor by ±ε through a {@link ForwardHook} and differencing the summed target logits (or
- * probabilities).
+ * Trace gradients against central finite differences in float64: perturbing one entry of a block
+ * tensor by ±ε through a {@link ForwardHook} and differencing the summed target logits (or, at the
+ * attention and the block inputs, the summed target probabilities), at every trace point of every
+ * block.
  */
 class FiniteDifferenceGradientTest {
 

@@ -9,7 +9,9 @@ import ai.djl.ndarray.types.DataType;
 import dev.tokentm.udfs.testing.TestVits;
 import org.junit.jupiter.api.Test;
 
-/** The model counts the images of its passes and the time, wall and CPU, of its calls. */
+/**
+ * The model counts the images of its passes and the time, wall and CPU, of its calls.
+ */
 class PassCountTest {
 
     @Test

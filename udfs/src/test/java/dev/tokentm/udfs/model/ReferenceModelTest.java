@@ -13,8 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Our ViT against shared/reference/vit-tiny-p8: logits, attention probabilities and attention
- * gradients computed by the public reference implementation on the same random weights.
+ * Our ViT against shared/reference/vit-tiny-p8 (the public reference implementation on the same
+ * random weights): logits, every block's attention probabilities (relative L2 error below 1e-4)
+ * and attention gradients (below 1e-3).
  */
 class ReferenceModelTest {
 

@@ -9,6 +9,11 @@ import com.sun.jna.Platform;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/**
+ * glibc accepts the malloc thresholds, and the user's own settings (the property, {@code
+ * MALLOC_*_}, {@code GLIBC_TUNABLES}, {@code LD_PRELOAD}) win while unrelated ones ({@code
+ * MALLOC_ARENA_MAX}) do not count.
+ */
 class NativeHeapTest {
 
     @Test

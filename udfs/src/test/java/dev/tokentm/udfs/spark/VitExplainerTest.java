@@ -52,9 +52,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Transformer in Spark local mode: good images give one row per method and target equal to
- * the in-memory evaluation, odd ones are read, and bad ones become error rows without failing
- * the task.
+ * The Transformer in Spark local mode: the rows for an image equal the in-memory evaluation of it
+ * (heatmap, prediction, AOPC, deletion, ROAD's curve with the same seed, AP); odd and bad inputs
+ * in one DataFrame give result rows or error rows, never a failed task, while a store that cannot
+ * be reached (a test file system that refuses connections) fails the task instead of marking the
+ * image failed; one model per executor JVM; bad columns and options fail on the driver; a pipeline
+ * holding it is saved, loaded and gives the same rows; GPU addresses are checked against the GPUs
+ * PyTorch sees.
  */
 class VitExplainerTest {
 
