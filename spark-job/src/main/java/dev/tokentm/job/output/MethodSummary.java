@@ -60,11 +60,6 @@ public record MethodSummary(
                 sanity);
     }
 
-    /** A column's value by name; null when absent. */
-    public Value value(String name) {
-        return values.stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);
-    }
-
     /** Writes and reads the flat JSON object; registered with the summary's Gson. */
     public static final TypeAdapterFactory JSON = new TypeAdapterFactory() {
         @Override

@@ -22,8 +22,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The dataset metrics table ({@code <output>/metrics/}): one row per method and explained class.
  * {@link #COLUMNS} is the one place it is defined: the Parquet schema and rows, the printed tables
- * ({@link MetricsText}), the summary's metrics ({@link MethodSummary}), the report and the README's
- * schema section all come from it. The perturbation metrics come from {@link Score} (one per score,
+ * ({@link MetricsText}), the summary's metrics ({@link MethodSummary}), the report and the column
+ * reference ({@code docs/columns.md}) all come from it. The perturbation metrics come from {@link Score} (one per score,
  * with its interval) and {@link Curve} (one accuracy curve per curve with per-step correctness).
  */
 public final class MetricsTable {

@@ -32,11 +32,6 @@ public final class FaithfulnessEvaluator {
         this.plan = PerturbationPlan.of(protocols, perturbation);
     }
 
-    /** The perturbation passes it runs. */
-    public PerturbationPlan plan() {
-        return plan;
-    }
-
     /** One target mode; see {@link #evaluate(VisionTransformer, NDArray, List, List, List)}. */
     public List<ImageResult> evaluate(
             VisionTransformer model,
@@ -64,7 +59,7 @@ public final class FaithfulnessEvaluator {
         long batch = rawImages.getShape().get(0);
         if (images.size() != batch) {
             throw new IllegalArgumentException(
-                    batch + " images need as many labels, masks and seeds, got " + images.size());
+                    batch + " images need one ImageFacts each (label, mask, seed), got " + images.size());
         }
         if (modes.isEmpty()) {
             throw new IllegalArgumentException("no target mode to explain");

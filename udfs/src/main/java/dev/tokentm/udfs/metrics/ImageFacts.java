@@ -8,10 +8,4 @@ package dev.tokentm.udfs.metrics;
  * @param seed the seed of the image's random draws (ROAD's noise): the run's seed mixed with the
  *     image's id, so its results do not depend on its batch
  */
-public record ImageFacts(int label, ObjectMask mask, long seed) {
-
-    /** A labelled (or not, -1) image without a mask, seed 0. */
-    public static ImageFacts label(int label) {
-        return new ImageFacts(label, null, 0);
-    }
-}
+public record ImageFacts(int label, ObjectMask mask, long seed) {}

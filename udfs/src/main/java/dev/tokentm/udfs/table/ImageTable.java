@@ -19,8 +19,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The per-image output table ({@code <output>/images/}): one row per image, method and explained
  * class, or one row per image with only its identity and {@code error} when it could not be used.
- * {@link #COLUMNS} is the one place the table is defined: schema, rows and the README's schema
- * section all come from it. The perturbation columns come from {@link Curve} (per-step values,
+ * {@link #COLUMNS} is the one place the table is defined: schema, rows and the column reference
+ * ({@code docs/columns.md}) all come from it. The perturbation columns come from {@link Curve} (per-step values,
  * {@code <curve>_<field>}) and {@link Score} (one value per image).
  */
 public final class ImageTable {

@@ -21,7 +21,7 @@ import org.apache.spark.sql.types.StructType;
  * @param name the column name
  * @param type its Spark type
  * @param nullable whether the value may be null
- * @param doc what the value means, one line (the README's schema table shows it)
+ * @param doc what the value means, one line (the column reference, docs/columns.md, shows it)
  * @param value the value for one record, in the Java type Spark's {@link Row} expects for {@code
  *     type} (boxed arrays for array columns)
  */
@@ -66,7 +66,7 @@ public record OutputColumn<T>(
         return values;
     }
 
-    /** The columns as a Markdown table (name, Spark SQL type, meaning), as the README shows them. */
+    /** The columns as a Markdown table (name, Spark SQL type, meaning), as docs/columns.md shows them. */
     public static String markdown(List<? extends OutputColumn<?>> columns) {
         StringBuilder s = new StringBuilder("| column | type | meaning |\n| --- | --- | --- |\n");
         for (OutputColumn<?> c : columns) {
