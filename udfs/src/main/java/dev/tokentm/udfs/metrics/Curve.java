@@ -17,8 +17,8 @@ public enum Curve {
             Protocol.ZERO,
             "positive",
             PixelOrder.POSITIVE,
-            false,
-            false,
+            Pixels.REMOVED,
+            Extent.STEPS,
             "most relevant pixels removed first",
             StepField.PUBLISHED_TEST),
     /** The published perturbation test, least relevant pixels set to 0 first (LeRF). */
@@ -26,8 +26,8 @@ public enum Curve {
             Protocol.ZERO,
             "negative",
             PixelOrder.NEGATIVE,
-            false,
-            false,
+            Pixels.REMOVED,
+            Extent.STEPS,
             "least relevant pixels removed first",
             StepField.PUBLISHED_TEST),
     /** RISE's deletion (Petsiuk et al. BMVC 2018): {@link #POSITIVE} continued to the all-zero image. */
@@ -35,8 +35,8 @@ public enum Curve {
             Protocol.ZERO,
             "deletion",
             PixelOrder.POSITIVE,
-            false,
-            true,
+            Pixels.REMOVED,
+            Extent.TO_END,
             "RISE's deletion, most relevant pixels set to 0 first, at 0, the steps and 1 (all removed)",
             List.of(StepField.EXPLAINED_PROBABILITY)),
     /** ROAD's noisy linear imputation, most relevant first. */
@@ -44,8 +44,8 @@ public enum Curve {
             Protocol.ROAD,
             "road_morf",
             PixelOrder.POSITIVE,
-            false,
-            false,
+            Pixels.REMOVED,
+            Extent.STEPS,
             "ROAD (noisy linear imputation), most relevant pixels removed first",
             List.of(StepField.CORRECT, StepField.EXPLAINED_PROBABILITY)),
     /** ROAD's noisy linear imputation, least relevant first. */
@@ -53,8 +53,8 @@ public enum Curve {
             Protocol.ROAD,
             "road_lerf",
             PixelOrder.NEGATIVE,
-            false,
-            false,
+            Pixels.REMOVED,
+            Extent.STEPS,
             "ROAD (noisy linear imputation), least relevant pixels removed first",
             List.of(StepField.CORRECT, StepField.EXPLAINED_PROBABILITY)),
     /** Pixels blurred, most relevant first. */
@@ -62,8 +62,8 @@ public enum Curve {
             Protocol.BLUR,
             "blur_morf",
             PixelOrder.POSITIVE,
-            false,
-            false,
+            Pixels.REMOVED,
+            Extent.STEPS,
             "pixels replaced by a blurred copy, most relevant first",
             List.of(StepField.CORRECT, StepField.EXPLAINED_PROBABILITY)),
     /** Pixels blurred, least relevant first. */
@@ -71,8 +71,8 @@ public enum Curve {
             Protocol.BLUR,
             "blur_lerf",
             PixelOrder.NEGATIVE,
-            false,
-            false,
+            Pixels.REMOVED,
+            Extent.STEPS,
             "pixels replaced by a blurred copy, least relevant first",
             List.of(StepField.CORRECT, StepField.EXPLAINED_PROBABILITY)),
     /** RISE's insertion: the most relevant pixels revealed first on a blurred copy, up to the image. */
@@ -80,11 +80,23 @@ public enum Curve {
             Protocol.BLUR,
             "insertion",
             PixelOrder.POSITIVE,
-            true,
-            true,
+            Pixels.REVEALED,
+            Extent.TO_END,
             "RISE's insertion, most relevant pixels revealed first on a blurred copy, at 0 (all blurred), the steps"
                     + " and 1 (the image)",
             List.of(StepField.EXPLAINED_PROBABILITY));
+
+    /** What happens to the pixels in the order: removed from the image, or revealed on a fully replaced copy. */
+    public enum Pixels {
+        REMOVED,
+        REVEALED
+    }
+
+    /** How far a curve runs: the protocol's steps, or on to fraction 1 (every pixel removed or revealed). */
+    public enum Extent {
+        STEPS,
+        TO_END
+    }
 
     private final Protocol protocol;
     private final String prefix;
@@ -98,15 +110,15 @@ public enum Curve {
             Protocol protocol,
             String prefix,
             PixelOrder order,
-            boolean reveal,
-            boolean toEnd,
+            Pixels pixels,
+            Extent extent,
             String doc,
             List<StepField> fields) {
         this.protocol = protocol;
         this.prefix = prefix;
         this.order = order;
-        this.reveal = reveal;
-        this.toEnd = toEnd;
+        this.reveal = pixels == Pixels.REVEALED;
+        this.toEnd = extent == Extent.TO_END;
         this.doc = doc;
         this.fields = fields;
     }
