@@ -47,12 +47,7 @@ public record DatasetMetrics(
      *     curves' counts when {@code fractions} is given
      */
     public static DatasetMetrics of(double[] fractions, double[] sums) {
-        Map<Curve, double[]> accuracy = new EnumMap<>(Curve.class);
-        if (fractions != null) {
-            for (Curve c : ImageSums.curves()) {
-                accuracy.put(c, ImageSums.accuracy(sums, c, fractions.length));
-            }
-        }
+        Map<Curve, double[]> accuracy = fractions == null ? Map.of() : ImageSums.accuracy(sums, fractions.length);
         Map<Score, Double> scores = new EnumMap<>(Score.class);
         for (Score s : Score.values()) {
             scores.put(s, ImageSums.mean(sums, s));

@@ -13,7 +13,10 @@ import dev.tokentm.udfs.table.ImageTable;
 import dev.tokentm.udfs.table.OutputColumn;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 
 /**
@@ -28,7 +31,29 @@ public final class ImageSums {
     /** Per-image values averaged over the images that have them: every score, then AP and seconds. */
     private static final List<OutputColumn<ImageTable.Entry>> MEANS = means();
 
-    private static final List<Curve> CURVES = Curve.withAccuracy();
+    /** Each mean's position in {@link #MEANS}, by the column itself. */
+    private static final Map<OutputColumn<ImageTable.Entry>, Integer> POSITION = new IdentityHashMap<>();
+
+    static {
+        for (int i = 0; i < MEANS.size(); i++) {
+            POSITION.put(MEANS.get(i), i);
+        }
+    }
+
+    /**
+     * A curve counted per step: its per-step correctness and the score that is there exactly when the
+     * image has a label for it (the area under its accuracy), resolved once.
+     */
+    private record Counted(
+            Curve curve, OutputColumn<ImageTable.Entry> correct, OutputColumn<ImageTable.Entry> labelled) {}
+
+    private static final List<Counted> CURVES = Curve.withAccuracy().stream()
+            .map(c -> new Counted(
+                    c,
+                    ImageTable.step(c, StepField.CORRECT),
+                    ImageTable.score(Score.accuracyArea(c)
+                            .orElseThrow(() -> new IllegalStateException(c + " has no accuracy area")))))
+            .toList();
 
     /** Index of the image count. */
     static final int IMAGES = 0;
@@ -61,9 +86,7 @@ public final class ImageSums {
         List<OutputColumn<ImageTable.Entry>> columns = new ArrayList<>(List.of(ImageTable.IMAGE_ID));
         columns.addAll(MEANS);
         columns.addAll(List.of(SEG_CORRECT, SEG_LABELED, SEG_INTERSECTION, SEG_UNION));
-        for (Curve c : CURVES) {
-            columns.add(correct(c));
-        }
+        CURVES.forEach(c -> columns.add(c.correct()));
         return List.copyOf(columns);
     }
 
@@ -74,9 +97,9 @@ public final class ImageSums {
         return SCALARS + CURVES.size() * steps;
     }
 
-    /** Index of a per-image value's sum; its count follows it. */
+    /** Index of a per-image value's sum (its count follows it): {@code 1 + 2 ·} its position. */
     private static int sum(OutputColumn<ImageTable.Entry> mean) {
-        return 1 + 2 * MEANS.indexOf(mean);
+        return 1 + 2 * POSITION.get(mean);
     }
 
     /** The mean of a per-image column over the images that have it; NaN when none has. */
@@ -95,32 +118,22 @@ public final class ImageSums {
         return sums[sum(column) + 1];
     }
 
-    /** Accuracy per step of a curve over its labelled images; null without the curves' sums. */
-    static double[] accuracy(double[] sums, Curve c, int steps) {
-        double labelled = count(sums, ImageTable.score(labelledBy(c)));
-        double[] accuracy = new double[steps];
-        for (int k = 0; k < steps; k++) {
-            accuracy[k] = ratio(sums[SCALARS + CURVES.indexOf(c) * steps + k], labelled);
+    /** Each counted curve's accuracy per step over its labelled images, in {@link Curve} order. */
+    static Map<Curve, double[]> accuracy(double[] sums, int steps) {
+        Map<Curve, double[]> curves = new EnumMap<>(Curve.class);
+        for (int i = 0; i < CURVES.size(); i++) {
+            double labelled = count(sums, CURVES.get(i).labelled());
+            double[] accuracy = new double[steps];
+            for (int k = 0; k < steps; k++) {
+                accuracy[k] = ratio(sums[SCALARS + i * steps + k], labelled);
+            }
+            curves.put(CURVES.get(i).curve(), accuracy);
         }
-        return accuracy;
-    }
-
-    /** The curves with per-step correct counts, in order. */
-    static List<Curve> curves() {
-        return CURVES;
+        return curves;
     }
 
     static double ratio(double numerator, double denominator) {
         return denominator == 0 ? Double.NaN : numerator / denominator;
-    }
-
-    /** The area under a curve's accuracy: present exactly when the image has a label for it. */
-    private static Score labelledBy(Curve c) {
-        return Score.accuracyArea(c).orElseThrow(() -> new IllegalStateException(c + " has no accuracy area"));
-    }
-
-    private static OutputColumn<ImageTable.Entry> correct(Curve c) {
-        return ImageTable.step(c, StepField.CORRECT);
     }
 
     /** An array field's elements, from a row Spark read (a Seq) or one built in memory (a Java array). */
@@ -132,11 +145,11 @@ public final class ImageSums {
     /** Adds one row's quantities (a row with {@link #INPUT}'s columns, by name) to {@code sums}. */
     public static void add(Row row, double[] sums, int steps, double weight) {
         sums[IMAGES] += weight;
-        for (OutputColumn<ImageTable.Entry> m : MEANS) {
-            Object v = row.getAs(m.name());
+        for (int i = 0; i < MEANS.size(); i++) {
+            Object v = row.getAs(MEANS.get(i).name());
             if (v != null && !Double.isNaN(((Number) v).doubleValue())) {
-                sums[sum(m)] += weight * ((Number) v).doubleValue();
-                sums[sum(m) + 1] += weight;
+                sums[1 + 2 * i] += weight * ((Number) v).doubleValue();
+                sums[2 + 2 * i] += weight;
             }
         }
         Object correct = row.getAs(SEG_CORRECT.name());
@@ -152,11 +165,9 @@ public final class ImageSums {
         }
         if (sums.length > SCALARS) {
             for (int i = 0; i < CURVES.size(); i++) {
-                Curve c = CURVES.get(i);
-                String column = correct(c).name();
-                int index = row.fieldIndex(column);
-                if (row.isNullAt(index)
-                        || row.getAs(ImageTable.score(labelledBy(c)).name()) == null) {
+                String column = CURVES.get(i).correct().name();
+                if (row.isNullAt(row.fieldIndex(column))
+                        || row.getAs(CURVES.get(i).labelled().name()) == null) {
                     continue; // no curve, or no label: not counted in the accuracy
                 }
                 List<?> values = elements(row, column);

@@ -4,8 +4,6 @@ import ai.djl.Device;
 import dev.tokentm.job.input.InputSpec;
 import dev.tokentm.job.run.ExplainJob;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
-import dev.tokentm.udfs.image.ImageLimits;
-import dev.tokentm.udfs.metrics.PerturbationProtocol;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.model.PassCount;
@@ -41,18 +39,8 @@ import org.apache.spark.sql.SparkSession;
 public record JobBenchmark(int images, int warmUpImages, double seconds, int rounds) {
 
     /** One method, the predicted class, batch 16, zeroing: the job's core cost. */
-    public static final ExplainSettings SETTINGS = new ExplainSettings(
-            null,
-            null,
-            null,
-            List.of(ExplainerRegistry.REFERENCE),
-            List.of(TargetMode.PREDICTED),
-            16,
-            0,
-            ImageLimits.defaults(),
-            Set.of(Protocol.ZERO),
-            PerturbationProtocol.published(),
-            0);
+    public static final ExplainSettings SETTINGS = ExplainSettings.defaults()
+            .with(List.of(ExplainerRegistry.REFERENCE), List.of(TargetMode.PREDICTED), Set.of(Protocol.ZERO));
 
     /**
      * What a run measured.

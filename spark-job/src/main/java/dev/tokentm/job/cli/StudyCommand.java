@@ -51,18 +51,8 @@ public final class StudyCommand extends JobCommand {
     /** The explain command's defaults, with the study's: the paper's baselines, zeroing and ROAD, the predicted class. */
     public StudyCommand() {
         super(
-                new ExplainSettings(
-                        null,
-                        null,
-                        null,
-                        baselines(),
-                        List.of(TargetMode.PREDICTED),
-                        ExplainSettings.defaults().batchSize(),
-                        ExplainSettings.defaults().threads(),
-                        ExplainSettings.defaults().limits(),
-                        EnumSet.of(Protocol.ZERO, Protocol.ROAD),
-                        ExplainSettings.defaults().perturbation(),
-                        ExplainSettings.defaults().seed()),
+                ExplainSettings.defaults()
+                        .with(baselines(), List.of(TargetMode.PREDICTED), EnumSet.of(Protocol.ZERO, Protocol.ROAD)),
                 OUTPUT);
     }
 

@@ -103,6 +103,23 @@ public record ExplainSettings(
         return names;
     }
 
+    /** The same settings explaining other methods for other classes with other protocols. */
+    public ExplainSettings with(
+            List<String> otherMethods, List<TargetMode> otherTargets, Set<Protocol> otherProtocols) {
+        return new ExplainSettings(
+                model,
+                modelConfig,
+                classNames,
+                otherMethods,
+                otherTargets,
+                batchSize,
+                threads,
+                limits,
+                otherProtocols,
+                perturbation,
+                seed);
+    }
+
     /** The same settings with other protocols. */
     public ExplainSettings withProtocols(Set<Protocol> other) {
         return new ExplainSettings(
