@@ -37,7 +37,7 @@ import picocli.CommandLine;
  * committed sample: an image folder with truncated, empty and non-image files (3 error rows,
  * labels from folder names, masks from the mirrored tree), re-run = nothing added, two new images
  * = only they are explained, no duplicates; a manifest and the same images as a Hugging Face style
- * Parquet give the same heatmaps; a missing input is one clear line; the partition count (8 for
+ * Parquet give the same heatmaps; a missing input is one clear line; a run without removal protocols still has the segmentation test's metrics; the partition count (8 for
  * 1,000 images on 2 cores, 256 images at most).
  */
 class ExplainJobTest {
@@ -196,6 +196,41 @@ class ExplainJobTest {
         Dataset<Row> all = read(out.resolve("images"));
         assertEquals(17, all.count());
         assertEquals(all.select("image_id", "method").distinct().count(), all.count(), "no duplicates");
+    }
+
+    /**
+     * With no removal protocol the perturbation steps still come from the settings, so the segmentation
+     * test's metrics are in the metrics table and every perturbation metric is left empty.
+     */
+    @Test
+    void withoutRemovalProtocolsTheMetricsTableHoldsTheSegmentationTest() throws Exception {
+        Path out = tmp.resolve("no-removal");
+        run(
+                "explain",
+                "--input",
+                SAMPLE.resolve("manifest.csv").toString(),
+                "--limit",
+                "3",
+                "--output",
+                out.toString(),
+                "--methods",
+                "raw-attention",
+                "--targets",
+                "predicted",
+                "--protocols",
+                "",
+                "--bootstrap",
+                "20",
+                "--no-report",
+                "--master",
+                "local[1]");
+        List<Row> metrics = read(out.resolve("metrics")).collectAsList();
+        assertEquals(1, metrics.size());
+        Row m = metrics.get(0);
+        assertEquals(3L, m.<Long>getAs("segmented_images"));
+        assertTrue(m.<Double>getAs("miou") > 0, "the segmentation test is aggregated");
+        assertTrue(Double.isNaN(m.<Double>getAs("srg")), "no removal ran, so no SRG");
+        assertTrue(m.isNullAt(m.fieldIndex("accuracy_positive")), "no accuracy curve");
     }
 
     @Test
