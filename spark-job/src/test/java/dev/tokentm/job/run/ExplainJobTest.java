@@ -37,8 +37,9 @@ import picocli.CommandLine;
  * committed sample: an image folder with truncated, empty and non-image files (3 error rows,
  * labels from folder names, masks from the mirrored tree), re-run = nothing added, two new images
  * = only they are explained, no duplicates; a manifest and the same images as a Hugging Face style
- * Parquet give the same heatmaps; a missing input is one clear line; a run without removal protocols still has the segmentation test's metrics; the partition count (8 for
- * 1,000 images on 2 cores, 256 images at most).
+ * Parquet give the same heatmaps; a missing input is one clear line; a run without removal
+ * protocols still has the segmentation test's metrics; the partition count (8 for 1,000 images on
+ * 2 cores, 256 images at most).
  */
 class ExplainJobTest {
 
