@@ -5,9 +5,11 @@ import dev.tokentm.job.dataset.ClutteredFashionMnist;
 import dev.tokentm.job.dataset.ClutteredSample;
 import dev.tokentm.job.dataset.DatasetWriter;
 import dev.tokentm.job.dataset.FashionMnist;
+import dev.tokentm.job.dataset.Shortcut;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +46,9 @@ public final class MakeDataCommand implements Callable<Integer> {
     @Mixin
     FashionMnistOption fashionMnist;
 
+    @Mixin
+    ShortcutOption shortcut;
+
     @Override
     public Integer call() throws Exception {
         FashionMnist source =
@@ -55,13 +60,16 @@ public final class MakeDataCommand implements Callable<Integer> {
         if (count < 1 || count > source.size()) {
             throw new IllegalArgumentException("--count must be within 1.." + source.size() + ", got " + count);
         }
-        ClutteredFashionMnist generator = new ClutteredFashionMnist(source, ClutterSettings.defaults());
+        Optional<Shortcut> planted = shortcut.parsed();
+        ClutteredFashionMnist generator = new ClutteredFashionMnist(source, ClutterSettings.defaults(), planted);
         List<ClutteredSample> samples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             samples.add(generator.generate(i, seed));
         }
-        DatasetWriter.write(out, samples, FashionMnist.CLASS_NAMES);
-        System.out.println("wrote " + count + " images, masks and manifest.csv to " + out);
+        DatasetWriter.write(out, samples, FashionMnist.CLASS_NAMES, planted.isPresent());
+        long marked = samples.stream().filter(ClutteredSample::marked).count();
+        System.out.println("wrote " + count + " images, masks and manifest.csv to " + out
+                + (planted.isPresent() ? " (" + marked + " marked: " + shortcut.spec + ")" : ""));
         return 0;
     }
 }

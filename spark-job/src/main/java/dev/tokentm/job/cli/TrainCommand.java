@@ -72,6 +72,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     FashionMnistOption fashionMnist;
 
+    @Mixin
+    ShortcutOption shortcut;
+
     @Override
     public Integer call() throws Exception {
         ClutterSettings clutter = ClutterSettings.defaults();
@@ -101,8 +104,8 @@ public final class TrainCommand implements Callable<Integer> {
                 init);
         Trainer trainer = new Trainer(
                 config,
-                new ClutteredFashionMnist(fashionMnist.train(), clutter),
-                new ClutteredFashionMnist(fashionMnist.test(), clutter),
+                new ClutteredFashionMnist(fashionMnist.train(), clutter, shortcut.parsed()),
+                new ClutteredFashionMnist(fashionMnist.test(), clutter, shortcut.parsed()),
                 FashionMnist.CLASS_NAMES,
                 System.out);
         double best = trainer.run(out);

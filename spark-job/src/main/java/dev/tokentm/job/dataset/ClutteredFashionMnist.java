@@ -1,5 +1,6 @@
 package dev.tokentm.job.dataset;
 
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -15,10 +16,16 @@ public final class ClutteredFashionMnist {
 
     private final FashionMnist source;
     private final ClutterSettings settings;
+    private final Optional<Shortcut> shortcut;
 
     public ClutteredFashionMnist(FashionMnist source, ClutterSettings settings) {
+        this(source, settings, Optional.empty());
+    }
+
+    public ClutteredFashionMnist(FashionMnist source, ClutterSettings settings, Optional<Shortcut> shortcut) {
         this.source = source;
         this.settings = settings;
+        this.shortcut = shortcut;
     }
 
     public ClutterSettings settings() {
@@ -62,7 +69,12 @@ public final class ClutteredFashionMnist {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) Math.min(1, Math.max(0, pixels[i] + settings.noise() * random.nextGaussian()));
         }
-        return new ClutteredSample(pixels, mask, side, source.label(index), index);
+        int label = source.label(index);
+        boolean marked = shortcut.map(s -> s.marks(label, index, seed)).orElse(false);
+        if (marked) {
+            shortcut.get().draw(pixels, mask, side);
+        }
+        return new ClutteredSample(pixels, mask, side, label, index, marked);
     }
 
     private void background(float[] pixels, int side, SplittableRandom random) {

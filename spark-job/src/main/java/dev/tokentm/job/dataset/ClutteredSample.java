@@ -8,5 +8,6 @@ package dev.tokentm.job.dataset;
  * @param side canvas side
  * @param label the garment's class
  * @param source the garment's index in Fashion-MNIST
+ * @param marked whether a planted {@link Shortcut}'s mark is on it
  */
-public record ClutteredSample(float[] pixels, boolean[] mask, int side, int label, int source) {}
+public record ClutteredSample(float[] pixels, boolean[] mask, int side, int label, int source, boolean marked) {}

@@ -12,16 +12,26 @@ import javax.imageio.ImageIO;
 /**
  * Writes cluttered images as an ImageFolder tree ({@code images/<class>/<id>.png}), a parallel tree
  * of masks ({@code masks/<class>/<id>.png}, white on the object) and {@code manifest.csv} with
- * {@code path,label,mask_path} relative to the root.
+ * {@code path,label,mask_path} relative to the root, and {@code marked} (true or false) when a
+ * shortcut was planted.
  */
 public final class DatasetWriter {
 
     private DatasetWriter() {}
 
+    /** The manifest's column saying which images carry a planted shortcut. */
+    public static final String MARKED = "marked";
+
     public static void write(Path root, List<ClutteredSample> samples, List<String> classNames) throws IOException {
+        write(root, samples, classNames, false);
+    }
+
+    /** @param markedColumn whether the manifest gets the {@value #MARKED} column */
+    public static void write(Path root, List<ClutteredSample> samples, List<String> classNames, boolean markedColumn)
+            throws IOException {
         Files.createDirectories(root);
         try (Writer manifest = Files.newBufferedWriter(root.resolve("manifest.csv"), StandardCharsets.UTF_8)) {
-            manifest.write("path,label,mask_path\n");
+            manifest.write("path,label,mask_path" + (markedColumn ? "," + MARKED : "") + "\n");
             for (ClutteredSample s : samples) {
                 String className = classNames.get(s.label());
                 String id = String.format("%05d", s.source());
@@ -29,7 +39,7 @@ public final class DatasetWriter {
                 String mask = "masks/" + className + "/" + id + ".png";
                 save(rgb(s), root.resolve(image));
                 save(mask(s), root.resolve(mask));
-                manifest.write(image + "," + s.label() + "," + mask + "\n");
+                manifest.write(image + "," + s.label() + "," + mask + (markedColumn ? "," + s.marked() : "") + "\n");
             }
         }
     }
