@@ -30,6 +30,7 @@ class LayeringTest {
                         "checkpoint",
                         "explain",
                         "metrics",
+                        "audit",
                         "table",
                         "spark"));
     }
@@ -43,6 +44,7 @@ class LayeringTest {
                         "input",
                         "dataset",
                         "training",
+                        "audit",
                         "output",
                         "run",
                         "study",

@@ -1,6 +1,7 @@
 package dev.tokentm.job.cli;
 
 import dev.tokentm.job.aggregate.Bootstrap;
+import dev.tokentm.job.audit.AuditSettings;
 import dev.tokentm.job.input.ClassNames;
 import dev.tokentm.job.input.CommittedSample;
 import dev.tokentm.job.input.InputFormat;
@@ -9,6 +10,7 @@ import dev.tokentm.job.output.RunOutput;
 import dev.tokentm.job.report.HtmlReport;
 import dev.tokentm.job.run.ExplainJob;
 import dev.tokentm.job.run.SanityStage;
+import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
 import java.nio.charset.StandardCharsets;
@@ -134,6 +136,15 @@ public abstract class JobCommand implements Callable<Integer> {
                     "Write report.html next to the Parquet output (--no-report to skip). Default: ${DEFAULT-VALUE}.")
     boolean report;
 
+    @Option(
+            names = "--audit",
+            description = "After the metrics, audit the corpus: strategies per class, shortcut candidates and their "
+                    + "causal tests (see `audit --help`; its options apply).")
+    boolean runAudit;
+
+    @Mixin
+    AuditOptions audit;
+
     @Mixin
     ExplainOptions explain;
 
@@ -174,9 +185,16 @@ public abstract class JobCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sanity-images must be at least 1, got " + sanityImages);
         }
         explainer = choose(explainer);
+        AuditSettings auditSettings = runAudit ? audit.settings(intervals) : null;
+        if (auditSettings != null
+                && !explainer.settings().methods().contains(ExplainerRegistry.canonical(auditSettings.method()))) {
+            throw new IllegalArgumentException("--audit-method " + auditSettings.method() + " is not among --methods "
+                    + String.join(",", explainer.settings().methods()));
+        }
         try (SparkSession spark = sparkOptions.open("tokentm " + name())) {
             ExplainJob.Result result = new ExplainJob(spark, System.out)
-                    .run(new ExplainJob.Plan(spec, explainer, output, partitions, intervals, sanityImages));
+                    .run(new ExplainJob.Plan(
+                            spec, explainer, output, partitions, intervals, sanityImages, auditSettings));
             RunOutput written = new RunOutput(spark, output);
             finish(written, result);
             if (report) {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Faithful Vision Transformer explanations (TokenTM and baselines) at dataset scale on Spark.",
         subcommands = {
             ExplainCommand.class,
+            AuditCommand.class,
             StudyCommand.class,
             ReportCommand.class,
             ColumnsCommand.class,
@@ -19,7 +20,8 @@ import picocli.CommandLine.Command;
             BenchModelCommand.class,
             BenchJobCommand.class,
             BenchSoakCommand.class,
-            BenchProtocolsCommand.class
+            BenchProtocolsCommand.class,
+            BenchAuditCommand.class
         })
 public final class TokenTmCommand implements Runnable {
 

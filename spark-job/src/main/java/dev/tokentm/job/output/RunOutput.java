@@ -23,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A run's output directory (local, hdfs://, s3a://): {@code images/} (per image and method,
@@ -158,6 +159,39 @@ public final class RunOutput {
                 .write()
                 .mode(SaveMode.Overwrite)
                 .parquet(metrics());
+    }
+
+    /** Where the audit's table {@code name} lives: {@code <output>/audit/<name>}. */
+    public String audit(String name) {
+        return root + "/audit/" + name;
+    }
+
+    /** Replaces an audit table with these rows. */
+    public void writeAudit(String name, List<Row> rows, StructType schema) {
+        spark.createDataFrame(rows, schema)
+                .coalesce(1)
+                .write()
+                .mode(SaveMode.Overwrite)
+                .parquet(audit(name));
+    }
+
+    /** Replaces an audit table with a Spark dataset, and reads it back (so what made it runs once). */
+    public Dataset<Row> writeAudit(String name, Dataset<Row> rows) {
+        rows.write().mode(SaveMode.Overwrite).parquet(audit(name));
+        return spark.read().schema(rows.schema()).parquet(audit(name));
+    }
+
+    /** Reads an audit table; null when the output has none. */
+    public Dataset<Row> readAudit(String name, StructType schema) {
+        try {
+            Path dir = new Path(audit(name));
+            if (!dir.getFileSystem(hadoop()).exists(dir)) {
+                return null;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + audit(name) + ": " + e.getMessage(), e);
+        }
+        return spark.read().schema(schema).parquet(audit(name));
     }
 
     /** Replaces {@code summary.json}. */

@@ -31,6 +31,7 @@ import java.util.List;
  *     and the sanity checks where they ran
  * @param comparisons every method against the reference (TokenTM), per target and metric
  * @param metricAgreement Kendall's τ between the method rankings of each pair of metrics
+ * @param audit the dataset audit; null when none ran
  */
 public record RunSummary(
         String input,
@@ -50,13 +51,38 @@ public record RunSummary(
         int bootstrapReplicates,
         List<MethodSummary> metrics,
         List<Comparisons.Comparison> comparisons,
-        List<MetricAgreement.Agreement> metricAgreement) {
+        List<MetricAgreement.Agreement> metricAgreement,
+        AuditSummary audit) {
 
     /** Summaries written before a field existed read it as empty. */
     public RunSummary {
         protocols = protocols == null ? List.of(Protocol.ZERO.label()) : protocols;
         comparisons = comparisons == null ? List.of() : comparisons;
         metricAgreement = metricAgreement == null ? List.of() : metricAgreement;
+    }
+
+    /** The same run with this audit. */
+    public RunSummary withAudit(AuditSummary a) {
+        return new RunSummary(
+                input,
+                output,
+                model,
+                methods,
+                targets,
+                classNames,
+                imagesInInput,
+                imagesSkippedAsDone,
+                imagesExplained,
+                imagesFailed,
+                seconds,
+                imagesPerSecond,
+                protocols,
+                seed,
+                bootstrapReplicates,
+                metrics,
+                comparisons,
+                metricAgreement,
+                a);
     }
 
     private static final Gson GSON = new GsonBuilder()

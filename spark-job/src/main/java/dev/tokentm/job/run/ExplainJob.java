@@ -10,6 +10,7 @@ import dev.tokentm.job.aggregate.Metric;
 import dev.tokentm.job.aggregate.MetricAgreement;
 import dev.tokentm.job.aggregate.MetricsAggregator;
 import dev.tokentm.job.aggregate.MetricsAggregator.MethodMetrics;
+import dev.tokentm.job.audit.AuditSettings;
 import dev.tokentm.job.input.ImageInputs;
 import dev.tokentm.job.input.InputFormat;
 import dev.tokentm.job.input.InputSpec;
@@ -51,6 +52,7 @@ public final class ExplainJob {
      * @param partitions Spark partitions to explain in; 0 chooses {@link #partitions(long, int, int)}
      * @param bootstrap the confidence intervals' bootstrap
      * @param sanityImages images the sanity checks explain (when {@code sanity} is a protocol)
+     * @param audit the dataset audit to run after the metrics; null for none
      */
     public record Plan(
             InputSpec input,
@@ -58,11 +60,12 @@ public final class ExplainJob {
             String output,
             int partitions,
             Bootstrap bootstrap,
-            int sanityImages) {
+            int sanityImages,
+            AuditSettings audit) {
 
-        /** The defaults' bootstrap and sanity sample. */
+        /** The defaults' bootstrap and sanity sample, no audit. */
         public Plan(InputSpec input, VitExplainer explainer, String output, int partitions) {
-            this(input, explainer, output, partitions, Bootstrap.defaults(), SanityStage.DEFAULT_IMAGES);
+            this(input, explainer, output, partitions, Bootstrap.defaults(), SanityStage.DEFAULT_IMAGES, null);
         }
     }
 
@@ -123,7 +126,24 @@ public final class ExplainJob {
                     findings.comparisons(),
                     findings.agreement());
             output.writeMetrics(result.metrics());
-            output.writeSummary(summary(plan, settings, model.classNames(), result));
+            RunSummary summary = summary(plan, settings, model.classNames(), result);
+            output.writeSummary(summary);
+            if (plan.audit() != null) {
+                output.writeSummary(summary.withAudit(AuditStage.run(
+                        spark,
+                        output,
+                        input,
+                        AuditStage.regionTest(
+                                settings.model(),
+                                settings.modelConfig(),
+                                model.classNames(),
+                                settings.batchSize(),
+                                settings.seed(),
+                                plan.audit()),
+                        plan.audit(),
+                        model.classNames(),
+                        out)));
+            }
             print(result, output);
             return result;
         }
@@ -283,6 +303,7 @@ public final class ExplainJob {
                         })
                         .toList(),
                 r.comparisons(),
-                r.agreement());
+                r.agreement(),
+                null);
     }
 }

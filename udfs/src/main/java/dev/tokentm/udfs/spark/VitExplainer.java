@@ -92,7 +92,8 @@ public final class VitExplainer extends VitTransformer<VitExplainer> implements 
     }
 
     @Override
-    protected MapPartitionsFunction<Row, Row> partitions(ExplainSettings settings, InputColumns columns) {
+    protected MapPartitionsFunction<Row, Row> partitions(
+            ExplainSettings settings, InputColumns columns, StructType schema) {
         return new PartitionExplainer(settings, columns, progress);
     }
 

@@ -48,7 +48,8 @@ public final class VitSanityCheck extends VitTransformer<VitSanityCheck> impleme
     }
 
     @Override
-    protected MapPartitionsFunction<Row, Row> partitions(ExplainSettings settings, InputColumns columns) {
+    protected MapPartitionsFunction<Row, Row> partitions(
+            ExplainSettings settings, InputColumns columns, StructType schema) {
         return new SanityPartition(settings, columns);
     }
 

@@ -296,15 +296,17 @@ public abstract class VitTransformer<T extends VitTransformer<T>> extends Transf
     /** The rows' schema. */
     protected abstract StructType outputSchema();
 
-    /** What each partition runs. */
-    protected abstract MapPartitionsFunction<Row, Row> partitions(ExplainSettings settings, InputColumns columns);
+    /** What each partition runs, given the input's schema (for columns of a transformer's own). */
+    protected abstract MapPartitionsFunction<Row, Row> partitions(
+            ExplainSettings settings, InputColumns columns, StructType schema);
 
     /** Each partition through {@link #partitions}, after checking columns and settings on the driver. */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema(), true);
         Dataset<Row> frame = dataset.toDF();
-        return frame.mapPartitions(partitions(settings(), columns(frame.schema())), Encoders.row(outputSchema()));
+        return frame.mapPartitions(
+                partitions(settings(), columns(frame.schema()), frame.schema()), Encoders.row(outputSchema()));
     }
 
     /** Checks the input columns and every setting; the output is {@link #outputSchema()}. */

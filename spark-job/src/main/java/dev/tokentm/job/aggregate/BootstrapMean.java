@@ -1,0 +1,89 @@
+package dev.tokentm.job.aggregate;
+
+import java.io.Serializable;
+
+/**
+ * A mean over images with its Poisson-bootstrap replicates ({@link Bootstrap}: each image's
+ * weight per replicate seeded by the run's seed and its id), kept as sums so that Spark can add
+ * partial results in any order and no image has to reach the driver. Used for the audit's
+ * probability drops and shares.
+ */
+public final class BootstrapMean implements Serializable {
+
+    private long count;
+    private double sum;
+    private final double[] weights;
+    private final double[] weighted;
+
+    private BootstrapMean(int replicates) {
+        weights = new double[replicates];
+        weighted = new double[replicates];
+    }
+
+    /** Nothing yet. */
+    public static BootstrapMean empty(Bootstrap bootstrap) {
+        return new BootstrapMean(bootstrap.replicates());
+    }
+
+    /** One image's value. */
+    public static BootstrapMean of(Bootstrap bootstrap, String imageId, double value) {
+        BootstrapMean m = empty(bootstrap);
+        m.count = 1;
+        m.sum = value;
+        int[] w = bootstrap.weights(imageId);
+        for (int r = 0; r < w.length; r++) {
+            m.weights[r] = w[r];
+            m.weighted[r] = w[r] * value;
+        }
+        return m;
+    }
+
+    /** Both together (a new accumulator; neither changes). */
+    public BootstrapMean plus(BootstrapMean other) {
+        BootstrapMean m = new BootstrapMean(weights.length);
+        m.count = count + other.count;
+        m.sum = sum + other.sum;
+        for (int r = 0; r < weights.length; r++) {
+            m.weights[r] = weights[r] + other.weights[r];
+            m.weighted[r] = weighted[r] + other.weighted[r];
+        }
+        return m;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    /** The mean; NaN over no images. */
+    public double mean() {
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /** Each replicate's weighted mean; NaN where every weight was 0. */
+    public double[] replicates() {
+        double[] means = new double[weights.length];
+        for (int r = 0; r < means.length; r++) {
+            means[r] = weights[r] == 0 ? Double.NaN : weighted[r] / weights[r];
+        }
+        return means;
+    }
+
+    /** The mean's 95% percentile interval. */
+    public Interval interval() {
+        return Interval.percentile(replicates(), 0.95);
+    }
+
+    /**
+     * The 95% interval of {@code a.mean() − b.mean()}, replicate by replicate. For disjoint sets of
+     * images the two means resample independently; for the same images, in pairs.
+     */
+    public static Interval difference(BootstrapMean a, BootstrapMean b) {
+        double[] ra = a.replicates();
+        double[] rb = b.replicates();
+        double[] d = new double[ra.length];
+        for (int r = 0; r < d.length; r++) {
+            d[r] = ra[r] - rb[r];
+        }
+        return Interval.percentile(d, 0.95);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.tokentm.job.audit;
+
+import dev.tokentm.udfs.spark.VitRegionTest;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The audit of one method's heatmaps, in order: pool the maps ({@link AuditedMaps}), find each
+ * class's strategies ({@link StrategyStage}, {@link StrategyStats}), pick the shortcut candidates
+ * ({@link ShortcutRule}), test each causally ({@link CausalTest}), count the right-for-the-wrong-reasons
+ * predictions ({@link WrongReasons}).
+ */
+public final class Audit {
+
+    /**
+     * What an audit found.
+     *
+     * @param findings every strategy of every clustered class, confirmed shortcuts first, then by class
+     * @param wrongReasons per class, the correct predictions resting off the object (empty without masks)
+     * @param images audited images per class
+     * @param tooFew classes with too few images to cluster
+     * @param masks whether the run had object masks
+     * @param seconds the audit's time
+     */
+    public record Result(
+            AuditSettings settings,
+            List<Finding> findings,
+            List<WrongReasons.Count> wrongReasons,
+            Map<ClassKey, Long> images,
+            List<ClassKey> tooFew,
+            boolean masks,
+            double seconds) {
+
+        public List<Finding> confirmed() {
+            return findings.stream().filter(Finding::confirmed).toList();
+        }
+    }
+
+    /** Where the audit writes the tables it needs while running. */
+    public interface Sink {
+        /** Writes the assigned images; returns them read back. */
+        Dataset<Row> assignments(Dataset<Row> assigned);
+
+        /** Where the causal tests' per-image rows go. */
+        String testImages();
+    }
+
+    private Audit() {}
+
+    /**
+     * @param images the run's images table
+     * @param input the run's input, for the causal tests' images
+     * @param test the region test with the run's model and batch size
+     */
+    public static Result run(
+            SparkSession spark,
+            Dataset<Row> images,
+            Dataset<Row> input,
+            VitRegionTest test,
+            AuditSettings settings,
+            List<String> classNames,
+            Sink sink,
+            PrintStream out) {
+        long start = System.nanoTime();
+        Dataset<Row> maps =
+                AuditedMaps.of(images, settings.method(), settings.grid()).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            boolean masks =
+                    !maps.where(maps.col(AuditedMaps.OUTSIDE).isNotNull()).isEmpty();
+            if (!masks) {
+                out.println("tokentm: audit: the run has no object masks (--masks, or a manifest's mask_path): "
+                        + "strategies are judged by fixed regions only, and right-for-the-wrong-reasons is not "
+                        + "counted");
+            }
+            StrategyStage.Fitted fitted = StrategyStage.fit(spark, maps, settings, classNames, out);
+            long t1 = System.nanoTime();
+            Dataset<Row> assigned = sink.assignments(StrategyStage.assign(spark, maps, fitted));
+            long t2 = System.nanoTime();
+            List<Strategy> strategies = StrategyStats.of(spark, assigned, settings);
+            long t3 = System.nanoTime();
+            System.err.printf(
+                    "TIMING fit %.1f assign %.1f stats %.1f%n", (t1 - start) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+            List<Strategy> candidates = strategies.stream()
+                    .filter(s -> !ShortcutRule.reasons(s, settings).isEmpty())
+                    .toList();
+            Map<StrategyStats.Id, CausalTest.Result> tests =
+                    CausalTest.run(spark, candidates, assigned, input, test, settings, sink.testImages());
+            List<Finding> findings = new ArrayList<>();
+            for (Strategy s : strategies) {
+                findings.add(new Finding(
+                        s, ShortcutRule.reasons(s, settings), tests.get(new StrategyStats.Id(s.key(), s.index()))));
+            }
+            findings.sort(Comparator.comparing((Finding f) -> !f.confirmed())
+                    .thenComparing(f -> f.strategy().key())
+                    .thenComparingInt(f -> f.strategy().index()));
+            List<WrongReasons.Count> wrong = masks ? WrongReasons.of(maps, settings) : List.of();
+            Result result = new Result(
+                    settings,
+                    findings,
+                    wrong,
+                    fitted.images(),
+                    fitted.tooFew(),
+                    masks,
+                    (System.nanoTime() - start) / 1e9);
+            out.printf(
+                    Locale.ROOT,
+                    "tokentm: audit of %s: %d strategies in %d classes, %d shortcut candidates, %d confirmed "
+                            + "(%.1f s)%n",
+                    settings.method(),
+                    strategies.size(),
+                    fitted.models().size(),
+                    candidates.size(),
+                    result.confirmed().size(),
+                    result.seconds());
+            return result;
+        } finally {
+            maps.unpersist();
+        }
+    }
+}

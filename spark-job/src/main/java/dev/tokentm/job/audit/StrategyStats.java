@@ -1,0 +1,194 @@
+package dev.tokentm.job.audit;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import dev.tokentm.udfs.audit.HeatmapGrid;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import scala.Tuple2;
+
+/**
+ * What each strategy is, from the assigned images, in three Spark aggregations: per strategy the
+ * sums behind its size, accuracy, relevance outside the mask and mean map; per class the share of
+ * relevance in each strategy's region (so a region is judged against the class, not the frame); and
+ * per strategy the images nearest and farthest from its centre (a window, so only those ids reach
+ * the driver).
+ */
+public final class StrategyStats {
+
+    /** A strategy of a class. */
+    record Id(ClassKey key, int strategy) implements java.io.Serializable {}
+
+    private static final int COUNT = 0;
+    private static final int CORRECT = 1;
+    private static final int LABELLED = 2;
+    private static final int OUTSIDE = 3;
+    private static final int MASKED = 4;
+    private static final int MAP = 5;
+
+    private StrategyStats() {}
+
+    public static List<Strategy> of(SparkSession spark, Dataset<Row> assigned, AuditSettings settings) {
+        Map<Id, double[]> sums =
+                new TreeMap<>(java.util.Comparator.comparing(Id::key).thenComparingInt(Id::strategy));
+        sums.putAll(assigned.javaRDD()
+                .mapToPair(r -> new Tuple2<>(id(r), sums(r)))
+                .reduceByKey(StrategyStats::add)
+                .collectAsMap());
+        Map<ClassKey, Long> classImages = new HashMap<>();
+        Map<ClassKey, double[]> classSums = new HashMap<>();
+        sums.forEach((id, s) -> {
+            classImages.merge(id.key(), (long) s[COUNT], Long::sum);
+            classSums.merge(id.key(), s, StrategyStats::add);
+        });
+        Map<Id, int[]> regions = new LinkedHashMap<>();
+        sums.forEach((id, s) -> regions.put(id, region(meanMap(s), meanMap(classSums.get(id.key())), settings)));
+        Map<Id, Double> classRegionShare = classShares(spark, assigned, regions);
+        Map<Id, List<String>> prototypes = ranked(assigned, settings.prototypes(), false);
+        Map<Id, List<String>> outliers = ranked(assigned, settings.prototypes(), true);
+        List<Strategy> out = new ArrayList<>();
+        sums.forEach((id, s) -> {
+            double[] mean = meanMap(s);
+            int[] region = regions.get(id);
+            out.add(new Strategy(
+                    id.key(),
+                    id.strategy(),
+                    (long) s[COUNT],
+                    classImages.get(id.key()),
+                    (long) s[CORRECT],
+                    (long) s[LABELLED],
+                    s[MASKED] == 0 ? Double.NaN : s[OUTSIDE] / s[MASKED],
+                    ratio(classSums.get(id.key())),
+                    mean,
+                    region,
+                    HeatmapGrid.mass(mean, region),
+                    classRegionShare.getOrDefault(id, Double.NaN),
+                    prototypes.getOrDefault(id, List.of()),
+                    outliers.getOrDefault(id, List.of())));
+        });
+        return out;
+    }
+
+    /** The class's mean share of relevance outside the mask, from its summed strategies. */
+    private static double ratio(double[] classSums) {
+        return classSums[MASKED] == 0 ? Double.NaN : classSums[OUTSIDE] / classSums[MASKED];
+    }
+
+    /**
+     * Where a strategy's relevance sits that the class's does not: the fewest cells holding {@link
+     * AuditSettings#regionShare()} of the positive part of (strategy mean map − class mean map); the
+     * strategy's own map where it is the whole class.
+     */
+    static int[] region(double[] mean, double[] classMean, AuditSettings settings) {
+        double[] excess = new double[mean.length];
+        double total = 0;
+        for (int i = 0; i < mean.length; i++) {
+            excess[i] = Math.max(0, mean[i] - classMean[i]);
+            total += excess[i];
+        }
+        return HeatmapGrid.region(total > 1e-9 ? excess : mean, settings.regionShare());
+    }
+
+    private static Id id(Row r) {
+        return new Id(StrategyStage.key(r), r.getInt(r.fieldIndex(StrategyStage.STRATEGY)));
+    }
+
+    private static double[] sums(Row r) {
+        List<Double> map = r.getList(5);
+        double[] s = new double[MAP + map.size()];
+        s[COUNT] = 1;
+        if (!r.isNullAt(3)) {
+            s[LABELLED] = 1;
+            s[CORRECT] = r.getBoolean(3) ? 1 : 0;
+        }
+        if (!r.isNullAt(4)) {
+            s[MASKED] = 1;
+            s[OUTSIDE] = r.getDouble(4);
+        }
+        for (int i = 0; i < map.size(); i++) {
+            s[MAP + i] = map.get(i);
+        }
+        return s;
+    }
+
+    private static double[] add(double[] a, double[] b) {
+        double[] s = a.clone();
+        for (int i = 0; i < s.length; i++) {
+            s[i] += b[i];
+        }
+        return s;
+    }
+
+    private static double[] meanMap(double[] s) {
+        double[] mean = new double[s.length - MAP];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = s[MAP + i] / s[COUNT];
+        }
+        return mean;
+    }
+
+    /** Per strategy, the mean share of its class's images' relevance in its region. */
+    private static Map<Id, Double> classShares(SparkSession spark, Dataset<Row> assigned, Map<Id, int[]> regions) {
+        Map<ClassKey, Map<Integer, int[]>> byClass = new HashMap<>();
+        regions.forEach((id, cells) ->
+                byClass.computeIfAbsent(id.key(), k -> new HashMap<>()).put(id.strategy(), cells));
+        Broadcast<Map<ClassKey, Map<Integer, int[]>>> shared =
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(byClass);
+        Map<Id, double[]> sums = assigned.javaRDD()
+                .flatMapToPair(r -> {
+                    ClassKey key = StrategyStage.key(r);
+                    double[] map = AuditedMaps.unboxed(r.getList(5));
+                    List<Tuple2<Id, double[]>> out = new ArrayList<>();
+                    shared.value()
+                            .getOrDefault(key, Map.of())
+                            .forEach((s, cells) -> out.add(
+                                    new Tuple2<>(new Id(key, s), new double[] {1, HeatmapGrid.mass(map, cells)})));
+                    return out.iterator();
+                })
+                .reduceByKey(StrategyStats::add)
+                .collectAsMap();
+        Map<Id, Double> shares = new HashMap<>();
+        sums.forEach((id, s) -> shares.put(id, s[1] / s[0]));
+        return shares;
+    }
+
+    /** Per strategy, the ids of its {@code n} images nearest its centre (or farthest, when {@code far}). */
+    private static Map<Id, List<String>> ranked(Dataset<Row> assigned, int n, boolean far) {
+        Map<Id, List<String>> ids = new HashMap<>();
+        if (n == 0) {
+            return ids;
+        }
+        WindowSpec window = Window.partitionBy(
+                        col(AuditedMaps.TARGET_COLUMN), col(AuditedMaps.CLASS), col(StrategyStage.STRATEGY))
+                .orderBy(
+                        far
+                                ? col(StrategyStage.DISTANCE).desc()
+                                : col(StrategyStage.DISTANCE).asc(),
+                        col(AuditedMaps.ID));
+        for (Row r : assigned.select(
+                        col(AuditedMaps.ID),
+                        col(AuditedMaps.TARGET_COLUMN),
+                        col(AuditedMaps.CLASS),
+                        col(StrategyStage.STRATEGY),
+                        row_number().over(window).alias("rank"))
+                .where(col("rank").leq(n))
+                .orderBy(col("rank"))
+                .collectAsList()) {
+            ids.computeIfAbsent(new Id(new ClassKey(r.getString(1), r.getInt(2)), r.getInt(3)), k -> new ArrayList<>())
+                    .add(r.getString(0));
+        }
+        return ids;
+    }
+}
