@@ -74,6 +74,41 @@ public final class BootstrapMean implements Serializable {
     }
 
     /**
+     * The one-sided p-value that the mean is not above 0, from the bootstrap's standard error (normal
+     * approximation: {@code 1 − Φ(mean / sd of the replicates)}), which, unlike counting replicates
+     * below 0, is not bounded below by {@code 1/replicates}: a false discovery correction over many
+     * tests needs small p-values told apart.
+     */
+    public double pAboveZero() {
+        return pAboveZero(mean(), replicates());
+    }
+
+    /** The same for {@code a.mean() − b.mean()}, replicate by replicate. */
+    public static double pAboveZero(BootstrapMean a, BootstrapMean b) {
+        double[] ra = a.replicates();
+        double[] rb = b.replicates();
+        double[] d = new double[ra.length];
+        for (int r = 0; r < d.length; r++) {
+            d[r] = ra[r] - rb[r];
+        }
+        return pAboveZero(a.mean() - b.mean(), d);
+    }
+
+    private static double pAboveZero(double estimate, double[] replicates) {
+        double[] v = java.util.Arrays.stream(replicates)
+                .filter(x -> !Double.isNaN(x))
+                .toArray();
+        if (v.length < 2 || Double.isNaN(estimate)) {
+            return 1;
+        }
+        double sd = new org.apache.commons.math3.stat.descriptive.moment.StandardDeviation().evaluate(v);
+        if (sd == 0) {
+            return estimate > 0 ? 0 : 1;
+        }
+        return 1 - new org.apache.commons.math3.distribution.NormalDistribution().cumulativeProbability(estimate / sd);
+    }
+
+    /**
      * The 95% interval of {@code a.mean() − b.mean()}, replicate by replicate. For disjoint sets of
      * images the two means resample independently; for the same images, in pairs.
      */

@@ -81,13 +81,8 @@ public final class Audit {
                         + "counted");
             }
             StrategyStage.Fitted fitted = StrategyStage.fit(spark, maps, settings, classNames, out);
-            long t1 = System.nanoTime();
             Dataset<Row> assigned = sink.assignments(StrategyStage.assign(spark, maps, fitted));
-            long t2 = System.nanoTime();
             List<Strategy> strategies = StrategyStats.of(spark, assigned, settings);
-            long t3 = System.nanoTime();
-            System.err.printf(
-                    "TIMING fit %.1f assign %.1f stats %.1f%n", (t1 - start) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
             List<Strategy> candidates = strategies.stream()
                     .filter(s -> !ShortcutRule.reasons(s, settings).isEmpty())
                     .toList();

@@ -15,14 +15,15 @@ import dev.tokentm.udfs.spark.VitRegionTest;
  * @param fitImages at most this many images per class fit the clustering (a seeded sample); every
  *     image is then assigned
  * @param minImages classes with fewer audited images are not clustered (said in one line)
- * @param regionShare a strategy's region: the fewest cells of its mean map holding this share of its
- *     relevance
+ * @param regionShare a strategy's region: the fewest cells holding this share of where its mean map
+ *     exceeds the rest of the class's
  * @param regionArea a region on at most this share of the frame is a fixed region
  * @param regionLift ... when the strategy's images put at least this many times the share of their
- *     relevance there that the class's images do
- * @param offObject a strategy whose images put more than this share of their relevance outside the
- *     object mask rests off the object; a correct prediction above it is right for the wrong reasons
- * @param offObjectMargin ... when that share is also this much above the class's
+ *     relevance there that the rest of the class's images do
+ * @param offObject a correct prediction whose heatmap puts more than this share of its relevance
+ *     outside the object mask is right for the wrong reasons
+ * @param offObjectMargin a strategy whose images put at least this much more of their relevance
+ *     outside the object mask than the rest of the class rests off the object
  * @param testImages at most this many images of a strategy, and as many controls, in its causal test
  * @param removal what replaces the region in the causal test ({@link VitRegionTest#REMOVALS})
  * @param prototypes images listed nearest a strategy's centre, and as many outliers
@@ -56,9 +57,9 @@ public record AuditSettings(
 
     /**
      * TokenTM's maps on an 8x8 grid; 20,000 images per class fit, classes of 20 or more; regions
-     * holding half the relevance on at most an eighth of the frame, twice the class's share; half the
-     * relevance off the object, 0.1 more than the class; 200 images a side per causal test, ROAD's removal;
-     * 5 prototypes.
+     * holding half the excess relevance on at most an eighth of the frame, twice the others' share;
+     * off the object: 10 points more than the others, right for the wrong reasons above half; 200
+     * images a side per causal test, ROAD's removal; 5 prototypes.
      */
     public static AuditSettings defaults(Bootstrap bootstrap) {
         return new AuditSettings(

@@ -35,9 +35,12 @@ import scala.Tuple2;
  * from up to {@link AuditSettings#testImages()} of its images and from as many other images of the
  * class (the control, the same region removed), and the
  * class's probability is measured before and after. Each image's drop is a paired difference; the
- * strategy's mean drop and its difference to the control's get 95% Poisson-bootstrap intervals. A
- * candidate is confirmed when its drop is significant and larger than the control's. Both samples
- * are the images with the smallest hash of id and seed, so a re-run tests the same images.
+ * strategy's mean drop and its difference to the control's get 95% Poisson-bootstrap intervals and
+ * one-sided bootstrap p-values. A candidate is confirmed when its drop is above 0 and above the
+ * control's, both p-values passing Benjamini–Hochberg's false discovery rate of 5% over all the
+ * audit's tests (an audit tests dozens of candidates; at a plain 5% level one in twenty would be
+ * "confirmed" by chance). Both samples are the images with the smallest hash of id and seed, so a
+ * re-run tests the same images.
  */
 public final class CausalTest {
 
@@ -51,12 +54,48 @@ public final class CausalTest {
             double controlDrop,
             Interval controlCi,
             double difference,
-            Interval differenceCi) {
+            Interval differenceCi,
+            double pValue,
+            boolean confirmed) {
 
-        /** The model relies on the region: its removal lowers the class's probability, more than elsewhere. */
-        public boolean confirmed() {
-            return dropCi.low() > 0 && differenceCi.low() > 0;
+        Result confirmed(boolean c) {
+            return new Result(
+                    images,
+                    controlImages,
+                    failed,
+                    drop,
+                    dropCi,
+                    controlDrop,
+                    controlCi,
+                    difference,
+                    differenceCi,
+                    pValue,
+                    c);
         }
+    }
+
+    /** The false discovery rate the confirmations control. */
+    public static final double FALSE_DISCOVERY_RATE = 0.05;
+
+    /**
+     * Benjamini–Hochberg: with the m p-values sorted, the k smallest are discoveries for the largest k
+     * with {@code p_(k) <= k/m · q}.
+     */
+    static Map<StrategyStats.Id, Result> confirm(Map<StrategyStats.Id, Result> results, double q) {
+        List<Map.Entry<StrategyStats.Id, Result>> sorted = new ArrayList<>(results.entrySet());
+        sorted.sort(Map.Entry.comparingByValue(java.util.Comparator.comparingDouble(Result::pValue)));
+        int m = sorted.size();
+        int k = 0;
+        for (int i = 0; i < m; i++) {
+            if (sorted.get(i).getValue().pValue() <= (i + 1.0) / m * q) {
+                k = i + 1;
+            }
+        }
+        Map<StrategyStats.Id, Result> out = new HashMap<>();
+        for (int i = 0; i < m; i++) {
+            out.put(sorted.get(i).getKey(), sorted.get(i).getValue().confirmed(i < k));
+        }
+        return out;
     }
 
     /** A candidate and how many images each side of its test gets. */
@@ -148,9 +187,13 @@ public final class CausalTest {
                             b.mean(),
                             b.interval(),
                             a.mean() - b.mean(),
-                            BootstrapMean.difference(a, b)));
+                            BootstrapMean.difference(a, b),
+                            a.count() == 0 || b.count() == 0
+                                    ? 1
+                                    : Math.max(a.pAboveZero(), BootstrapMean.pAboveZero(a, b)),
+                            false));
         }
-        return results;
+        return confirm(results, FALSE_DISCOVERY_RATE);
     }
 
     /** For each assigned image, a row per candidate it serves: as one of the strategy's images, or as a control. */

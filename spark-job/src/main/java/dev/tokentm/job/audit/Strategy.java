@@ -13,11 +13,11 @@ import java.util.List;
  * @param correct of its labelled images, those the model predicts right
  * @param labelled its images with a label
  * @param outside mean share of relevance outside the object mask; NaN without masks
- * @param classOutside the same over the whole class
+ * @param othersOutside the same over the class's other strategies; NaN without masks or others
  * @param meanMap the mean pooled heatmap, row-major on the audit's grid
  * @param region where it puts relevance that the class does not ({@link StrategyStats#region})
  * @param regionShare the mean share of its images' relevance in the region
- * @param classRegionShare the mean share of the class's images' relevance in the same region
+ * @param othersRegionShare the same over the class's other images; NaN without others
  * @param prototypes the images nearest its centre, nearest first
  * @param outliers the images farthest from its centre, farthest first
  */
@@ -29,11 +29,11 @@ public record Strategy(
         long correct,
         long labelled,
         double outside,
-        double classOutside,
+        double othersOutside,
         double[] meanMap,
         int[] region,
         double regionShare,
-        double classRegionShare,
+        double othersRegionShare,
         List<String> prototypes,
         List<String> outliers) {
 
@@ -52,8 +52,8 @@ public record Strategy(
         return (double) region.length / meanMap.length;
     }
 
-    /** How many times the class's share of relevance its images put in the region. */
+    /** How many times the other images' share of relevance its images put in the region. */
     public double regionLift() {
-        return classRegionShare > 0 ? regionShare / classRegionShare : Double.NaN;
+        return othersRegionShare > 0 ? regionShare / othersRegionShare : Double.NaN;
     }
 }

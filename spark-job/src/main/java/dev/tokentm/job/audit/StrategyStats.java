@@ -54,7 +54,7 @@ public final class StrategyStats {
             classSums.merge(id.key(), s, StrategyStats::add);
         });
         Map<Id, int[]> regions = new LinkedHashMap<>();
-        sums.forEach((id, s) -> regions.put(id, region(meanMap(s), meanMap(classSums.get(id.key())), settings)));
+        sums.forEach((id, s) -> regions.put(id, region(meanMap(s), others(classSums.get(id.key()), s), settings)));
         Map<Id, Double> classRegionShare = classShares(spark, assigned, regions);
         Map<Id, List<String>> prototypes = ranked(assigned, settings.prototypes(), false);
         Map<Id, List<String>> outliers = ranked(assigned, settings.prototypes(), true);
@@ -62,6 +62,13 @@ public final class StrategyStats {
         sums.forEach((id, s) -> {
             double[] mean = meanMap(s);
             int[] region = regions.get(id);
+            double[] others = others(classSums.get(id.key()), s);
+            long n = (long) s[COUNT];
+            long rest = classImages.get(id.key()) - n;
+            double own = HeatmapGrid.mass(mean, region);
+            double othersShare = rest == 0
+                    ? Double.NaN
+                    : (classRegionShare.getOrDefault(id, Double.NaN) * (rest + n) - own * n) / rest;
             out.add(new Strategy(
                     id.key(),
                     id.strategy(),
@@ -70,28 +77,39 @@ public final class StrategyStats {
                     (long) s[CORRECT],
                     (long) s[LABELLED],
                     s[MASKED] == 0 ? Double.NaN : s[OUTSIDE] / s[MASKED],
-                    ratio(classSums.get(id.key())),
+                    others == null || others[MASKED] == 0 ? Double.NaN : others[OUTSIDE] / others[MASKED],
                     mean,
                     region,
-                    HeatmapGrid.mass(mean, region),
-                    classRegionShare.getOrDefault(id, Double.NaN),
+                    own,
+                    othersShare,
                     prototypes.getOrDefault(id, List.of()),
                     outliers.getOrDefault(id, List.of())));
         });
         return out;
     }
 
-    /** The class's mean share of relevance outside the mask, from its summed strategies. */
-    private static double ratio(double[] classSums) {
-        return classSums[MASKED] == 0 ? Double.NaN : classSums[OUTSIDE] / classSums[MASKED];
+    /** The sums of the class's other strategies; null when this one is the whole class. */
+    private static double[] others(double[] classSums, double[] own) {
+        if (classSums[COUNT] == own[COUNT]) {
+            return null;
+        }
+        double[] s = classSums.clone();
+        for (int i = 0; i < s.length; i++) {
+            s[i] -= own[i];
+        }
+        return s;
     }
 
     /**
-     * Where a strategy's relevance sits that the class's does not: the fewest cells holding {@link
-     * AuditSettings#regionShare()} of the positive part of (strategy mean map − class mean map); the
-     * strategy's own map where it is the whole class.
+     * Where a strategy's relevance sits that the rest of its class's does not: the fewest cells holding
+     * {@link AuditSettings#regionShare()} of the positive part of (its mean map − the others' mean
+     * map); its own map where it is the whole class.
      */
-    static int[] region(double[] mean, double[] classMean, AuditSettings settings) {
+    static int[] region(double[] mean, double[] othersSums, AuditSettings settings) {
+        if (othersSums == null) {
+            return HeatmapGrid.region(mean, settings.regionShare());
+        }
+        double[] classMean = meanMap(othersSums);
         double[] excess = new double[mean.length];
         double total = 0;
         for (int i = 0; i < mean.length; i++) {

@@ -61,6 +61,7 @@ public record AuditSummary(
             Double[] dropCi95,
             Double controlDrop,
             Double[] controlDropCi95,
+            Double pValue,
             Boolean confirmed) {}
 
     public static AuditSummary of(Audit.Result result, List<String> classNames) {
@@ -124,6 +125,7 @@ public record AuditSummary(
                 t == null ? null : t.dropCi().pair(),
                 t == null ? null : finite(t.controlDrop()),
                 t == null ? null : t.controlCi().pair(),
+                t == null ? null : t.pValue(),
                 t == null ? null : t.confirmed());
     }
 

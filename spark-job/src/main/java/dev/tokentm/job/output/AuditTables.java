@@ -95,10 +95,15 @@ public final class AuditTables {
                     "mean share of its images' relevance in the region",
                     n -> n.finding().strategy().regionShare()),
             strategy(
-                    "class_region_share",
+                    "others_region_share",
                     DataTypes.DoubleType,
-                    "mean share of the whole class's relevance in the same region",
-                    n -> finite(n.finding().strategy().classRegionShare())),
+                    "mean share of the class's other images' relevance in the same region",
+                    n -> finite(n.finding().strategy().othersRegionShare())),
+            strategy(
+                    "others_relevance_outside_mask",
+                    DataTypes.DoubleType,
+                    "mean share of the class's other images' relevance outside the object mask",
+                    n -> finite(n.finding().strategy().othersOutside())),
             strategy(
                     "prototypes",
                     DataTypes.createArrayType(DataTypes.StringType, false),
@@ -136,9 +141,15 @@ public final class AuditTables {
             test("drop_difference", DataTypes.DoubleType, "`drop` − `control_drop`", r -> finite(r.difference())),
             test("drop_difference_ci95", PAIR, "its 95% bootstrap interval", r -> pair(r.differenceCi())),
             test(
+                    "p_value",
+                    DataTypes.DoubleType,
+                    "the larger of the one-sided bootstrap p-values of `drop` > 0 and `drop_difference` > 0",
+                    CausalTest.Result::pValue),
+            test(
                     "confirmed",
                     DataTypes.BooleanType,
-                    "a confirmed shortcut: `drop_ci95` and `drop_difference_ci95` above 0; null when not tested",
+                    "a confirmed shortcut: `p_value` passes Benjamini-Hochberg at a 5% false discovery rate over the"
+                            + " audit's tests; null when not tested",
                     CausalTest.Result::confirmed));
 
     /** {@code audit/wrong_reasons/}: per class, correct predictions resting off the object. */

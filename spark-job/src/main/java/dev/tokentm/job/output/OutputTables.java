@@ -2,6 +2,7 @@ package dev.tokentm.job.output;
 
 import dev.tokentm.udfs.table.ImageTable;
 import dev.tokentm.udfs.table.OutputColumn;
+import dev.tokentm.udfs.table.RegionTestTable;
 import dev.tokentm.udfs.table.SanityTable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,11 +21,26 @@ public final class OutputTables {
         tables.put("images", OutputColumn.markdown(ImageTable.COLUMNS));
         tables.put("metrics", OutputColumn.markdown(MetricsTable.outputColumns()));
         tables.put("sanity", OutputColumn.markdown(SanityTable.COLUMNS));
+        tables.put("audit/strategies", OutputColumn.markdown(AuditTables.STRATEGIES));
+        tables.put("audit/assignments", OutputColumn.markdown(AuditTables.ASSIGNMENTS));
+        tables.put("audit/tests", OutputColumn.markdown(RegionTestTable.COLUMNS));
+        tables.put("audit/wrong_reasons", OutputColumn.markdown(AuditTables.WRONG_REASONS));
         return tables;
     }
 
     /** What each table holds, one line. */
     private static final Map<String, String> ABOUT = Map.of(
+            "audit/strategies",
+            "The audit (`audit`, `explain --audit`): one row per strategy of each class with enough images, confirmed"
+                    + " shortcuts first; the causal test's columns are null for strategies that are not candidates."
+                    + " Every audit table is rewritten by each audit from every row so far.",
+            "audit/assignments",
+            "One row per audited image and explained class: its pooled heatmap and strategy.",
+            "audit/tests",
+            "One row per image of a causal test: the class's probability with and without the region (only its"
+                    + " pixels away from the object where there are masks), removed by ROAD or blurring.",
+            "audit/wrong_reasons",
+            "One row per class with masks: its correct predictions whose relevance lies mostly off the object.",
             "images",
             "One row per image, method and explained class, appended by every run; one row per failed image with"
                     + " only the identity columns and `error`.",

@@ -70,7 +70,8 @@ final class ImageGrid {
         }
     }
 
-    private BufferedImage picture(String path) {
+    /** The image at a path, or null when it cannot be read (the report then shows the heatmap alone). */
+    BufferedImage picture(String path) {
         if (path == null) {
             return null;
         }
@@ -82,10 +83,14 @@ final class ImageGrid {
     }
 
     private static BufferedImage scaled(BufferedImage picture) {
-        BufferedImage out = new BufferedImage(TILE, TILE, BufferedImage.TYPE_INT_RGB);
+        return scaled(picture, TILE);
+    }
+
+    static BufferedImage scaled(BufferedImage picture, int size) {
+        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         var g = out.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(picture, 0, 0, TILE, TILE, null);
+        g.drawImage(picture, 0, 0, size, size, null);
         g.dispose();
         return out;
     }

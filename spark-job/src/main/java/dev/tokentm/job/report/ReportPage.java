@@ -12,8 +12,8 @@ import java.util.Locale;
  * The self-contained HTML page: styles inline ({@code report.css}: each grid row's image and heatmaps
  * side by side, tops aligned whatever their captions' lengths), every image a PNG data URI, no
  * scripts, nothing fetched from the network. The sections, in order: metrics, intervals,
- * comparisons, sanity checks, metric agreement, perturbation curves, sample grid, audit, per class,
- * failures.
+ * comparisons, sanity checks, metric agreement, perturbation curves, the dataset audit's strategies
+ * (when it ran), sample grid, the images most off the object, per class, failures.
  */
 final class ReportPage {
 
@@ -28,6 +28,7 @@ final class ReportPage {
         AgreementSection.write(page, run);
         CurvesSection.write(page, run);
         ImageGrid grid = new ImageGrid();
+        AuditSection.write(page, run, grid);
         grid.samples(page, run);
         grid.audit(page, run);
         ClassSection.write(page, run);

@@ -52,7 +52,8 @@ record RunResults(
         List<ClassRow> perClass,
         List<String> methods,
         Map<String, Long> errors,
-        List<SanityRow> sanity) {
+        List<SanityRow> sanity,
+        AuditStrategies strategies) {
 
     /**
      * One method's dataset metrics.
@@ -200,7 +201,8 @@ record RunResults(
                 perClass,
                 methods,
                 errors,
-                sanity(summary));
+                sanity(summary),
+                AuditStrategies.load(output));
     }
 
     /**

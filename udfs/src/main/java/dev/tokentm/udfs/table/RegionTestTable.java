@@ -24,8 +24,11 @@ public final class RegionTestTable {
 
     public static final OutputColumn<Entry> IMAGE_ID =
             OutputColumn.of(ColumnNames.ID, DataTypes.StringType, "the image (as in the images table)", Entry::imageId);
-    public static final OutputColumn<Entry> KEY =
-            OutputColumn.of("key", DataTypes.StringType, "the test the image belongs to", Entry::key);
+    public static final OutputColumn<Entry> KEY = OutputColumn.of(
+            "key",
+            DataTypes.StringType,
+            "the test the image belongs to (the audit's: `target/class/strategy/side`, side `strategy` or `control`)",
+            Entry::key);
     public static final OutputColumn<Entry> TESTED_CLASS = OutputColumn.of(
             "tested_class", DataTypes.IntegerType, "the class whose probability is measured", Entry::testedClass);
     public static final OutputColumn<Entry> PROBABILITY = OutputColumn.of(
