@@ -14,9 +14,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Encoded bytes to a {@link BufferedImage} through ImageIO (PNG, JPEG incl. CMYK/YCCK and WebP
- * lossy, lossless and with alpha via TwelveMonkeys, GIF, BMP, TIFF). Checks the file size and the header's pixel count before
- * decoding, and treats a decoder warning about missing data (a truncated JPEG, which ImageIO
- * would otherwise pad with grey) as an error.
+ * lossy, lossless and with alpha via TwelveMonkeys, GIF, BMP, TIFF). Checks the file size and the
+ * header's pixel count before decoding, and treats a decoder warning about missing data (a
+ * truncated JPEG, which ImageIO would otherwise pad with grey) as an error.
  */
 public final class ImageDecoder {
 
