@@ -15,7 +15,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The audit of one method's heatmaps, in order: pool the maps ({@link AuditedMaps}), find each
  * class's strategies ({@link StrategyStage}, {@link StrategyStats}), pick the shortcut candidates
- * ({@link ShortcutRule}), test each causally ({@link CausalTest}), count the right-for-the-wrong-reasons
+ * ({@link ShortcutRule}), let a fixed-region candidate take in the images that use its region
+ * ({@link RegionReach}), test each causally ({@link CausalTest}), count the right-for-the-wrong-reasons
  * predictions ({@link WrongReasons}).
  */
 public final class Audit {
@@ -55,6 +56,12 @@ public final class Audit {
 
     private Audit() {}
 
+    private static List<Strategy> candidates(List<Strategy> strategies, AuditSettings settings) {
+        return strategies.stream()
+                .filter(s -> !ShortcutRule.reasons(s, settings).isEmpty())
+                .toList();
+    }
+
     /**
      * @param images the run's images table
      * @param input the run's input, for the causal tests' images
@@ -81,11 +88,15 @@ public final class Audit {
                         + "counted");
             }
             StrategyStage.Fitted fitted = StrategyStage.fit(spark, maps, settings, classNames, out);
-            Dataset<Row> assigned = sink.assignments(StrategyStage.assign(spark, maps, fitted));
-            List<Strategy> strategies = StrategyStats.of(spark, assigned, settings);
-            List<Strategy> candidates = strategies.stream()
-                    .filter(s -> !ShortcutRule.reasons(s, settings).isEmpty())
-                    .toList();
+            Dataset<Row> clustered = StrategyStage.assign(spark, maps, fitted);
+            List<Strategy> strategies = StrategyStats.of(spark, clustered, settings);
+            List<RegionReach.Reach> reaches =
+                    RegionReach.of(spark, clustered, candidates(strategies, settings), settings);
+            Dataset<Row> assigned = sink.assignments(RegionReach.extend(spark, clustered, reaches));
+            if (!reaches.isEmpty()) {
+                strategies = StrategyStats.of(spark, assigned, settings);
+            }
+            List<Strategy> candidates = candidates(strategies, settings);
             Map<StrategyStats.Id, CausalTest.Result> tests =
                     CausalTest.run(spark, candidates, assigned, input, test, settings, sink.testImages());
             List<Finding> findings = new ArrayList<>();

@@ -123,7 +123,11 @@ public final class CausalTest {
             AuditSettings settings,
             String rows) {
         Map<StrategyStats.Id, Result> results = new HashMap<>();
-        if (candidates.isEmpty()) {
+        if (candidates.isEmpty()) { // an empty table, not a previous audit's
+            spark.createDataFrame(List.of(), RegionTestTable.schema())
+                    .write()
+                    .mode(SaveMode.Overwrite)
+                    .parquet(rows);
             return results;
         }
         List<Candidate> list = candidates.stream()
@@ -200,7 +204,7 @@ public final class CausalTest {
     private static FlatMapFunction<Row, Row> cases(Broadcast<List<Candidate>> shared) {
         return r -> {
             ClassKey key = StrategyStage.key(r);
-            int strategy = r.getInt(r.fieldIndex(StrategyStage.STRATEGY));
+            int strategy = r.getInt(StrategyStage.STRATEGY_POSITION);
             List<Row> out = new ArrayList<>();
             for (Candidate c : shared.value()) {
                 if (c.key().equals(key)) {

@@ -35,6 +35,9 @@ public final class StrategyStage {
     public static final String STRATEGY = "strategy";
     public static final String DISTANCE = "distance";
 
+    /** Where {@value #STRATEGY} is in an assigned row (rows made in a task carry no schema); the distance follows. */
+    static final int STRATEGY_POSITION = 6;
+
     /**
      * The fitted classes.
      *

@@ -120,7 +120,7 @@ public final class StrategyStats {
     }
 
     private static Id id(Row r) {
-        return new Id(StrategyStage.key(r), r.getInt(r.fieldIndex(StrategyStage.STRATEGY)));
+        return new Id(StrategyStage.key(r), r.getInt(StrategyStage.STRATEGY_POSITION));
     }
 
     private static double[] sums(Row r) {

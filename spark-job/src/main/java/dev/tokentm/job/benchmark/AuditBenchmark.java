@@ -42,7 +42,31 @@ import org.apache.spark.sql.SparkSession;
  */
 public record AuditBenchmark(Path corpus, String shortcut, int images) {
 
-    public void run(SparkSession spark, VitExplainer explainer, AuditSettings settings, Path output, PrintStream out)
+    /**
+     * Where the planted class's marked images went, for one target.
+     *
+     * @param strategy the strategy holding most of them
+     * @param markedIn marked images in it
+     * @param marked marked images of the class
+     * @param unmarkedIn unmarked images in it
+     * @param regionHoldsMark whether its region holds a cell of the mark
+     * @param confirmed whether it is a confirmed shortcut (null: not tested)
+     * @param dropLow the lower end of its causal test's drop interval (NaN: not tested)
+     */
+    public record Planted(
+            String target,
+            int strategy,
+            long markedIn,
+            long marked,
+            long unmarkedIn,
+            boolean regionHoldsMark,
+            Boolean confirmed,
+            double dropLow) {}
+
+    /** What a run found: the planted class per target, every confirmed shortcut, the times. */
+    public record Outcome(List<Planted> planted, List<String> confirmed, double explainSeconds, double auditSeconds) {}
+
+    public Outcome run(SparkSession spark, VitExplainer explainer, AuditSettings settings, Path output, PrintStream out)
             throws IOException {
         Shortcut planted = Shortcut.parse(shortcut, FashionMnist.CLASS_NAMES);
         Path manifest = manifest(output.resolve("manifest.csv"));
@@ -88,7 +112,7 @@ public record AuditBenchmark(Path corpus, String shortcut, int images) {
                 rssBefore / 1024,
                 rssAfter / 1024);
         out.println("confirmed shortcuts: " + audit.confirmedShortcuts());
-        check(
+        List<Planted> found = check(
                 spark,
                 run,
                 manifest,
@@ -96,6 +120,7 @@ public record AuditBenchmark(Path corpus, String shortcut, int images) {
                 settings.grid(),
                 ClutterSettings.defaults().canvas(),
                 out);
+        return new Outcome(found, audit.confirmedShortcuts(), job.seconds(), auditSeconds);
     }
 
     /** The corpus's manifest with ids, rows cycled up to {@code images}, paths made absolute. */
@@ -113,9 +138,48 @@ public record AuditBenchmark(Path corpus, String shortcut, int images) {
         return Files.write(target, rows);
     }
 
+    /** Quartiles of the share of relevance on the mark's cells: marked images in the strategy, elsewhere, unmarked. */
+    private static String markShares(
+            Dataset<Row> assigned,
+            Dataset<Row> marked,
+            Shortcut planted,
+            String target,
+            int strategy,
+            Set<Integer> cells) {
+        List<double[]> groups = List.of(new double[0], new double[0], new double[0]);
+        List<List<Double>> values = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (Row r : assigned.join(marked, assigned.col("image_id").equalTo(marked.col("id")))
+                .where(col("class").equalTo(planted.label()).and(col("target").equalTo(target)))
+                .select("map", "strategy", "marked")
+                .collectAsList()) {
+            List<Double> map = r.getList(0);
+            double share = cells.stream().mapToDouble(map::get).sum();
+            int group = !r.getBoolean(2) ? 2 : r.getInt(1) == strategy ? 0 : 1;
+            values.get(group).add(share);
+        }
+        String[] names = {"marked, in it", "marked, elsewhere", "unmarked"};
+        StringBuilder s = new StringBuilder();
+        for (int g = 0; g < 3; g++) {
+            List<Double> v = values.get(g).stream().sorted().toList();
+            if (v.isEmpty()) {
+                continue;
+            }
+            s.append(String.format(
+                    Locale.ROOT,
+                    "%s%s %.3f / %.3f / %.3f",
+                    s.length() > 0 ? "; " : "",
+                    names[g],
+                    v.get(v.size() / 4),
+                    v.get(v.size() / 2),
+                    v.get(3 * v.size() / 4)));
+        }
+        return s.toString();
+    }
+
     /** Per target, the planted class's strategies against the marked images. */
-    private static void check(
+    private static List<Planted> check(
             SparkSession spark, RunOutput run, Path manifest, Shortcut planted, int grid, int canvas, PrintStream out) {
+        List<Planted> found = new ArrayList<>();
         Dataset<Row> marked = spark.read()
                 .option("header", true)
                 .csv(manifest.toString())
@@ -156,6 +220,16 @@ public record AuditBenchmark(Path corpus, String shortcut, int images) {
                             .and(col("strategy").equalTo(strategy)))
                     .first();
             List<Integer> region = s.getList(s.fieldIndex("region"));
+            List<Double> ci = s.isNullAt(s.fieldIndex("drop_ci95")) ? null : s.getList(s.fieldIndex("drop_ci95"));
+            found.add(new Planted(
+                    target,
+                    strategy,
+                    inIt,
+                    allMarked,
+                    size - inIt,
+                    region.stream().anyMatch(markCells::contains),
+                    s.isNullAt(s.fieldIndex("confirmed")) ? null : s.getBoolean(s.fieldIndex("confirmed")),
+                    ci == null ? Double.NaN : ci.get(0)));
             out.printf(
                     Locale.ROOT,
                     "%s %s: strategy %d holds %d of %d marked images (%.0f%%) and %d unmarked (%.0f%% of it); "
@@ -189,6 +263,29 @@ public record AuditBenchmark(Path corpus, String shortcut, int images) {
                 elsewhere.add("strategy " + e.getInt(0) + ": " + e.getLong(1));
             }
             out.println("  the other marked images: " + (elsewhere.isEmpty() ? "none" : String.join(", ", elsewhere)));
+            out.println("  share of relevance on the mark (quartiles): "
+                    + markShares(assigned, marked, planted, target, strategy, markCells));
+            Dataset<Row> tests = spark.read().parquet(run.audit(AuditStage.TESTS));
+            for (Row t : tests.join(marked, tests.col("image_id").equalTo(marked.col("id")))
+                    .where(col("key").startsWith(target + "/" + planted.label() + "/" + strategy + "/"))
+                    .groupBy(col("key"), col("marked"))
+                    .agg(
+                            org.apache.spark.sql.functions.count(col("marked")),
+                            org.apache.spark.sql.functions.avg(
+                                    col("probability").minus(col("removed_probability"))),
+                            org.apache.spark.sql.functions.avg(col("probability")))
+                    .orderBy("key", "marked")
+                    .collectAsList()) {
+                out.printf(
+                        Locale.ROOT,
+                        "  causal test, %s side, %s: %d images, mean drop %.3f (p before %.3f)%n",
+                        t.getString(0).substring(t.getString(0).lastIndexOf('/') + 1),
+                        t.getBoolean(1) ? "marked" : "unmarked",
+                        t.getLong(2),
+                        t.getDouble(3),
+                        t.getDouble(4));
+            }
         }
+        return found;
     }
 }

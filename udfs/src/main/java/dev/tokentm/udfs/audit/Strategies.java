@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
  * the strategy of its nearest fine cluster (merged strategies need not be round), and its distance to
  * the strategy's centre ranks it from prototype to outlier.
  *
- * @param mean the maps' mean, subtracted before projecting
+ * @param mean the mean of the maps' square roots, subtracted before projecting
  * @param basis the PCA components, {@code [components][cells]}
  * @param fine the fine clusters' centres in PCA space
  * @param strategyOf each fine cluster's strategy
@@ -30,7 +30,7 @@ public record Strategies(
     }
 
     public Assignment assign(double[] map) {
-        double[] p = project(map, mean, basis);
+        double[] p = project(root(map), mean, basis);
         int s = strategyOf[nearest(fine, p)];
         return new Assignment(s, Math.sqrt(squaredDistance(p, centres[s])));
     }
@@ -82,6 +82,15 @@ public record Strategies(
             radii[s] = Math.sqrt(radii[s]);
         }
         return new Strategies(mean, basis, fine, strategyOf, centres, radii);
+    }
+
+    /** The square root of each cell: the Hellinger embedding of a map that sums to 1. */
+    static double[] root(double[] map) {
+        double[] r = new double[map.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = Math.sqrt(Math.max(0, map[i]));
+        }
+        return r;
     }
 
     static double[] project(double[] map, double[] mean, double[][] basis) {

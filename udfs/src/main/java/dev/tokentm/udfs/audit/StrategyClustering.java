@@ -20,6 +20,9 @@ import org.apache.commons.math3.stat.correlation.Covariance;
  * by a large one:
  *
  * <ol>
+ *   <li>Hellinger embedding: each map's square root, so that Euclidean distance is the Hellinger
+ *       distance between relevance distributions and a little relevance where the class puts none (a
+ *       corner) counts as much as a shift of the object's.
  *   <li>PCA: the fewest components explaining {@code variance} of the maps' variance, at most
  *       {@code maxComponents} (denoises; the maps' cells are strongly correlated).
  *   <li>Over-clustering: k-means++ (best of {@code restarts}) with {@code maxClusters} clusters, far more
@@ -29,6 +32,9 @@ import org.apache.commons.math3.stat.correlation.Covariance;
  *       turn one mean map into the other), and a cluster under {@code minClusterSize} images joins its
  *       nearest. A strategy k-means cut into pieces (relevance on the object, wherever the object sits)
  *       is put back together; a group whose maps put a third of their relevance elsewhere stays.
+ *   <li>Then clusters whose excess relevance over the rest of the class sits in the same small region
+ *       merge, whatever else differs: a mark in a corner is one strategy wherever the object lies
+ *       (k-means splits such a group by the object's position).
  * </ol>
  *
  * The number of strategies so comes from the data. The eigengap and silhouette choices of k were
@@ -40,6 +46,8 @@ import org.apache.commons.math3.stat.correlation.Covariance;
  * @param variance share of the variance the PCA keeps
  * @param maxComponents most PCA components
  * @param mergeBelow total variation between mean maps below which clusters merge
+ * @param regionArea clusters whose excess relevance over the rest sits in the same region of at most
+ *     this share of the frame merge
  * @param restarts k-means++ runs, the one with the least within-cluster sum of squares kept
  * @param seed seed of k-means++'s initialization
  */
@@ -49,6 +57,7 @@ public record StrategyClustering(
         double variance,
         int maxComponents,
         double mergeBelow,
+        double regionArea,
         int restarts,
         long seed)
         implements Serializable {
@@ -62,9 +71,12 @@ public record StrategyClustering(
         }
     }
 
-    /** 16 clusters merged below a total variation of 0.3, at least 5 images each; PCA to 90%, at most 16. */
+    /**
+     * 16 clusters merged below a total variation of 0.3 or on a shared region of at most an eighth of
+     * the frame, at least 5 images each; PCA to 90%, at most 16.
+     */
     public static StrategyClustering defaults(long seed) {
-        return new StrategyClustering(16, 5, 0.9, 16, 0.3, 3, seed);
+        return new StrategyClustering(16, 5, 0.9, 16, 0.3, 0.125, 3, seed);
     }
 
     /** @param maps one pooled heatmap per image, all of one length */
@@ -74,16 +86,17 @@ public record StrategyClustering(
         }
         int n = maps.size();
         int d = maps.get(0).length;
+        List<double[]> roots = maps.stream().map(Strategies::root).toList();
         double[] mean = new double[d];
-        for (double[] m : maps) {
+        for (double[] m : roots) {
             for (int j = 0; j < d; j++) {
                 mean[j] += m[j] / n;
             }
         }
-        double[][] basis = components(maps, mean);
+        double[][] basis = components(roots, mean);
         double[][] points = new double[n][];
         for (int i = 0; i < n; i++) {
-            points[i] = Strategies.project(maps.get(i), mean, basis);
+            points[i] = Strategies.project(roots.get(i), mean, basis);
         }
         int k = Math.max(1, Math.min(maxClusters, n / minClusterSize));
         double[][] fine = k == 1 ? new double[][] {centroid(points)} : kMeans(points, k);
@@ -150,6 +163,9 @@ public record StrategyClustering(
             if (groups.distance(pair[0], pair[1]) >= mergeBelow) {
                 break;
             }
+            groups.join(pair[0], pair[1]);
+        }
+        for (int[] pair = groups.sameRegion(regionArea); pair != null; pair = groups.sameRegion(regionArea)) {
             groups.join(pair[0], pair[1]);
         }
         return groups.group;
@@ -219,6 +235,53 @@ public record StrategyClustering(
                 }
             }
             return best;
+        }
+
+        /** The positive part of a group's mean map minus the other groups' mean map; null for a lone group. */
+        double[] excess(int g) {
+            long rest = Arrays.stream(size).sum() - size[g];
+            if (rest == 0) {
+                return null;
+            }
+            double[] e = new double[meanMap[g].length];
+            for (int j = 0; j < e.length; j++) {
+                double others = 0;
+                for (int o = 0; o < size.length; o++) {
+                    others += o == g ? 0 : size[o] * meanMap[o][j];
+                }
+                e[j] = Math.max(0, meanMap[g][j] - others / rest);
+            }
+            return e;
+        }
+
+        /**
+         * Two groups whose excess relevance sits in the same small region (half its mass on at most {@code
+         * area} of the frame, the regions overlapping by half or more), or null: one strategy whatever else
+         * differs, as a corner mark is used the same way wherever the object lies.
+         */
+        int[] sameRegion(double area) {
+            int[][] regions = new int[size.length][];
+            for (int g = 0; g < size.length; g++) {
+                double[] e = size[g] > 0 ? excess(g) : null;
+                if (e != null && Arrays.stream(e).sum() > 1e-9) {
+                    int[] r = HeatmapGrid.region(e, 0.5);
+                    regions[g] = r.length <= area * e.length ? r : null;
+                }
+            }
+            for (int a = 0; a < size.length; a++) {
+                for (int b = a + 1; b < size.length; b++) {
+                    if (regions[a] != null && regions[b] != null && jaccard(regions[a], regions[b]) >= 0.5) {
+                        return new int[] {a, b};
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static double jaccard(int[] a, int[] b) {
+            long both =
+                    Arrays.stream(a).filter(x -> Arrays.binarySearch(b, x) >= 0).count();
+            return (double) both / (a.length + b.length - both);
         }
 
         /** Merges b into a. */
