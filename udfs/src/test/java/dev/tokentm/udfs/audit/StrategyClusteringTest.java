@@ -101,6 +101,35 @@ class StrategyClusteringTest {
     }
 
     @Test
+    void aMarkUsedWhereverTheObjectLiesIsOneStrategy() {
+        // objects at the left or the right (two strategies); 10% also put 40% of their relevance on a
+        // corner mark: k-means splits those by the object's position, the shared region joins them
+        SplittableRandom random = new SplittableRandom(5);
+        List<double[]> maps = new ArrayList<>();
+        List<Boolean> planted = new ArrayList<>();
+        for (int i = 0; i < 800; i++) {
+            boolean marked = i % 10 == 0;
+            boolean left = random.nextBoolean();
+            maps.add(map(random, left ? 1.5 : 5.5, random.nextDouble(3, 4.5), 1.0, marked ? 0.4 : 0));
+            planted.add(marked);
+        }
+        Strategies s = StrategyClustering.defaults(0).fit(maps);
+        int[] markedIn = new int[s.count()];
+        int[] all = new int[s.count()];
+        for (int i = 0; i < maps.size(); i++) {
+            int k = s.assign(maps.get(i)).strategy();
+            all[k]++;
+            markedIn[k] += planted.get(i) ? 1 : 0;
+        }
+        int best = 0;
+        for (int k = 1; k < s.count(); k++) {
+            best = markedIn[k] > markedIn[best] ? k : best;
+        }
+        assertTrue(markedIn[best] >= 0.9 * 80, markedIn[best] + " of 80 marked maps together");
+        assertTrue(all[best] - markedIn[best] <= 0.1 * all[best], (all[best] - markedIn[best]) + " unmarked with them");
+    }
+
+    @Test
     void theSameSeedGivesTheSameStrategies() {
         SplittableRandom random = new SplittableRandom(4);
         List<double[]> maps = new ArrayList<>();
