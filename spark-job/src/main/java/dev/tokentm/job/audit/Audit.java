@@ -63,7 +63,7 @@ public final class Audit {
     }
 
     /**
-     * @param images the run's images table
+     * @param images the run's images table as its files hold it ({@link AuditedMaps#of})
      * @param input the run's input, for the causal tests' images
      * @param test the region test with the run's model and batch size
      */
@@ -88,6 +88,7 @@ public final class Audit {
                         + "counted");
             }
             StrategyStage.Fitted fitted = StrategyStage.fit(spark, maps, settings, classNames, out);
+            double fitSeconds = (System.nanoTime() - start) / 1e9;
             Dataset<Row> clustered = StrategyStage.assign(spark, maps, fitted);
             List<Strategy> strategies = StrategyStats.of(spark, clustered, settings);
             List<RegionReach.Reach> reaches =
@@ -97,8 +98,10 @@ public final class Audit {
                 strategies = StrategyStats.of(spark, assigned, settings);
             }
             List<Strategy> candidates = candidates(strategies, settings);
+            double described = (System.nanoTime() - start) / 1e9;
             Map<StrategyStats.Id, CausalTest.Result> tests =
                     CausalTest.run(spark, candidates, assigned, input, test, settings, sink.testImages());
+            double tested = (System.nanoTime() - start) / 1e9;
             List<Finding> findings = new ArrayList<>();
             for (Strategy s : strategies) {
                 findings.add(new Finding(
@@ -119,13 +122,17 @@ public final class Audit {
             out.printf(
                     Locale.ROOT,
                     "tokentm: audit of %s: %d strategies in %d classes, %d shortcut candidates, %d confirmed "
-                            + "(%.1f s)%n",
+                            + "(%.1f s: clustering %.1f, strategies %.1f, causal tests %.1f, the rest %.1f)%n",
                     settings.method(),
                     strategies.size(),
                     fitted.models().size(),
                     candidates.size(),
                     result.confirmed().size(),
-                    result.seconds());
+                    result.seconds(),
+                    fitSeconds,
+                    described - fitSeconds,
+                    tested - described,
+                    result.seconds() - tested);
             return result;
         } finally {
             maps.unpersist();

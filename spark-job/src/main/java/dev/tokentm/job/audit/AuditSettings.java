@@ -78,22 +78,4 @@ public record AuditSettings(
                 5,
                 bootstrap);
     }
-
-    public AuditSettings withMethod(String m) {
-        return new AuditSettings(
-                m,
-                grid,
-                clustering,
-                fitImages,
-                minImages,
-                regionShare,
-                regionArea,
-                regionLift,
-                offObject,
-                offObjectMargin,
-                testImages,
-                removal,
-                prototypes,
-                bootstrap);
-    }
 }

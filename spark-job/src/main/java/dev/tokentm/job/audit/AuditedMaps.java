@@ -77,6 +77,7 @@ public final class AuditedMaps {
                         HEATMAP.col(),
                         HEATMAP_HEIGHT.col(),
                         HEATMAP_WIDTH.col())
+                .dropDuplicates(IMAGE_ID.name(), TARGET.name())
                 .flatMap(pool(grid), Encoders.row(SCHEMA));
     }
 

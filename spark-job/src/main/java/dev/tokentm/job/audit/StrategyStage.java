@@ -1,7 +1,5 @@
 package dev.tokentm.job.audit;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.tokentm.udfs.audit.Strategies;
 import dev.tokentm.udfs.random.Seeds;
 import java.io.PrintStream;
@@ -130,10 +128,5 @@ public final class StrategyStage {
     /** A uniform draw in [0, 1) fixed by the seed and the image's id. */
     static double uniform(long seed, String imageId) {
         return (Seeds.mix(seed, Seeds.of(imageId)) >>> 11) * 0x1.0p-53;
-    }
-
-    /** The column holding an assigned image's strategy. */
-    static org.apache.spark.sql.Column strategy() {
-        return col(STRATEGY);
     }
 }

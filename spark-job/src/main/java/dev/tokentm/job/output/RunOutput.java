@@ -112,6 +112,15 @@ public final class RunOutput {
                 .dropDuplicates(IMAGE_ID.name(), METHOD.name(), TARGET.name());
     }
 
+    /**
+     * Every row written so far as the files hold them, a retried task's rows possibly twice: for readers
+     * that filter and project first and keep one row per key themselves (cheaper than {@link
+     * #readImages()}'s shuffle of every column).
+     */
+    public Dataset<Row> readImageFiles() {
+        return spark.read().schema(ImageTable.schema()).parquet(images());
+    }
+
     /** Takes the output for this run; see {@link RunLock}. */
     public RunLock lock(Consumer<String> takenOver) {
         return RunLock.acquire(root, hadoop(), takenOver);

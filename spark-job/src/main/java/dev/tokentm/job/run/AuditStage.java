@@ -45,7 +45,7 @@ public final class AuditStage {
             PrintStream out) {
         Audit.Result result = Audit.run(
                 spark,
-                output.readImages(),
+                output.readImageFiles(),
                 input,
                 test,
                 settings,
