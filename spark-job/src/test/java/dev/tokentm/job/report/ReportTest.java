@@ -41,7 +41,7 @@ import org.xml.sax.SAXParseException;
  * sample grid takes each class in turn ({@code a1, b1, c1, x1, a2, b2} for 4, 2, 1 and 1
  * unlabelled images).
  */
-class ReportTest {
+public class ReportTest {
 
     private static final Path SAMPLE = Path.of(System.getProperty("tokentm.repo.dir", "."), "data", "sample");
     private static final List<String> METHODS = List.of("tokentm", "rollout", "lrp");
@@ -170,7 +170,8 @@ class ReportTest {
     }
 
     /** Every warning and error of the Nu Html Checker (the W3C's validator) on a page, with its position. */
-    private static List<String> nuHtmlCheckerProblems(Path page) throws Exception {
+    /** What the Nu Html Checker says of a page, errors and warnings. */
+    public static List<String> nuHtmlCheckerProblems(Path page) throws Exception {
         List<String> problems = new java.util.ArrayList<>();
         ErrorHandler collect = new ErrorHandler() {
             @Override

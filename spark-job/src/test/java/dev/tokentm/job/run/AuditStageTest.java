@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The audit stage on the committed sample's first 120 images: {@code explain --audit} writes the
  * audit's tables and summary section, every audited image is assigned once and the strategies'
  * sizes add up to their classes; the clustering Spark ran equals the in-memory clustering of the
- * same maps (image by image); small classes, a method the output does not hold and a run without
- * masks each get one clear line.
+ * same maps (image by image); the report shows the strategies in valid HTML; small classes, a method
+ * the output does not hold and a run without masks each get one clear line.
  */
 class AuditStageTest {
 
