@@ -85,13 +85,17 @@ public final class BootstrapMean implements Serializable {
 
     /** The same for {@code a.mean() − b.mean()}, replicate by replicate. */
     public static double pAboveZero(BootstrapMean a, BootstrapMean b) {
+        return pAboveZero(a.mean() - b.mean(), differences(a, b));
+    }
+
+    private static double[] differences(BootstrapMean a, BootstrapMean b) {
         double[] ra = a.replicates();
         double[] rb = b.replicates();
         double[] d = new double[ra.length];
         for (int r = 0; r < d.length; r++) {
             d[r] = ra[r] - rb[r];
         }
-        return pAboveZero(a.mean() - b.mean(), d);
+        return d;
     }
 
     private static double pAboveZero(double estimate, double[] replicates) {
@@ -113,12 +117,6 @@ public final class BootstrapMean implements Serializable {
      * images the two means resample independently; for the same images, in pairs.
      */
     public static Interval difference(BootstrapMean a, BootstrapMean b) {
-        double[] ra = a.replicates();
-        double[] rb = b.replicates();
-        double[] d = new double[ra.length];
-        for (int r = 0; r < d.length; r++) {
-            d[r] = ra[r] - rb[r];
-        }
-        return Interval.percentile(d, 0.95);
+        return Interval.percentile(differences(a, b), 0.95);
     }
 }

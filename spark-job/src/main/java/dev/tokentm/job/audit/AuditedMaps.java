@@ -14,6 +14,7 @@ import static dev.tokentm.udfs.table.ImageTable.TARGET;
 
 import dev.tokentm.udfs.audit.HeatmapGrid;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
+import dev.tokentm.udfs.table.SparkArrays;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
@@ -95,24 +96,9 @@ public final class AuditedMaps {
             }
             Boolean correct = r.isNullAt(3) ? null : r.getInt(3) == r.getInt(4);
             Double outside = r.isNullAt(5) ? null : r.getDouble(5);
-            return List.of(RowFactory.create(r.getString(0), r.getString(1), r.getInt(2), correct, outside, boxed(map)))
+            return List.of(RowFactory.create(
+                            r.getString(0), r.getString(1), r.getInt(2), correct, outside, SparkArrays.boxed(map)))
                     .iterator();
         };
-    }
-
-    static Double[] boxed(double[] v) {
-        Double[] out = new Double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return out;
-    }
-
-    static double[] unboxed(List<Double> v) {
-        double[] out = new double[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = v.get(i);
-        }
-        return out;
     }
 }

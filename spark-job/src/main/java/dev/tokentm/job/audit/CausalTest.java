@@ -10,6 +10,7 @@ import dev.tokentm.job.aggregate.BootstrapMean;
 import dev.tokentm.job.aggregate.Interval;
 import dev.tokentm.udfs.spark.VitRegionTest;
 import dev.tokentm.udfs.table.RegionTestTable;
+import dev.tokentm.udfs.table.SparkArrays;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -210,7 +211,7 @@ public final class CausalTest {
                 if (c.key().equals(key)) {
                     String role = c.strategy() == strategy ? STRATEGY_ROLE : CONTROL_ROLE;
                     out.add(RowFactory.create(
-                            r.getString(0), key(c, role), key.label(), boxed(c.region()), c.images()));
+                            r.getString(0), key(c, role), key.label(), SparkArrays.boxed(c.region()), c.images()));
                 }
             }
             return out.iterator();
@@ -219,13 +220,5 @@ public final class CausalTest {
 
     static String key(Candidate c, String role) {
         return c.key().target() + "/" + c.key().label() + "/" + c.strategy() + "/" + role;
-    }
-
-    private static Integer[] boxed(int[] v) {
-        Integer[] out = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return out;
     }
 }

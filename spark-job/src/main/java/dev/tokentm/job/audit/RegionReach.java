@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.percentile_approx;
 
 import dev.tokentm.udfs.audit.HeatmapGrid;
+import dev.tokentm.udfs.table.SparkArrays;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ final class RegionReach {
                 (FlatMapFunction<Row, Row>) r -> {
                     ClassKey key = StrategyStage.key(r);
                     int strategy = r.getInt(StrategyStage.STRATEGY_POSITION);
-                    double[] map = AuditedMaps.unboxed(r.getList(5));
+                    double[] map = SparkArrays.doubles(r.getList(5));
                     List<Row> out = new ArrayList<>();
                     List<Reach> all = shared.value();
                     for (int i = 0; i < all.size(); i++) {
@@ -102,7 +103,7 @@ final class RegionReach {
         return assigned.map(
                 (MapFunction<Row, Row>) r -> {
                     ClassKey key = StrategyStage.key(r);
-                    double[] map = AuditedMaps.unboxed(r.getList(5));
+                    double[] map = SparkArrays.doubles(r.getList(5));
                     Reach best = null;
                     double bestRatio = 1;
                     for (Reach c : shared.value()) {

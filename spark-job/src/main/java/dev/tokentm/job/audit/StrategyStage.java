@@ -2,6 +2,7 @@ package dev.tokentm.job.audit;
 
 import dev.tokentm.udfs.audit.Strategies;
 import dev.tokentm.udfs.random.Seeds;
+import dev.tokentm.udfs.table.SparkArrays;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,7 +80,7 @@ public final class StrategyStage {
                     Double f = sampled.value().get(key(r));
                     return f != null && (f >= 1 || uniform(seed, r.getString(0)) < f);
                 })
-                .mapToPair(r -> new Tuple2<>(key(r), new Tuple2<>(r.getString(0), AuditedMaps.unboxed(r.getList(5)))))
+                .mapToPair(r -> new Tuple2<>(key(r), new Tuple2<>(r.getString(0), SparkArrays.doubles(r.getList(5)))))
                 .groupByKey()
                 .mapValues(group -> {
                     // in id order, so the fit does not depend on how Spark partitioned the rows
@@ -109,7 +110,7 @@ public final class StrategyStage {
                     if (s == null) {
                         return List.<Row>of().iterator();
                     }
-                    Strategies.Assignment a = s.assign(AuditedMaps.unboxed(r.getList(5)));
+                    Strategies.Assignment a = s.assign(SparkArrays.doubles(r.getList(5)));
                     Object[] values = new Object[r.length() + 2];
                     for (int i = 0; i < r.length(); i++) {
                         values[i] = r.get(i);

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
 
 import dev.tokentm.udfs.audit.HeatmapGrid;
+import dev.tokentm.udfs.table.SparkArrays;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -167,7 +168,7 @@ public final class StrategyStats {
         Map<Id, double[]> sums = assigned.javaRDD()
                 .flatMapToPair(r -> {
                     ClassKey key = StrategyStage.key(r);
-                    double[] map = AuditedMaps.unboxed(r.getList(5));
+                    double[] map = SparkArrays.doubles(r.getList(5));
                     List<Tuple2<Id, double[]>> out = new ArrayList<>();
                     shared.value()
                             .getOrDefault(key, Map.of())

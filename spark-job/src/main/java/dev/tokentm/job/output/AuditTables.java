@@ -7,6 +7,7 @@ import dev.tokentm.job.audit.Finding;
 import dev.tokentm.job.audit.StrategyStage;
 import dev.tokentm.job.audit.WrongReasons;
 import dev.tokentm.udfs.table.OutputColumn;
+import dev.tokentm.udfs.table.SparkArrays;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.sql.Row;
@@ -80,12 +81,12 @@ public final class AuditTables {
                     "mean_heatmap",
                     DataTypes.createArrayType(DataTypes.DoubleType, false),
                     "its images' mean pooled heatmap, row-major on the audit's grid, summing to 1",
-                    n -> boxed(n.finding().strategy().meanMap())),
+                    n -> SparkArrays.boxed(n.finding().strategy().meanMap())),
             strategy(
                     "region",
                     DataTypes.createArrayType(DataTypes.IntegerType, false),
                     "where it puts relevance the class does not: the fewest grid cells (row-major) holding half of (its mean heatmap − the class's), positive part",
-                    n -> boxed(n.finding().strategy().region())),
+                    n -> SparkArrays.boxed(n.finding().strategy().region())),
             strategy("region_area", DataTypes.DoubleType, "the region's share of the frame", n -> n.finding()
                     .strategy()
                     .regionArea()),
@@ -200,20 +201,4 @@ public final class AuditTables {
     public static final StructType WRONG_REASONS_SCHEMA = OutputColumn.schema(WRONG_REASONS);
 
     private AuditTables() {}
-
-    private static Double[] boxed(double[] v) {
-        Double[] out = new Double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return out;
-    }
-
-    private static Integer[] boxed(int[] v) {
-        Integer[] out = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return out;
-    }
 }

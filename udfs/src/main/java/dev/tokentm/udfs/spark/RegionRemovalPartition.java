@@ -1,27 +1,20 @@
 package dev.tokentm.udfs.spark;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.tokentm.udfs.checkpoint.ModelLoader;
 import dev.tokentm.udfs.image.BadImageException;
-import dev.tokentm.udfs.image.ImageDecoder;
-import dev.tokentm.udfs.image.InputTransform;
-import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.metrics.ImageFacts;
 import dev.tokentm.udfs.metrics.ObjectMask;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.Removal;
 import dev.tokentm.udfs.model.VisionTransformer;
-import dev.tokentm.udfs.runtime.DjlRuntime;
 import dev.tokentm.udfs.table.ImageTable;
 import dev.tokentm.udfs.table.RegionTestTable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 
@@ -62,14 +55,7 @@ final class RegionRemovalPartition implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        DjlRuntime.configure();
-        Device device = TaskDevices.forTask(TaskContext.get());
-        ModelLoader.LoadedModel loaded = ExecutorModels.get(settings, device);
-        VisionTransformer model = loaded.model();
-        InputTransform transform = new InputTransform(model.config().preprocessing());
-        ImageDecoder decoder = new ImageDecoder(settings.limits());
-        Storage.Reader files = Storage.reader();
-        int classes = model.config().numClasses();
+        TaskModel task = TaskModel.open(settings);
         return new Iterator<>() {
             private final List<Row> ready = new ArrayList<>();
             private int next;
@@ -86,8 +72,7 @@ final class RegionRemovalPartition implements MapPartitionsFunction<Row, Row> {
                         String key = row.getString(positions.key());
                         int tested = row.getInt(positions.testedClass());
                         try {
-                            InputImage image =
-                                    InputImage.read(row, columns, source, files, decoder, transform, classes);
+                            InputImage image = task.read(row, columns, source);
                             batch.add(new Case(image, key, tested, cells(row)));
                         } catch (BadImageException | RuntimeException e) {
                             ready.add(RegionTestTable.row(new RegionTestTable.Entry(
@@ -95,7 +80,7 @@ final class RegionRemovalPartition implements MapPartitionsFunction<Row, Row> {
                         }
                     }
                     if (!batch.isEmpty()) {
-                        ready.addAll(test(model, batch, transform.side()));
+                        ready.addAll(test(task.model(), batch, task.transform().side()));
                     }
                 }
                 return next < ready.size();

@@ -1,28 +1,21 @@
 package dev.tokentm.udfs.spark;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.tokentm.udfs.checkpoint.ModelLoader;
 import dev.tokentm.udfs.explain.Explainer;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.image.BadImageException;
-import dev.tokentm.udfs.image.ImageDecoder;
-import dev.tokentm.udfs.image.InputTransform;
-import dev.tokentm.udfs.io.Storage;
 import dev.tokentm.udfs.metrics.ImageFacts;
 import dev.tokentm.udfs.metrics.ModelRandomization;
 import dev.tokentm.udfs.metrics.SanityCheck;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.VisionTransformer;
-import dev.tokentm.udfs.runtime.DjlRuntime;
 import dev.tokentm.udfs.table.SanityTable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 
@@ -45,20 +38,14 @@ public final class SanityPartition implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        DjlRuntime.configure();
-        Device device = TaskDevices.forTask(TaskContext.get());
-        ModelLoader.LoadedModel loaded = ExecutorModels.get(settings, device);
-        VisionTransformer model = loaded.model();
-        InputTransform transform = new InputTransform(model.config().preprocessing());
-        ImageDecoder decoder = new ImageDecoder(settings.limits());
-        Storage.Reader files = Storage.reader();
+        TaskModel task = TaskModel.open(settings);
+        VisionTransformer model = task.model();
         int classes = model.config().numClasses();
         List<InputImage> images = new ArrayList<>();
         while (rows.hasNext()) {
             Row row = rows.next();
             try {
-                images.add(InputImage.read(
-                        row, columns, InputImage.source(row, columns), files, decoder, transform, classes));
+                images.add(task.read(row, columns, InputImage.source(row, columns)));
             } catch (BadImageException | RuntimeException e) {
                 // left out: the images table holds this image's error row
             }
@@ -70,7 +57,8 @@ public final class SanityPartition implements MapPartitionsFunction<Row, Row> {
         try (NDManager manager = NDManager.newBaseManager(model.device())) {
             for (int first = 0; first < images.size(); first += batchSize) {
                 List<InputImage> batch = images.subList(first, Math.min(images.size(), first + batchSize));
-                out.addAll(check(model, manager, batch, explainers, transform.side(), classes));
+                out.addAll(check(
+                        model, manager, batch, explainers, task.transform().side(), classes));
             }
         }
         return out.iterator();

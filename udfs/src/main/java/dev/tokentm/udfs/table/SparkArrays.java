@@ -23,6 +23,14 @@ public final class SparkArrays {
         return b;
     }
 
+    public static Integer[] boxed(int[] a) {
+        Integer[] b = new Integer[a.length];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = a[i];
+        }
+        return b;
+    }
+
     public static Boolean[] boxed(boolean[] a) {
         Boolean[] b = new Boolean[a.length];
         for (int i = 0; i < a.length; i++) {
