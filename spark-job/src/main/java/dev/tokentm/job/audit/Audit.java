@@ -97,6 +97,7 @@ public final class Audit {
             if (!reaches.isEmpty()) {
                 strategies = StrategyStats.of(spark, assigned, settings);
             }
+            strategies = StrategyStats.withImages(strategies, assigned, settings);
             List<Strategy> candidates = candidates(strategies, settings);
             double described = (System.nanoTime() - start) / 1e9;
             Map<StrategyStats.Id, CausalTest.Result> tests =

@@ -37,6 +37,25 @@ public record Strategy(
         List<String> prototypes,
         List<String> outliers) {
 
+    /** The same strategy with these prototypes and outliers. */
+    Strategy withImages(List<String> nearest, List<String> farthest) {
+        return new Strategy(
+                key,
+                index,
+                images,
+                classImages,
+                correct,
+                labelled,
+                outside,
+                othersOutside,
+                meanMap,
+                region,
+                regionShare,
+                othersRegionShare,
+                nearest,
+                farthest);
+    }
+
     /** Its share of the class's images. */
     public double share() {
         return classImages == 0 ? Double.NaN : (double) images / classImages;

@@ -21,11 +21,11 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import scala.Tuple2;
 
 /**
- * What each strategy is, from the assigned images, in three Spark aggregations: per strategy the
- * sums behind its size, accuracy, relevance outside the mask and mean map; per class the share of
- * relevance in each strategy's region (so a region is judged against the class, not the frame); and
- * per strategy the images nearest and farthest from its centre (a window, so only those ids reach
- * the driver).
+ * What each strategy is, from the assigned images, in Spark aggregations: per strategy the sums
+ * behind its size, accuracy, relevance outside the mask and mean map; per class the share of
+ * relevance in each strategy's region (so a region is judged against the rest of the class, not the
+ * frame); and, once the images' strategies are final ({@link #withImages}), per strategy the images
+ * nearest and farthest from its centre (a window, so only those ids reach the driver).
  */
 public final class StrategyStats {
 
@@ -57,8 +57,6 @@ public final class StrategyStats {
         Map<Id, int[]> regions = new LinkedHashMap<>();
         sums.forEach((id, s) -> regions.put(id, region(meanMap(s), others(classSums.get(id.key()), s), settings)));
         Map<Id, Double> classRegionShare = classShares(spark, assigned, regions);
-        Map<Id, List<String>> prototypes = ranked(assigned, settings.prototypes(), false);
-        Map<Id, List<String>> outliers = ranked(assigned, settings.prototypes(), true);
         List<Strategy> out = new ArrayList<>();
         sums.forEach((id, s) -> {
             double[] mean = meanMap(s);
@@ -83,13 +81,25 @@ public final class StrategyStats {
                     region,
                     own,
                     othersShare,
-                    prototypes.getOrDefault(id, List.of()),
-                    outliers.getOrDefault(id, List.of())));
+                    List.of(),
+                    List.of()));
         });
         return out;
     }
 
     /** The sums of the class's other strategies; null when this one is the whole class. */
+    /** The strategies with their prototypes and outliers, from the images as finally assigned. */
+    public static List<Strategy> withImages(List<Strategy> strategies, Dataset<Row> assigned, AuditSettings settings) {
+        Map<Id, List<String>> prototypes = ranked(assigned, settings.prototypes(), false);
+        Map<Id, List<String>> outliers = ranked(assigned, settings.prototypes(), true);
+        return strategies.stream()
+                .map(s -> {
+                    Id id = new Id(s.key(), s.index());
+                    return s.withImages(prototypes.getOrDefault(id, List.of()), outliers.getOrDefault(id, List.of()));
+                })
+                .toList();
+    }
+
     private static double[] others(double[] classSums, double[] own) {
         if (classSums[COUNT] == own[COUNT]) {
             return null;
