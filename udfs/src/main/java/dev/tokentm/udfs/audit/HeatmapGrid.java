@@ -23,23 +23,22 @@ public final class HeatmapGrid {
             throw new IllegalArgumentException("heatmap of " + heatmap.length + " values is not " + height + "x" + width
                     + ", or grid " + grid + " < 1");
         }
-        double[][] rows = overlaps(height, grid);
-        double[][] cols = overlaps(width, grid);
+        Overlap[] rows = overlaps(height, grid);
+        Overlap[] cols = overlaps(width, grid);
         double[] out = new double[grid * grid];
         double total = 0;
         for (int y = 0; y < height; y++) {
+            Overlap row = rows[y];
             for (int x = 0; x < width; x++) {
                 double v = heatmap[y * width + x];
                 if (!(v > 0)) {
                     continue; // negative and NaN relevance speak against the class, or of nothing
                 }
-                for (int gy = 0; gy < grid; gy++) {
-                    if (rows[gy][y] == 0) {
-                        continue;
-                    }
-                    for (int gx = 0; gx < grid; gx++) {
-                        double w = rows[gy][y] * cols[gx][x] * v;
-                        out[gy * grid + gx] += w;
+                Overlap col = cols[x];
+                for (int a = 0; a < row.cells().length; a++) {
+                    for (int b = 0; b < col.cells().length; b++) {
+                        double w = row.weights()[a] * col.weights()[b] * v;
+                        out[row.cells()[a] * grid + col.cells()[b]] += w;
                         total += w;
                     }
                 }
@@ -54,17 +53,30 @@ public final class HeatmapGrid {
         return out;
     }
 
-    /** {@code [grid][n]}: how much of source cell i (of n along an axis) falls in target cell g. */
-    private static double[][] overlaps(int n, int grid) {
-        double[][] w = new double[grid][n];
+    /** The target cells a source cell falls in, with how much of it falls in each (one or two, mostly). */
+    private record Overlap(int[] cells, double[] weights) {}
+
+    /** Per source cell i (of n along an axis), the target cells g it overlaps and by how much. */
+    private static Overlap[] overlaps(int n, int grid) {
+        double[][] w = new double[n][grid];
         for (int g = 0; g < grid; g++) {
             double lo = (double) g * n / grid;
             double hi = (double) (g + 1) * n / grid;
             for (int i = (int) Math.floor(lo); i < Math.min(n, Math.ceil(hi)); i++) {
-                w[g][i] = Math.max(0, Math.min(hi, i + 1) - Math.max(lo, i));
+                w[i][g] = Math.max(0, Math.min(hi, i + 1) - Math.max(lo, i));
             }
         }
-        return w;
+        Overlap[] out = new Overlap[n];
+        for (int i = 0; i < n; i++) {
+            double[] row = w[i];
+            int[] cells = java.util.stream.IntStream.range(0, grid)
+                    .filter(g -> row[g] != 0)
+                    .toArray();
+            out[i] = new Overlap(
+                    cells,
+                    java.util.Arrays.stream(cells).mapToDouble(g -> row[g]).toArray());
+        }
+        return out;
     }
 
     /** The share of a pooled map's relevance in these cells. */
