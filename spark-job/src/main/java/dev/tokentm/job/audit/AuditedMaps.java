@@ -49,6 +49,31 @@ public final class AuditedMaps {
 
     private AuditedMaps() {}
 
+    /** The image's id in a row of this layout (rows made in a task carry no schema, so by position). */
+    static String id(Row r) {
+        return r.getString(0);
+    }
+
+    /** The row's audited class. */
+    static ClassKey key(Row r) {
+        return new ClassKey(r.getString(1), r.getInt(2));
+    }
+
+    /** Whether the prediction is the label; null without a label. */
+    static Boolean correct(Row r) {
+        return r.isNullAt(3) ? null : r.getBoolean(3);
+    }
+
+    /** The share of relevance outside the object mask; null without a mask. */
+    static Double outside(Row r) {
+        return r.isNullAt(4) ? null : r.getDouble(4);
+    }
+
+    /** The pooled heatmap. */
+    static double[] map(Row r) {
+        return SparkArrays.doubles(r.getList(5));
+    }
+
     /**
      * @param images the run's images table, one row per image, method and target
      * @throws IllegalArgumentException naming the methods there when {@code method} is not one of them

@@ -204,14 +204,14 @@ public final class CausalTest {
     /** For each assigned image, a row per candidate it serves: as one of the strategy's images, or as a control. */
     private static FlatMapFunction<Row, Row> cases(Broadcast<List<Candidate>> shared) {
         return r -> {
-            ClassKey key = StrategyStage.key(r);
-            int strategy = r.getInt(StrategyStage.STRATEGY_POSITION);
+            ClassKey key = AuditedMaps.key(r);
+            int strategy = StrategyStage.strategy(r);
             List<Row> out = new ArrayList<>();
             for (Candidate c : shared.value()) {
                 if (c.key().equals(key)) {
                     String role = c.strategy() == strategy ? STRATEGY_ROLE : CONTROL_ROLE;
                     out.add(RowFactory.create(
-                            r.getString(0), key(c, role), key.label(), SparkArrays.boxed(c.region()), c.images()));
+                            AuditedMaps.id(r), key(c, role), key.label(), SparkArrays.boxed(c.region()), c.images()));
                 }
             }
             return out.iterator();

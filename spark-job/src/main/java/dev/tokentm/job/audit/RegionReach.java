@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.percentile_approx;
 
 import dev.tokentm.udfs.audit.HeatmapGrid;
-import dev.tokentm.udfs.table.SparkArrays;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,9 +61,9 @@ final class RegionReach {
         StructType schema = new StructType().add("reach", DataTypes.IntegerType).add("share", DataTypes.DoubleType);
         Dataset<Row> shares = assigned.flatMap(
                 (FlatMapFunction<Row, Row>) r -> {
-                    ClassKey key = StrategyStage.key(r);
-                    int strategy = r.getInt(StrategyStage.STRATEGY_POSITION);
-                    double[] map = SparkArrays.doubles(r.getList(5));
+                    ClassKey key = AuditedMaps.key(r);
+                    int strategy = StrategyStage.strategy(r);
+                    double[] map = AuditedMaps.map(r);
                     List<Row> out = new ArrayList<>();
                     List<Reach> all = shared.value();
                     for (int i = 0; i < all.size(); i++) {
@@ -102,12 +101,12 @@ final class RegionReach {
                 JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(reaches);
         return assigned.map(
                 (MapFunction<Row, Row>) r -> {
-                    ClassKey key = StrategyStage.key(r);
-                    double[] map = SparkArrays.doubles(r.getList(5));
+                    ClassKey key = AuditedMaps.key(r);
+                    double[] map = AuditedMaps.map(r);
                     Reach best = null;
                     double bestRatio = 1;
                     for (Reach c : shared.value()) {
-                        if (c.key().equals(key) && c.strategy() != r.getInt(StrategyStage.STRATEGY_POSITION)) {
+                        if (c.key().equals(key) && c.strategy() != StrategyStage.strategy(r)) {
                             double ratio = HeatmapGrid.mass(map, c.region()) / c.threshold();
                             if (ratio >= bestRatio) {
                                 best = c;

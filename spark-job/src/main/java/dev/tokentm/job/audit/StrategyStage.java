@@ -2,7 +2,6 @@ package dev.tokentm.job.audit;
 
 import dev.tokentm.udfs.audit.Strategies;
 import dev.tokentm.udfs.random.Seeds;
-import dev.tokentm.udfs.table.SparkArrays;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,10 +76,10 @@ public final class StrategyStage {
         long seed = settings.bootstrap().seed();
         Map<ClassKey, Strategies> models = new TreeMap<>(maps.javaRDD()
                 .filter(r -> {
-                    Double f = sampled.value().get(key(r));
-                    return f != null && (f >= 1 || uniform(seed, r.getString(0)) < f);
+                    Double f = sampled.value().get(AuditedMaps.key(r));
+                    return f != null && (f >= 1 || uniform(seed, AuditedMaps.id(r)) < f);
                 })
-                .mapToPair(r -> new Tuple2<>(key(r), new Tuple2<>(r.getString(0), SparkArrays.doubles(r.getList(5)))))
+                .mapToPair(r -> new Tuple2<>(AuditedMaps.key(r), new Tuple2<>(AuditedMaps.id(r), AuditedMaps.map(r))))
                 .groupByKey()
                 .mapValues(group -> {
                     // in id order, so the fit does not depend on how Spark partitioned the rows
@@ -106,11 +105,11 @@ public final class StrategyStage {
                 .add(DISTANCE, DataTypes.DoubleType, false);
         return maps.flatMap(
                 (org.apache.spark.api.java.function.FlatMapFunction<Row, Row>) r -> {
-                    Strategies s = models.value().get(key(r));
+                    Strategies s = models.value().get(AuditedMaps.key(r));
                     if (s == null) {
                         return List.<Row>of().iterator();
                     }
-                    Strategies.Assignment a = s.assign(SparkArrays.doubles(r.getList(5)));
+                    Strategies.Assignment a = s.assign(AuditedMaps.map(r));
                     Object[] values = new Object[r.length() + 2];
                     for (int i = 0; i < r.length(); i++) {
                         values[i] = r.get(i);
@@ -122,8 +121,9 @@ public final class StrategyStage {
                 Encoders.row(schema));
     }
 
-    static ClassKey key(Row r) {
-        return new ClassKey(r.getString(1), r.getInt(2));
+    /** An assigned row's strategy. */
+    static int strategy(Row r) {
+        return r.getInt(STRATEGY_POSITION);
     }
 
     /** A uniform draw in [0, 1) fixed by the seed and the image's id. */

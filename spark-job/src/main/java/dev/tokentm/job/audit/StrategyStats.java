@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
 
 import dev.tokentm.udfs.audit.HeatmapGrid;
-import dev.tokentm.udfs.table.SparkArrays;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -131,24 +130,24 @@ public final class StrategyStats {
     }
 
     private static Id id(Row r) {
-        return new Id(StrategyStage.key(r), r.getInt(StrategyStage.STRATEGY_POSITION));
+        return new Id(AuditedMaps.key(r), StrategyStage.strategy(r));
     }
 
     private static double[] sums(Row r) {
-        List<Double> map = r.getList(5);
-        double[] s = new double[MAP + map.size()];
+        double[] map = AuditedMaps.map(r);
+        double[] s = new double[MAP + map.length];
         s[COUNT] = 1;
-        if (!r.isNullAt(3)) {
+        Boolean correct = AuditedMaps.correct(r);
+        if (correct != null) {
             s[LABELLED] = 1;
-            s[CORRECT] = r.getBoolean(3) ? 1 : 0;
+            s[CORRECT] = correct ? 1 : 0;
         }
-        if (!r.isNullAt(4)) {
+        Double outside = AuditedMaps.outside(r);
+        if (outside != null) {
             s[MASKED] = 1;
-            s[OUTSIDE] = r.getDouble(4);
+            s[OUTSIDE] = outside;
         }
-        for (int i = 0; i < map.size(); i++) {
-            s[MAP + i] = map.get(i);
-        }
+        System.arraycopy(map, 0, s, MAP, map.length);
         return s;
     }
 
@@ -177,8 +176,8 @@ public final class StrategyStats {
                 JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(byClass);
         Map<Id, double[]> sums = assigned.javaRDD()
                 .flatMapToPair(r -> {
-                    ClassKey key = StrategyStage.key(r);
-                    double[] map = SparkArrays.doubles(r.getList(5));
+                    ClassKey key = AuditedMaps.key(r);
+                    double[] map = AuditedMaps.map(r);
                     List<Tuple2<Id, double[]>> out = new ArrayList<>();
                     shared.value()
                             .getOrDefault(key, Map.of())

@@ -27,10 +27,10 @@ public final class WrongReasons {
         Bootstrap bootstrap = settings.bootstrap();
         double threshold = settings.offObject();
         Map<ClassKey, BootstrapMean> sums = new TreeMap<>(maps.javaRDD()
-                .filter(r -> !r.isNullAt(3) && r.getBoolean(3) && !r.isNullAt(4))
+                .filter(r -> Boolean.TRUE.equals(AuditedMaps.correct(r)) && AuditedMaps.outside(r) != null)
                 .mapToPair(r -> new Tuple2<>(
-                        StrategyStage.key(r),
-                        BootstrapMean.of(bootstrap, r.getString(0), r.getDouble(4) > threshold ? 1 : 0)))
+                        AuditedMaps.key(r),
+                        BootstrapMean.of(bootstrap, AuditedMaps.id(r), AuditedMaps.outside(r) > threshold ? 1 : 0)))
                 .reduceByKey(BootstrapMean::plus)
                 .collectAsMap());
         return sums.entrySet().stream()
