@@ -47,7 +47,7 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Option(
             names = "--bootstrap",
-            description = "Bootstrap replicates of the causal tests' intervals. Default: the run's, else 1000.")
+            description = "Bootstrap replicates of the causal tests' intervals (0: 1000). Default: the run's.")
     Integer bootstrap;
 
     @Option(
@@ -73,9 +73,7 @@ public final class AuditCommand implements Callable<Integer> {
                         "no run's output in " + output + " (explain first, or name it with" + " --output)");
             }
             RunSummary summary = out.readSummary();
-            int replicates = bootstrap != null
-                    ? bootstrap
-                    : summary.bootstrapReplicates() > 0 ? summary.bootstrapReplicates() : 1000;
+            int replicates = bootstrap != null ? bootstrap : summary.bootstrapReplicates();
             AuditSettings settings = audit.settings(new Bootstrap(replicates, summary.seed()));
             DjlRuntime.configure();
             Dataset<Row> images = ImageInputs.read(

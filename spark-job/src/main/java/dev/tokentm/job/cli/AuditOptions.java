@@ -36,8 +36,14 @@ public final class AuditOptions {
             description = "Classes with fewer audited images are not clustered. Default: ${DEFAULT-VALUE}.")
     int minImages = DEFAULTS.minImages();
 
-    /** The settings, with this bootstrap (whose seed also seeds the audit's samples). */
-    AuditSettings settings(Bootstrap bootstrap) {
+    /**
+     * The settings, with this bootstrap (whose seed also seeds the audit's samples); a bootstrap of no
+     * replicates (a run's {@code --bootstrap 0}) gets the default number, since without intervals no
+     * causal test could confirm anything.
+     */
+    AuditSettings settings(Bootstrap run) {
+        Bootstrap bootstrap =
+                run.replicates() > 0 ? run : new Bootstrap(Bootstrap.defaults().replicates(), run.seed());
         AuditSettings d = AuditSettings.defaults(bootstrap);
         return new AuditSettings(
                 method,
