@@ -128,7 +128,9 @@ public final class ExplainJob {
             output.writeMetrics(result.metrics());
             RunSummary summary = summary(plan, settings, model.classNames(), result);
             output.writeSummary(summary);
-            if (plan.audit() != null) {
+            if (plan.audit() != null && result.metrics().isEmpty()) {
+                out.println("tokentm: audit: no image was explained, nothing to audit");
+            } else if (plan.audit() != null) {
                 output.writeSummary(summary.withAudit(AuditStage.run(
                         spark,
                         output,

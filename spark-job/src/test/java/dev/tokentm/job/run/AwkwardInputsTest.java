@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * '%', '?', '+', brackets, quotes, a tab and accents in NFC and NFD, in a class folder {@code
  * Ankle boot}, read whole as an image folder with masks, as a manifest (relative, absolute,
  * literal and escaped {@code file:} paths, NFC name for an NFD file) and as Parquet; a run where
- * every image fails still writes its summary, empty metrics table and report; {@code summary.json}
+ * every image fails still writes its summary, empty metrics table and report, and an asked-for audit
+ * says in a line that there is nothing to audit; {@code summary.json}
  * parses with a strict JSON parser and has null where nothing was measured; a copied part file
  * changes no dataset number, and a truncated part file and a foreign file are set aside and their
  * images explained again.
@@ -188,10 +189,12 @@ class AwkwardInputsTest {
         Files.write(bag.resolve("empty.png"), new byte[0]);
         Files.writeString(bag.resolve("text pretending.png"), "not an image");
         Path out = tmp.resolve("out");
-        List<String> a = new ArrayList<>(Arrays.asList(args(tmp.resolve("broken"), out)));
+        List<String> a = new ArrayList<>(
+                Arrays.asList(args(tmp.resolve("broken"), out, "--audit", "--audit-method", "raw-attention")));
         a.remove("--no-report");
         String text = run(a.toArray(new String[0]));
         assertTrue(text.contains("2 failed"), text);
+        assertTrue(text.contains("tokentm: audit: no image was explained, nothing to audit"), text);
         JsonNode summary = new ObjectMapper().readTree(Files.readString(out.resolve("summary.json")));
         assertEquals(2, summary.get("images_failed").asLong());
         assertEquals(0, summary.get("metrics").size());
