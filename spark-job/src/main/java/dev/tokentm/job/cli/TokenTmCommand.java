@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             BenchJobCommand.class,
             BenchSoakCommand.class,
             BenchProtocolsCommand.class,
+            BenchRoadCommand.class,
             BenchAuditCommand.class
         })
 public final class TokenTmCommand implements Runnable {

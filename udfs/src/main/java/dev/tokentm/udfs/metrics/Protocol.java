@@ -22,7 +22,7 @@ public enum Protocol {
     ROAD(
             "pixels replaced by noisy linear imputation (ROAD), most and least relevant first, SRG",
             "ROAD: noisy linear imputation",
-            NoisyLinearImputer.roadFast()),
+            NoisyLinearImputer.road()),
     /** Removed pixels blurred, MoRF and LeRF, SRG, and RISE's insertion on a blurred copy. */
     BLUR(
             "pixels replaced by a blurred copy, most and least relevant first, SRG, insertion",
