@@ -8,11 +8,6 @@ import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VitConfig;
 import java.util.List;
-import org.jgrapht.Graph;
-import org.jgrapht.alg.flow.PushRelabelMFImpl;
-import org.jgrapht.alg.interfaces.MaximumFlowAlgorithm;
-import org.jgrapht.graph.DefaultWeightedEdge;
-import org.jgrapht.graph.SimpleDirectedWeightedGraph;
 
 /**
  * Attention Flow (Abnar &amp; Zuidema, ACL 2020; {@code samiraabnar/attention_flow}, {@code
@@ -20,8 +15,8 @@ import org.jgrapht.graph.SimpleDirectedWeightedGraph;
  * from each token to every token of the layer below with capacity {@code (mean_h A + I)}, rows
  * renormalized to sum 1; a token's relevance is the maximum flow from the [CLS] node after the last
  * block to that token's input node, divided by the sum over all input tokens. Class-independent.
- * The flows are computed by JGraphT's push-relabel (the value of a maximum flow does not depend on
- * the algorithm; the reference uses Edmonds-Karp). One graph per image; N flows on it.
+ * The flows are computed by {@link DinicMaxFlow} (the value of a maximum flow does not depend on the
+ * algorithm; the reference uses Edmonds-Karp). One network per image; N flows on it.
  */
 public record AttentionFlow() implements Explainer {
 
@@ -77,29 +72,27 @@ public record AttentionFlow() implements Explainer {
 
     /** Max-flow from the last layer's [CLS] node to each input token's node, for image {@code b}. */
     private static double[] flows(double[][] capacities, int b, int depth, int n) {
-        Graph<Integer, DefaultWeightedEdge> graph = new SimpleDirectedWeightedGraph<>(DefaultWeightedEdge.class);
-        for (int node = 0; node < (depth + 1) * n; node++) {
-            graph.addVertex(node);
-        }
-        int source = depth * n;
+        // Above the last block only the [CLS] node carries flow; the others are unreachable.
+        int edges = n + (depth - 1) * n * n;
+        int[] from = new int[edges];
+        int[] to = new int[edges];
+        double[] capacity = new double[edges];
+        int e = 0;
         for (int layer = depth; layer >= 1; layer--) {
             double[] c = capacities[layer - 1];
-            // Above the last block only the [CLS] node carries flow; the others are unreachable.
             int tokens = layer == depth ? 1 : n;
-            for (int from = 0; from < tokens; from++) {
-                for (int to = 0; to < n; to++) {
-                    double capacity = c[(b * n + from) * n + to];
-                    if (capacity > 0) {
-                        DefaultWeightedEdge e = graph.addEdge(layer * n + from, (layer - 1) * n + to);
-                        graph.setEdgeWeight(e, capacity);
-                    }
+            for (int i = 0; i < tokens; i++) {
+                for (int j = 0; j < n; j++) {
+                    from[e] = layer * n + i;
+                    to[e] = (layer - 1) * n + j;
+                    capacity[e++] = Math.max(0, c[(b * n + i) * n + j]);
                 }
             }
         }
-        MaximumFlowAlgorithm<Integer, DefaultWeightedEdge> maxFlow = new PushRelabelMFImpl<>(graph);
+        DinicMaxFlow network = new DinicMaxFlow((depth + 1) * n, from, to, capacity);
         double[] flows = new double[n];
         for (int j = 0; j < n; j++) {
-            flows[j] = maxFlow.getMaximumFlowValue(source, j);
+            flows[j] = network.maxFlow(depth * n, j);
         }
         return flows;
     }
