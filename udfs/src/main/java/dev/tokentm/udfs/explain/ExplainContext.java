@@ -2,6 +2,7 @@ package dev.tokentm.udfs.explain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.tokentm.udfs.model.ClassScore;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.TraceRequest;
@@ -30,6 +31,7 @@ public final class ExplainContext implements AutoCloseable {
     private final NDManager manager;
     private final Map<ClassScore, VitTrace> traces = new EnumMap<>(ClassScore.class);
     private VitTrace valuesTrace;
+    private VitTrace float64Trace;
     private final Map<String, double[]> standardErrors = new HashMap<>();
 
     /**
@@ -118,6 +120,22 @@ public final class ExplainContext implements AutoCloseable {
     }
 
     /**
+     * A values-only trace of the model's float64 copy ({@link VisionTransformer#float64()}) for the
+     * same images and target classes, computed once: for methods whose rules are ill-conditioned in
+     * the forward pass's rounding.
+     */
+    public VitTrace float64Trace() {
+        if (float64Trace == null) {
+            VisionTransformer wide = model.float64();
+            NDArray wideImages = images.toType(DataType.FLOAT64, true);
+            wideImages.attach(manager);
+            float64Trace = wide.trace(
+                    wideImages, needs.get(ClassScore.LOGIT).valuesOnly().forTargets(TargetClasses.of(targets())));
+        }
+        return float64Trace;
+    }
+
+    /**
      * A trace with every point's values, for methods that need no gradients: a shared trace if
      * one exists, else a forward-only trace (computed once).
      */
@@ -183,6 +201,9 @@ public final class ExplainContext implements AutoCloseable {
     @Override
     public void close() {
         traces.values().forEach(VitTrace::close);
+        if (float64Trace != null) {
+            float64Trace.close();
+        }
         if (valuesTrace != null) {
             valuesTrace.close();
         }

@@ -16,7 +16,8 @@ import dev.tokentm.udfs.model.VitConfig;
  * through the position embedding's addition by the z-rule, to the patch tokens, and through the
  * patch embedding by the z^B rule (Montavon et al. 2017) bounded by the image's lowest and highest
  * value {@code l, h}: {@code R_x = x ⊙ Wᵀs − l·W⁺ᵀs − h·W⁻ᵀs} with {@code s = R / (Wx − l·ΣW⁺ −
- * h·ΣW⁻)}; summed over the channels. A map over the input's pixels.
+ * h·ΣW⁻)}; summed over the channels. A map over the input's pixels. The forward pass it reads and
+ * every division run in float64 (see {@link RelevancePropagation}).
  */
 public record FullLrp() implements Explainer {
 
@@ -46,24 +47,29 @@ public record FullLrp() implements Explainer {
         long batch = x.getShape().get(0);
         try (NDManager scope = context.manager().newSubManager()) {
             NDArray tokens = RelevancePropagation.propagate(
-                            model, context.trace(), scope, RelevancePropagation.Rules.ORIGINAL, 0, true)
+                            model.float64(),
+                            context.float64Trace(),
+                            scope,
+                            RelevancePropagation.Rules.ORIGINAL,
+                            0,
+                            true)
                     .tokens();
             // x0 = [prefix; W x + b] + pos: the z-rule keeps the share of the first summand.
-            NDArray input = context.trace().block(0).input();
-            NDArray position = model.parameters().get("pos_embed");
+            // In the propagation's precision, as the divisions below amplify rounding as much as its own.
+            NDArray input = context.float64Trace().block(0).input();
+            NDArray position = RelevancePropagation.wide(model.parameters().get("pos_embed"), scope);
             NDArray embedded = input.sub(position);
             NDArray kept = RelevancePropagation.safeDivide(tokens, input).mul(embedded);
             NDArray patches = kept.get(":, " + c.numPrefixTokens() + ":, :"); // [B, P, D]
             patches.attach(scope);
 
-            NDArray zero = scope.zeros(new Shape(), x.getDataType(), x.getDevice());
-            NDArray kernel = model.parameters().get("patch_embed.proj.weight");
+            NDArray zero = scope.zeros(new Shape(), RelevancePropagation.PRECISION, x.getDevice());
+            NDArray kernel = RelevancePropagation.wide(model.parameters().get("patch_embed.proj.weight"), scope);
             NDArray positive = kernel.maximum(zero);
             positive.attach(scope);
             NDArray negative = kernel.minimum(zero);
             negative.attach(scope);
-            NDArray images = x.duplicate();
-            images.attach(scope);
+            NDArray images = RelevancePropagation.wide(x, scope);
             NDArray low = images.reshape(batch, -1).min(new int[] {1}).reshape(batch, 1, 1);
             NDArray high = images.reshape(batch, -1).max(new int[] {1}).reshape(batch, 1, 1);
             NDArray linear = Conv2d.conv2d(images, kernel, null, new Shape(c.patchSize(), c.patchSize()))
@@ -79,8 +85,9 @@ public record FullLrp() implements Explainer {
                     .sub(low.expandDims(1).mul(PatchEmbedding.transposed(c, s, positive)))
                     .sub(high.expandDims(1).mul(PatchEmbedding.transposed(c, s, negative)))
                     .sum(new int[] {1});
-            pixels.attach(context.manager());
-            return pixels;
+            NDArray out = pixels.toType(x.getDataType(), true);
+            out.attach(context.manager());
+            return out;
         }
     }
 

@@ -3,13 +3,13 @@ package dev.tokentm.udfs.explain;
 import ai.djl.ndarray.NDArray;
 import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.TraceRequest;
-import dev.tokentm.udfs.model.VitTrace;
 
 /**
  * Partial LRP (Voita, Talbot, Moiseev, Sennrich, Titov, ACL 2019), as Chefer et al. (CVPR 2021) run
  * it for ViTs ({@code generate_LRP(method="last_layer")}): the LRP relevance of the last block's
  * attention probabilities (the original rules of {@link RelevancePropagation}, α=1, β=0), positive part, mean over heads,
- * the [CLS] row.
+ * the [CLS] row. The forward pass it reads and the propagation run in float64 (see {@link
+ * RelevancePropagation}).
  */
 public record PartialLrp() implements Explainer {
 
@@ -26,13 +26,17 @@ public record PartialLrp() implements Explainer {
 
     @Override
     public NDArray explain(ExplainContext context) {
-        VitTrace trace = context.trace();
         int last = context.config().depth() - 1;
         NDArray relevance = RelevancePropagation.propagate(
-                        context.model(), trace, context.manager(), RelevancePropagation.Rules.ORIGINAL, last, false)
+                        context.model().float64(),
+                        context.float64Trace(),
+                        context.manager(),
+                        RelevancePropagation.Rules.ORIGINAL,
+                        last,
+                        false)
                 .attention()
                 .get(0);
         NDArray map = relevance.clip(0, Float.MAX_VALUE).mean(new int[] {1});
-        return ClsRow.clsRowGrid(map, context.config());
+        return ClsRow.clsRowGrid(map, context.config()).toType(context.images().getDataType(), false);
     }
 }

@@ -45,8 +45,10 @@ public record TransformerAttribution(int startLayer) implements Explainer {
         List<NDArray> relevance = RelevancePropagation.attentionRelevance(context.model(), trace, context.manager());
         List<NDArray> maps = new ArrayList<>();
         for (int i = startLayer; i < relevance.size(); i++) {
-            maps.add(Layers.gradientWeighted(relevance.get(i), trace.block(i).attentionGradient()));
+            NDArray gradient = RelevancePropagation.wide(trace.block(i).attentionGradient(), context.manager());
+            maps.add(Layers.gradientWeighted(relevance.get(i), gradient));
         }
-        return ClsRow.toGrid(ClsRow.ofProduct(context.manager(), maps, true), context.config());
+        return ClsRow.toGrid(ClsRow.ofProduct(context.manager(), maps, true), context.config())
+                .toType(context.images().getDataType(), false);
     }
 }

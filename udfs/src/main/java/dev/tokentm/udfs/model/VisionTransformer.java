@@ -26,6 +26,8 @@ public final class VisionTransformer implements AutoCloseable {
     private final NDManager manager;
     private final VitLayers layers;
     private final PassMeter meter = new PassMeter();
+    /** The float64 copy {@link #float64()} made, kept with this model (part of the executor's model cache). */
+    private VisionTransformer float64;
 
     /**
      * @param parameters the weights; they become owned by this model, which closes
@@ -72,6 +74,20 @@ public final class VisionTransformer implements AutoCloseable {
     public VisionTransformer toType(DataType type) {
         NDManager copyManager = NDManager.newBaseManager(device());
         return new VisionTransformer(parameters.toType(type, copyManager), copyManager);
+    }
+
+    /**
+     * This model in float64: itself when it is, else a copy made once and closed with this model.
+     * For methods whose rules amplify the rounding of a float32 forward pass (the LRP z-rule).
+     */
+    public synchronized VisionTransformer float64() {
+        if (dataType() == DataType.FLOAT64) {
+            return this;
+        }
+        if (float64 == null) {
+            float64 = toType(DataType.FLOAT64);
+        }
+        return float64;
     }
 
     /** An independent copy of this model on another device. */
@@ -239,7 +255,10 @@ public final class VisionTransformer implements AutoCloseable {
 
     /** Releases the weights. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (float64 != null) {
+            float64.close();
+        }
         manager.close();
     }
 }
