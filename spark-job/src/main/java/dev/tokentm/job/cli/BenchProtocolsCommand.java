@@ -33,7 +33,7 @@ public final class BenchProtocolsCommand implements Callable<Integer> {
 
     @Option(
             names = "--tolerance",
-            defaultValue = "1e-6",
+            defaultValue = "1e-5",
             description = "ROAD's conjugate gradient tolerance (relative residual). Default: ${DEFAULT-VALUE}.")
     double tolerance;
 
