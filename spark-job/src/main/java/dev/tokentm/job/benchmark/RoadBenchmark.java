@@ -42,13 +42,14 @@ public record RoadBenchmark(int images, int side, Path script) {
     /** The removal fractions of the job's ROAD curves (the published steps but 0). */
     private static final double[] FRACTIONS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
 
-    private static final int MASKS = 2 * FRACTIONS.length;
+    /** Masks per image. */
+    static final int MASKS = 2 * FRACTIONS.length;
 
     /** Times ours, then the reference, and prints both with their ratio. */
     public void run(PrintStream out) throws IOException, BadImageException, InterruptedException {
         int plane = side * side;
         float[] pixels = sampleImages();
-        float[] keep = masks(new Random(1));
+        float[] keep = masks(images, side, new Random(1));
         NoisyLinearImputer plain =
                 new NoisyLinearImputer(0, NoisyLinearImputer.road().tolerance(), 500);
         float[] ours = new float[images * MASKS * 3 * plane];
@@ -175,8 +176,11 @@ public record RoadBenchmark(int images, int side, Path script) {
         return out;
     }
 
-    /** {@code [N, MASKS, side, side]}: 1 = kept. */
-    private float[] masks(Random random) {
+    /**
+     * {@code [images, 18, side, side]}, 1 = kept: per image a blocky heatmap's MoRF and LeRF masks at
+     * 10% to 90% removed, the masks of the job's ROAD curves.
+     */
+    static float[] masks(int images, int side, Random random) {
         int plane = side * side;
         int grid = Math.max(2, side / 16);
         float[] out = new float[images * MASKS * plane];

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             BenchSoakCommand.class,
             BenchProtocolsCommand.class,
             BenchRoadCommand.class,
+            BenchGpuCommand.class,
             BenchAuditCommand.class
         })
 public final class TokenTmCommand implements Runnable {
