@@ -2,6 +2,7 @@ package dev.tokentm.udfs.explain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import dev.tokentm.udfs.model.TracePoint;
@@ -57,19 +58,19 @@ public record FullLrp() implements Explainer {
             // x0 = [prefix; W x + b] + pos: the z-rule keeps the share of the first summand.
             // In the propagation's precision, as the divisions below amplify rounding as much as its own.
             NDArray input = context.float64Trace().block(0).input();
-            NDArray position = RelevancePropagation.wide(model.parameters().get("pos_embed"), scope);
+            NDArray position = wide(model.parameters().get("pos_embed"), scope);
             NDArray embedded = input.sub(position);
             NDArray kept = RelevancePropagation.safeDivide(tokens, input).mul(embedded);
             NDArray patches = kept.get(":, " + c.numPrefixTokens() + ":, :"); // [B, P, D]
             patches.attach(scope);
 
-            NDArray zero = scope.zeros(new Shape(), RelevancePropagation.PRECISION, x.getDevice());
-            NDArray kernel = RelevancePropagation.wide(model.parameters().get("patch_embed.proj.weight"), scope);
+            NDArray zero = scope.zeros(new Shape(), DataType.FLOAT64, x.getDevice());
+            NDArray kernel = wide(model.parameters().get("patch_embed.proj.weight"), scope);
             NDArray positive = kernel.maximum(zero);
             positive.attach(scope);
             NDArray negative = kernel.minimum(zero);
             negative.attach(scope);
-            NDArray images = RelevancePropagation.wide(x, scope);
+            NDArray images = wide(x, scope);
             NDArray low = images.reshape(batch, -1).min(new int[] {1}).reshape(batch, 1, 1);
             NDArray high = images.reshape(batch, -1).max(new int[] {1}).reshape(batch, 1, 1);
             NDArray linear = Conv2d.conv2d(images, kernel, null, new Shape(c.patchSize(), c.patchSize()))
@@ -89,6 +90,13 @@ public record FullLrp() implements Explainer {
             out.attach(context.manager());
             return out;
         }
+    }
+
+    /** {@code x} in float64, owned by {@code scope} (a copy: never the model's own array). */
+    private static NDArray wide(NDArray x, NDManager scope) {
+        NDArray out = x.toType(DataType.FLOAT64, true);
+        out.attach(scope);
+        return out;
     }
 
     /** Each output channel's kernel sum, {@code [1, 1, D]}. */

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tokentm.udfs.model.BlockActivations;
 import dev.tokentm.udfs.model.TargetClasses;
@@ -34,11 +33,10 @@ import java.util.List;
  * </ul>
  * Sums that normalize are per image, so a batch gives the per-image results.
  *
- * <p>The rules divide by sums that can nearly cancel (the residual stream's x + f(x), the signed
- * products q·kᵀ and A·v), which multiplies rounding errors; so the propagation runs in float64 whatever
- * the model's precision, on the activations the model computed (a float32 model's forward stays
- * float32). In float32 the same rules lost up to 2e-3 (partial LRP) and all significance (full LRP,
- * relative L2 1.05) on a ViT-Ti-sized random model; see docs/decisions.md.
+ * <p>It runs in the model's precision. The rules divide by sums that can nearly cancel (the residual
+ * stream's x + f(x), the signed products q·kᵀ and A·v), so they amplify the rounding of the forward
+ * pass they read: partial and full LRP therefore propagate through the model's float64 copy and a
+ * float64 trace (docs/decisions.md has the measurement).
  */
 final class RelevancePropagation {
 
@@ -62,14 +60,11 @@ final class RelevancePropagation {
      */
     record Relevance(List<NDArray> attention, NDArray tokens) {}
 
-    /** The precision relevance is propagated in. */
-    static final DataType PRECISION = DataType.FLOAT64;
-
     private RelevancePropagation() {}
 
     /**
      * The relevance of every block's attention probabilities under the {@link Rules#BALANCED}
-     * rules, for the trace's target classes, in {@link #PRECISION}.
+     * rules, for the trace's target classes.
      */
     static List<NDArray> attentionRelevance(VisionTransformer model, VitTrace trace, NDManager manager) {
         return propagate(model, trace, manager, Rules.BALANCED, 0, false).attention();
@@ -78,7 +73,7 @@ final class RelevancePropagation {
     /**
      * Propagates relevance from the trace's target classes back through blocks {@code depth-1} down
      * to {@code first}; with {@code toTokens} on through the first block's attention inputs to its
-     * input tokens. Results are in {@link #PRECISION}.
+     * input tokens.
      */
     static Relevance propagate(
             VisionTransformer model, VitTrace trace, NDManager manager, Rules rules, int first, boolean toTokens) {
@@ -88,22 +83,21 @@ final class RelevancePropagation {
         long batch = trace.batchSize();
 
         NDArray lastOutput = trace.block(depth - 1).output();
-        NDArray normed = wide(model.finalNorm(lastOutput), manager);
+        NDArray normed = model.finalNorm(lastOutput);
         NDArray relevance = headRelevance(weights, config, normed, trace.targets(), manager, rules);
 
         List<NDArray> attentionRelevance = new ArrayList<>();
         for (int i = depth - 1; i >= first; i--) {
-            BlockActivations a = model.activations(i, trace.block(i).input()).toType(PRECISION);
+            BlockActivations a = model.activations(i, trace.block(i).input());
             String p = "blocks." + i + ".";
             // x_out = x_mid + mlp(norm2(x_mid))
             NDArray[] afterMlp = residual(a.attentionResidual(), a.mlpOutput(), relevance, batch, rules);
-            NDArray mlp = linear(afterMlp[1], a.hidden(), weight(weights, p + "mlp.fc2.weight", manager), rules);
-            mlp = linear(mlp, a.norm2(), weight(weights, p + "mlp.fc1.weight", manager), rules);
+            NDArray mlp = linear(afterMlp[1], a.hidden(), weights.get(p + "mlp.fc2.weight"), rules);
+            mlp = linear(mlp, a.norm2(), weights.get(p + "mlp.fc1.weight"), rules);
             relevance = afterMlp[0].add(mlp);
             // x_mid = x_in + proj(A v)
             NDArray[] afterAttention = residual(a.input(), a.attentionOutput(), relevance, batch, rules);
-            NDArray mixed =
-                    linear(afterAttention[1], a.mixed(), weight(weights, p + "attn.proj.weight", manager), rules);
+            NDArray mixed = linear(afterAttention[1], a.mixed(), weights.get(p + "attn.proj.weight"), rules);
             NDArray perHead = splitHeads(mixed, config);
             NDArray[] av = product(a.attention(), a.v(), perHead);
             attentionRelevance.add(av[0]);
@@ -113,23 +107,10 @@ final class RelevancePropagation {
             }
             NDArray[] qk = product(a.q(), a.k().transpose(0, 1, 3, 2), av[0]);
             NDArray qkv = mergeQkv(qk[0], qk[1].transpose(0, 1, 3, 2), av[1]);
-            relevance = afterAttention[0].add(
-                    linear(qkv, a.norm1(), weight(weights, p + "attn.qkv.weight", manager), rules));
+            relevance = afterAttention[0].add(linear(qkv, a.norm1(), weights.get(p + "attn.qkv.weight"), rules));
         }
         Collections.reverse(attentionRelevance);
         return new Relevance(attentionRelevance, relevance);
-    }
-
-    /** {@code x} in {@link #PRECISION}, owned by {@code manager}. */
-    static NDArray wide(NDArray x, NDManager manager) {
-        NDArray out = x.toType(PRECISION, true);
-        out.attach(manager);
-        return out;
-    }
-
-    /** A weight in {@link #PRECISION}, owned by {@code manager} (not the model's). */
-    private static NDArray weight(VitParameters weights, String name, NDManager manager) {
-        return wide(weights.get(name), manager);
     }
 
     /** Relevance of the tokens after the final norm, from the one-hot target through the head(s). */
@@ -146,7 +127,7 @@ final class RelevancePropagation {
         String[] names = {"head.weight", "head_dist.weight"};
         for (int t = 0; t < heads; t++) {
             NDArray x = normed.get(":, " + t + ", :");
-            NDArray r = linear(target, x, weight(weights, names[t], manager), rules);
+            NDArray r = linear(target, x, weights.get(names[t]), rules);
             // Selecting the token: z-rule through the index selection.
             tokens.add(x.mul(safeDivide(r, x)).expandDims(1));
         }

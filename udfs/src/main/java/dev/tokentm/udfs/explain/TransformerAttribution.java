@@ -45,10 +45,8 @@ public record TransformerAttribution(int startLayer) implements Explainer {
         List<NDArray> relevance = RelevancePropagation.attentionRelevance(context.model(), trace, context.manager());
         List<NDArray> maps = new ArrayList<>();
         for (int i = startLayer; i < relevance.size(); i++) {
-            NDArray gradient = RelevancePropagation.wide(trace.block(i).attentionGradient(), context.manager());
-            maps.add(Layers.gradientWeighted(relevance.get(i), gradient));
+            maps.add(Layers.gradientWeighted(relevance.get(i), trace.block(i).attentionGradient()));
         }
-        return ClsRow.toGrid(ClsRow.ofProduct(context.manager(), maps, true), context.config())
-                .toType(context.images().getDataType(), false);
+        return ClsRow.toGrid(ClsRow.ofProduct(context.manager(), maps, true), context.config());
     }
 }

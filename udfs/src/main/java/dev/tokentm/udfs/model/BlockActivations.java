@@ -1,7 +1,6 @@
 package dev.tokentm.udfs.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 
 /**
  * Every intermediate tensor of one pre-norm transformer block, for methods that propagate
@@ -34,23 +33,4 @@ public record BlockActivations(
         NDArray norm2,
         NDArray hidden,
         NDArray mlpOutput,
-        NDArray output) {
-
-    /** The same activations in {@code type} (arrays already of that type are kept). */
-    public BlockActivations toType(DataType type) {
-        return new BlockActivations(
-                input.toType(type, false),
-                norm1.toType(type, false),
-                q.toType(type, false),
-                k.toType(type, false),
-                v.toType(type, false),
-                attention.toType(type, false),
-                mixed.toType(type, false),
-                attentionOutput.toType(type, false),
-                attentionResidual.toType(type, false),
-                norm2.toType(type, false),
-                hidden.toType(type, false),
-                mlpOutput.toType(type, false),
-                output.toType(type, false));
-    }
-}
+        NDArray output) {}
