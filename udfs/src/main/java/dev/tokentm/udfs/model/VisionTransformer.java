@@ -25,7 +25,7 @@ public final class VisionTransformer implements AutoCloseable {
     private final VitParameters parameters;
     private final NDManager manager;
     private final VitLayers layers;
-    private final PassMeter meter = new PassMeter();
+    private final PassMeter meter;
     /** The float64 copy {@link #float64()} made, kept with this model (part of the executor's model cache). */
     private VisionTransformer float64;
 
@@ -35,10 +35,15 @@ public final class VisionTransformer implements AutoCloseable {
      * @param manager the manager holding the weights
      */
     public VisionTransformer(VitParameters parameters, NDManager manager) {
+        this(parameters, manager, new PassMeter());
+    }
+
+    private VisionTransformer(VitParameters parameters, NDManager manager, PassMeter meter) {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.config = parameters.config();
         this.layers = new VitLayers(config, parameters);
         this.manager = Objects.requireNonNull(manager, "manager");
+        this.meter = meter;
     }
 
     /** A model with {@link VitParameters#random random} weights, owning a new manager. */
@@ -85,7 +90,9 @@ public final class VisionTransformer implements AutoCloseable {
             return this;
         }
         if (float64 == null) {
-            float64 = toType(DataType.FLOAT64);
+            // Its passes count as this model's: they are this model's work in another precision.
+            NDManager copyManager = NDManager.newBaseManager(device());
+            float64 = new VisionTransformer(parameters.toType(DataType.FLOAT64, copyManager), copyManager, meter);
         }
         return float64;
     }
