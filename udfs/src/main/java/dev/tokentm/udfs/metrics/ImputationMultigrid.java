@@ -48,11 +48,6 @@ final class ImputationMultigrid {
         level.factorize();
     }
 
-    /** Removed pixels in the mask. */
-    int removed() {
-        return removed;
-    }
-
     /**
      * Imputes the removed pixels of one planar image: {@code out} gets the kept pixels unchanged and
      * the solution on the removed ones.
