@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.tokentm.job.cli.TokenTmCommand;
 import dev.tokentm.udfs.explain.Explainer;
 import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.metrics.NoisyLinearImputer;
@@ -24,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.ToIntFunction;
 
 /**
  * What a GPU buys over this machine's CPU, measured in one process: ViT-B/16 at 224 px (random
@@ -44,8 +44,12 @@ public record GpuBenchmark(int gpuBatch, int cpuBatch, double seconds, boolean j
     /** One row: a figure on both devices, larger is better when {@code rate}. */
     private record Row(String what, String unit, double cpu, double gpu, boolean rate) {}
 
-    /** Measures and prints; fails with one line when PyTorch sees no GPU. */
-    public void run(PrintStream out) throws IOException {
+    /**
+     * Measures and prints; fails with one line when PyTorch sees no GPU.
+     *
+     * @param command runs a {@code tokentm} command line in this JVM and gives its exit code (the demo)
+     */
+    public void run(PrintStream out, ToIntFunction<String[]> command) throws IOException {
         int visible = Engine.getEngine("PyTorch").getGpuCount();
         if (visible == 0) {
             throw new IllegalStateException("no GPU visible to PyTorch (a CPU build of the jar, or no CUDA device;"
@@ -69,7 +73,7 @@ public record GpuBenchmark(int gpuBatch, int cpuBatch, double seconds, boolean j
                 imputation(gpu, gpuBatch),
                 false));
         if (job) {
-            rows.add(new Row("the demo job, local[1]", "s", demo(false), demo(true), false));
+            rows.add(new Row("the demo job, local[1]", "s", demo(false, command), demo(true, command), false));
         }
         out.printf(
                 Locale.ROOT,
@@ -133,7 +137,7 @@ public record GpuBenchmark(int gpuBatch, int cpuBatch, double seconds, boolean j
     }
 
     /** The demo's job on the committed sample in local[1], on the CPU or with one GPU task: seconds. */
-    private double demo(boolean withGpu) throws IOException {
+    private double demo(boolean withGpu, ToIntFunction<String[]> command) throws IOException {
         List<String> set = new ArrayList<>();
         try (ScratchDirectory dir = new ScratchDirectory("tokentm-gpu-bench-")) {
             if (withGpu) {
@@ -145,13 +149,13 @@ public record GpuBenchmark(int gpuBatch, int cpuBatch, double seconds, boolean j
                 set.add(property("spark.task.resource.gpu.amount", "1"));
             }
             long start = System.nanoTime();
-            int exit = TokenTmCommand.commandLine()
-                    .execute(
-                            "explain",
-                            "--master",
-                            "local[1]",
-                            "--output",
-                            dir.path().resolve("run").toString());
+            int exit = command.applyAsInt(new String[] {
+                "explain",
+                "--master",
+                "local[1]",
+                "--output",
+                dir.path().resolve("run").toString()
+            });
             if (exit != 0) {
                 throw new IllegalStateException("the demo job exited " + exit + (withGpu ? " with one GPU task" : ""));
             }

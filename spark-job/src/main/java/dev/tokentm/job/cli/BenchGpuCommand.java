@@ -35,7 +35,8 @@ public final class BenchGpuCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DjlRuntime.configure();
-        new GpuBenchmark(gpuBatch, cpuBatch, seconds, job).run(System.out);
+        new GpuBenchmark(gpuBatch, cpuBatch, seconds, job)
+                .run(System.out, args -> TokenTmCommand.commandLine().execute(args));
         return 0;
     }
 }
