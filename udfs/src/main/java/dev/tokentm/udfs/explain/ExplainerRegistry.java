@@ -40,6 +40,7 @@ public final class ExplainerRegistry {
         register("atman", AtMan::of);
         register("vit-cx", VitCx::of);
         register(TokenTm.Preset.LIBRAGRAD.method(), a -> TokenTm.of(TokenTm.Preset.LIBRAGRAD, a));
+        register("r-cut", RCut::of);
     }
 
     private ExplainerRegistry() {}

@@ -220,7 +220,8 @@ class ExplainersTest {
                         "shapley",
                         "atman",
                         "vit-cx",
-                        "tokentm-libragrad"),
+                        "tokentm-libragrad",
+                        "r-cut"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));

@@ -50,6 +50,19 @@ class ReferenceExplainersTest {
     }
 
     @Test
+    void rCut() {
+        NDArray probability =
+                new RCut().explain(reference.model(), reference.expected("images"), TargetClasses.predicted());
+        assertClose(probability.reshape(4, 16), reference.beyond("r_cut"), 1e-4, "r-cut");
+        NDArray logit = ExplainerRegistry.get("r-cut(target=logit)")
+                .explain(reference.model(), reference.expected("images"), TargetClasses.predicted());
+        assertClose(logit.reshape(4, 16), reference.beyond("r_cut_logit"), 1e-4, "r-cut(target=logit)");
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> ExplainerRegistry.get("r-cut(tau=1.5)"));
+        assertTrue(bad.getMessage().contains("'tau'"), bad.getMessage());
+    }
+
+    @Test
     void gradSam() {
         checkSurvey(new GradSam(), "grad_sam", 1e-4);
     }

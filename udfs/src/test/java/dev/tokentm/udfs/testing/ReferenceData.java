@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * shared/reference/vit-tiny-p8: the model and what the reference implementations computed on it
  * ({@code images}, {@code logits}, {@code attention}, heatmaps; the survey's further explainers in
- * {@code survey.safetensors}; see shared/README.md). Skips the
+ * {@code survey.safetensors}, newer ones and R-Cut in {@code beyond.safetensors}; see shared/README.md). Skips the
  * test when shared/ is absent.
  */
 public final class ReferenceData implements AutoCloseable {
@@ -22,16 +22,19 @@ public final class ReferenceData implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> expected;
     private final Map<String, NDArray> survey;
+    private final Map<String, NDArray> beyond;
 
     private ReferenceData(
             ModelLoader.LoadedModel loaded,
             NDManager manager,
             Map<String, NDArray> expected,
-            Map<String, NDArray> survey) {
+            Map<String, NDArray> survey,
+            Map<String, NDArray> beyond) {
         this.loaded = loaded;
         this.manager = manager;
         this.expected = expected;
         this.survey = survey;
+        this.beyond = beyond;
     }
 
     public static ReferenceData load() throws IOException {
@@ -41,11 +44,13 @@ public final class ReferenceData implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager();
         byte[] bytes = Files.readAllBytes(dir.resolve("expected.safetensors"));
         byte[] survey = Files.readAllBytes(dir.resolve("survey.safetensors"));
+        byte[] beyond = Files.readAllBytes(dir.resolve("beyond.safetensors"));
         return new ReferenceData(
                 loaded,
                 manager,
                 Safetensors.read(bytes, manager, "expected.safetensors").tensors(),
-                Safetensors.read(survey, manager, "survey.safetensors").tensors());
+                Safetensors.read(survey, manager, "survey.safetensors").tensors(),
+                Safetensors.read(beyond, manager, "beyond.safetensors").tensors());
     }
 
     public VisionTransformer model() {
@@ -62,6 +67,15 @@ public final class ReferenceData implements AutoCloseable {
         NDArray a = expected.get(name);
         if (a == null) {
             throw new IllegalArgumentException("expected.safetensors has no '" + name + "', only " + expected.keySet());
+        }
+        return a;
+    }
+
+    /** One array by its name in beyond.safetensors (methods beyond the survey's list, and R-Cut). */
+    public NDArray beyond(String name) {
+        NDArray a = beyond.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("beyond.safetensors has no '" + name + "', only " + beyond.keySet());
         }
         return a;
     }
