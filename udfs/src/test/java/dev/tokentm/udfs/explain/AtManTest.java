@@ -37,7 +37,7 @@ class AtManTest {
             NDArray images = TestVits.images(manager, config, 2, 5, DataType.FLOAT64);
             int[] classes = {1, 2};
             double f = 1e-5;
-            double[] atman = new AtMan(f, 7)
+            double[] atman = new AtMan(f, false, AtMan.DEFAULT_SIMILARITY, 7)
                     .explain(model, images, TargetClasses.of(classes))
                     .toDoubleArray();
             int k = config.numClasses();
@@ -91,6 +91,50 @@ class AtManTest {
                 }
             }
             assertTrue(java.util.Arrays.stream(atman).anyMatch(v -> Math.abs(v) > 1e-9), "all zero");
+        }
+    }
+
+    /**
+     * Conceptual suppression's multipliers, by hand: f = 0.9, threshold 0.6: the patch 1 − f = 0.1, a
+     * patch at cosine 0.7 gets 1 − 0.9 · 0.7 = 0.37, those at 0.5 and −0.2 stay 1; single-patch
+     * suppression touches only the patch.
+     */
+    @Test
+    void similarPatchesAreSuppressedByTheirSimilarity() {
+        double[] cosines = {1, 0.7, 0.5, -0.2, 0.6};
+        double[] conceptual = new AtMan(0.9, true, 0.6, 8).multipliers(cosines, 0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new double[] {0.1, 1 - 0.9 * 0.7, 1, 1, 1 - 0.9 * 0.6}, conceptual, 1e-15);
+        double[] single = new AtMan(0.9, false, 0.6, 8).multipliers(cosines, 2);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 1, 1 - 0.9, 1, 1}, single, 0.0);
+        assertEquals(
+                "atman(conceptual=false)",
+                ExplainerRegistry.get("atman(conceptual=false)").name());
+    }
+
+    /** In a forward pass: at similarity 1 only the patch itself is suppressed; at a low one, more are. */
+    @Test
+    void theThresholdDecidesWhichPatchesGoWithThePatch() {
+        VitConfig config = TestVits.smallGrid(2);
+        try (VisionTransformer model = TestVits.random(config, 11, 0.3, DataType.FLOAT64);
+                NDManager manager = NDManager.newBaseManager()) {
+            NDArray images = TestVits.images(manager, config, 2, 5, DataType.FLOAT64);
+            TargetClasses classes = TargetClasses.of(1, 2);
+            double[] single = ExplainerRegistry.get("atman(conceptual=false)")
+                    .explain(model, images, classes)
+                    .toDoubleArray();
+            double[] itself = ExplainerRegistry.get("atman(similarity=1)")
+                    .explain(model, images, classes)
+                    .toDoubleArray();
+            double[] wide = ExplainerRegistry.get("atman(similarity=0.05)")
+                    .explain(model, images, classes)
+                    .toDoubleArray();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(single, itself, 1e-12);
+            double differs = 0;
+            for (int i = 0; i < single.length; i++) {
+                differs = Math.max(differs, Math.abs(single[i] - wide[i]));
+            }
+            assertTrue(differs > 1e-6, "suppressing similar patches changed nothing: " + differs);
         }
     }
 }
