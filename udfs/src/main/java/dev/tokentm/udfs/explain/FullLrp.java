@@ -47,30 +47,27 @@ public record FullLrp() implements Explainer {
         NDArray x = context.images();
         long batch = x.getShape().get(0);
         try (NDManager scope = context.manager().newSubManager()) {
+            VisionTransformer wide = model.float64();
             NDArray tokens = RelevancePropagation.propagate(
-                            model.float64(),
-                            context.float64Trace(),
-                            scope,
-                            RelevancePropagation.Rules.ORIGINAL,
-                            0,
-                            true)
+                            wide, context.float64Trace(), scope, RelevancePropagation.Rules.ORIGINAL, 0, true)
                     .tokens();
             // x0 = [prefix; W x + b] + pos: the z-rule keeps the share of the first summand.
             // In the propagation's precision, as the divisions below amplify rounding as much as its own.
             NDArray input = context.float64Trace().block(0).input();
-            NDArray position = wide(model.parameters().get("pos_embed"), scope);
+            NDArray position = wide.parameters().get("pos_embed");
             NDArray embedded = input.sub(position);
             NDArray kept = RelevancePropagation.safeDivide(tokens, input).mul(embedded);
             NDArray patches = kept.get(":, " + c.numPrefixTokens() + ":, :"); // [B, P, D]
             patches.attach(scope);
 
             NDArray zero = scope.zeros(new Shape(), DataType.FLOAT64, x.getDevice());
-            NDArray kernel = wide(model.parameters().get("patch_embed.proj.weight"), scope);
+            NDArray kernel = wide.parameters().get("patch_embed.proj.weight");
             NDArray positive = kernel.maximum(zero);
             positive.attach(scope);
             NDArray negative = kernel.minimum(zero);
             negative.attach(scope);
-            NDArray images = wide(x, scope);
+            NDArray images = x.toType(DataType.FLOAT64, true);
+            images.attach(scope);
             NDArray low = images.reshape(batch, -1).min(new int[] {1}).reshape(batch, 1, 1);
             NDArray high = images.reshape(batch, -1).max(new int[] {1}).reshape(batch, 1, 1);
             NDArray linear = Conv2d.conv2d(images, kernel, null, new Shape(c.patchSize(), c.patchSize()))
@@ -90,13 +87,6 @@ public record FullLrp() implements Explainer {
             out.attach(context.manager());
             return out;
         }
-    }
-
-    /** {@code x} in float64, owned by {@code scope} (a copy: never the model's own array). */
-    private static NDArray wide(NDArray x, NDManager scope) {
-        NDArray out = x.toType(DataType.FLOAT64, true);
-        out.attach(scope);
-        return out;
     }
 
     /** Each output channel's kernel sum, {@code [1, 1, D]}. */

@@ -91,7 +91,7 @@ public record RCut(double tau, ClassScore target) implements Explainer {
     }
 
     /** The sign-fixed generalized eigenvector of one image's token graph (before the ReLU). */
-    static double[] fiedler(double[] features, int offset, int n, int d, double tau) {
+    private double[] fiedler(double[] features, int offset, int n, int d) {
         double[][] unit = new double[n][d];
         for (int i = 0; i < n; i++) {
             double norm = 0;
@@ -153,10 +153,6 @@ public record RCut(double tau, ClassScore target) implements Explainer {
             }
         }
         return v;
-    }
-
-    private double[] fiedler(double[] features, int offset, int n, int d) {
-        return fiedler(features, offset, n, d, tau);
     }
 
     /** ReLU, then min-max with the library's 1e-7. */

@@ -133,7 +133,8 @@ final class ImputationMultigrid {
             for (int c = 0; c < channels; c++) {
                 alpha[c] = pap[c] > 0 ? rz[c] / pap[c] : 0;
             }
-            double[] next = fine.stepAndCycle(alpha, p, ap, x, r, z, rr);
+            fine.step(alpha, p, ap, x, r, rr);
+            double[] next = fine.cycle(r, z);
             for (int c = 0; c < channels; c++) {
                 beta[c] = rz[c] > 0 ? next[c] / rz[c] : 0;
             }
@@ -342,10 +343,10 @@ final class ImputationMultigrid {
                         break;
                     }
                     double weight = parentWeights[4 * i + s];
-                    // Window entry q = 3 wr + wc is padded coarse point (anchorRow + wr, anchorColumn + wc): from I,
-                    // stencil
-                    // position (anchorRow + wr - rows[I] + 1) * 3 + (anchorColumn + wc - columns[I] + 1). Entries
-                    // two rows or columns from I are 0 (I and the window's points are parents of i and its neighbours).
+                    // Window entry q = 3 wr + wc is padded coarse point (anchorRow + wr, anchorColumn + wc),
+                    // from I stencil position (anchorRow + wr - rows[I] + 1) * 3 + (anchorColumn + wc -
+                    // columns[I] + 1). Entries two rows or columns from I are 0: I and the window's points
+                    // are parents of i and its neighbours.
                     int shift = 9 * ci + (anchorRow - rows[ci] + 1) * 3 + anchorColumn - columns[ci] + 1;
                     for (int q = 0; q < 9; q++) {
                         if (row[q] != 0) {
@@ -424,49 +425,6 @@ final class ImputationMultigrid {
                 return dot(rhs, out);
             }
             lower(rhs, out);
-            return afterLower(rhs, out);
-        }
-
-        /**
-         * Conjugate gradient's update x += α p, r −= α A p, then {@link #cycle}(r, z), the update fused
-         * into the cycle's first sweep (which reads r only at the point it updates).
-         *
-         * @param rr gets r · r per channel after the update
-         * @return per channel, r · z
-         */
-        double[] stepAndCycle(
-                double[] alpha, double[] p, double[] ap, double[] x, double[] r, double[] z, double[] rr) {
-            java.util.Arrays.fill(rr, 0);
-            if (cholesky != null) { // a level this small is the only one: step, then solve
-                for (int i = 0; i < points.length; i++) {
-                    int c = 0;
-                    for (int q = points[i], end = q + channels * size; q < end; q += size, c++) {
-                        x[q] += alpha[c] * p[q];
-                        r[q] -= alpha[c] * ap[q];
-                        rr[c] += r[q] * r[q];
-                    }
-                }
-                return cycle(r, z);
-            }
-            int s = stride;
-            for (int i = 0; i < points.length; i++) {
-                double inv = inverse[i];
-                int c = 0;
-                for (int q = points[i], end = q + channels * size; q < end; q += size, c++) {
-                    double a = alpha[c];
-                    x[q] += a * p[q];
-                    double residual = r[q] - a * ap[q];
-                    r[q] = residual;
-                    rr[c] += residual * residual;
-                    double before = -EDGE * (z[q - 1] + z[q - s]) - CORNER * (z[q - s - 1] + z[q - s + 1]);
-                    z[q] = (residual - before) * inv;
-                }
-            }
-            return afterLower(r, z);
-        }
-
-        /** The cycle after its first sweep: the coarse correction and the backward sweep. */
-        private double[] afterLower(double[] rhs, double[] out) {
             Level coarse = coarser;
             for (int c = 0; c < channels; c++) {
                 int base = c * coarse.size;
@@ -478,6 +436,23 @@ final class ImputationMultigrid {
             coarse.cycle(coarse.f, coarse.e);
             prolong(coarse.e, out);
             return backward(rhs, out);
+        }
+
+        /**
+         * Conjugate gradient's update x += α p, r −= α A p.
+         *
+         * @param rr gets r · r per channel after the update
+         */
+        void step(double[] alpha, double[] p, double[] ap, double[] x, double[] r, double[] rr) {
+            java.util.Arrays.fill(rr, 0);
+            for (int i = 0; i < points.length; i++) {
+                int c = 0;
+                for (int q = points[i], end = q + channels * size; q < end; q += size, c++) {
+                    x[q] += alpha[c] * p[q];
+                    r[q] -= alpha[c] * ap[q];
+                    rr[c] += r[q] * r[q];
+                }
+            }
         }
 
         private void solveDirect(double[] rhs, double[] out) {

@@ -28,8 +28,8 @@ import java.util.stream.IntStream;
  * Galerkin multigrid V-cycle, 4 to 6 iterations at a 224x224 image), images in parallel. On a GPU the
  * whole batch is solved as NDArray operations, so the pixels never leave the device: conjugate
  * gradient with a simpler V-cycle ({@code Levels}: piecewise-constant transfers, damped Jacobi, a 3x3
- * convolution for the neighbour weights), more iterations at a far lower cost each there. (The paper solves each image with
- * scipy's direct sparse solver, one core.)
+ * convolution for the neighbour weights), more iterations at a far lower cost each there. (The
+ * paper solves each image with scipy's direct sparse solver, one core.)
  *
  * @param noise standard deviation of the Gaussian noise added to imputed pixels (the paper's 0.01 on
  *     [0,1] images); 0 for the plain linear imputation
@@ -335,12 +335,6 @@ public record NoisyLinearImputer(double noise, double tolerance, int maxIteratio
             }
         }
         return x;
-    }
-
-    /** The matrix times v, on the unknown pixels: s ⊙ v − W(v on unknown pixels). */
-    private static NDArray apply(NDArray v, NDArray unknown, NDArray weightSum, NDArray kernel, int channels) {
-        NDArray masked = v.mul(unknown);
-        return weightSum.mul(masked).sub(neighbours(masked, kernel, channels)).mul(unknown);
     }
 
     /** Σ_j w_ij v_j over the 8 neighbours of every pixel, zero outside the image. */
