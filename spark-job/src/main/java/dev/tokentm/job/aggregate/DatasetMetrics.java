@@ -25,6 +25,8 @@ import java.util.Map;
  * @param meanAveragePrecision mean of the per-image APs
  * @param secondsPerImage the method's mean time per image (heatmap, perturbation and segmentation
  *     tests; the shared forward/backward pass is not included)
+ * @param agreement for methods that run a changed model (EViT's pruned one), the share of images on
+ *     which it predicts the model's class; NaN for every other method
  */
 public record DatasetMetrics(
         double images,
@@ -37,7 +39,8 @@ public record DatasetMetrics(
         double iouForeground,
         double meanIou,
         double meanAveragePrecision,
-        double secondsPerImage) {
+        double secondsPerImage,
+        double agreement) {
 
     /**
      * The metrics of summed quantities.
@@ -67,7 +70,8 @@ public record DatasetMetrics(
                 iouForeground,
                 (iouBackground + iouForeground) / 2,
                 ImageSums.mean(sums, ImageTable.SEG_AP),
-                ImageSums.mean(sums, ImageTable.SECONDS));
+                ImageSums.mean(sums, ImageTable.SECONDS),
+                ImageSums.mean(sums, ImageTable.METHOD_AGREEMENT));
     }
 
     /** A score's mean over the images that have it; NaN when none has (its protocol did not run). */

@@ -21,7 +21,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * The per-image quantities whose sums give every dataset metric ({@link DatasetMetrics#of}): for
- * each per-image score ({@link Score}, the segmentation test's AP, the seconds) its value and
+ * each per-image score ({@link Score}, the segmentation test's AP, the seconds, the changed model's
+ * agreement) its value and
  * whether it is there (a mean is their ratio), the segmentation counts (pixel accuracy and IoU are
  * ratios of sums), and per-step correct counts of each accuracy curve ({@link Curve#withAccuracy()}).
  * The scalar part is what the bootstrap resamples; the curves are point estimates.
@@ -79,6 +80,7 @@ public final class ImageSums {
         }
         columns.add(SEG_AP);
         columns.add(ImageTable.SECONDS);
+        columns.add(ImageTable.METHOD_AGREEMENT);
         return List.copyOf(columns);
     }
 

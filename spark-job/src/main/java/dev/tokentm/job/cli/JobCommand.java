@@ -179,7 +179,7 @@ public abstract class JobCommand implements Callable<Integer> {
             explainer.setClassNames(ClassNames.fromLines(Files.readAllLines(classNames, StandardCharsets.UTF_8))
                     .toArray(String[]::new));
         }
-        explainer.settings(); // bad options fail here, before Spark starts
+        ExplainJob.checkedModel(explainer.settings()); // bad options, and methods the model lacks, fail here
         Bootstrap intervals = new Bootstrap(bootstrap, explain.seed());
         if (sanityImages < 1) {
             throw new IllegalArgumentException("--sanity-images must be at least 1, got " + sanityImages);

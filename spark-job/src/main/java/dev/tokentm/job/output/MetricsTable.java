@@ -180,6 +180,11 @@ public final class MetricsTable {
             "the method's mean time per image: heatmap, perturbation and segmentation tests (not a faithfulness"
                     + " measure)",
             DatasetMetrics::secondsPerImage);
+    public static final MetricColumn AGREEMENT = value(
+            "method_agreement",
+            "methods that run a changed model (EViT's pruned model): the share of images on which it predicts the"
+                    + " model's class; null for the others",
+            DatasetMetrics::agreement);
     public static final MetricColumn FRACTIONS =
             curve("fractions", "perturbation steps: the share of pixels removed, from 0", DatasetMetrics::fractions);
 

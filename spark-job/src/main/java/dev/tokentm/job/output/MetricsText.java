@@ -58,6 +58,17 @@ public final class MetricsText {
             }
             s.append(System.lineSeparator());
         }
+        java.util.Set<String> said = new java.util.HashSet<>(); // one line a method: no target enters it
+        for (MethodMetrics m : metrics) {
+            double agreement = MetricsTable.AGREEMENT.value(m);
+            if (!Double.isNaN(agreement) && said.add(m.method())) {
+                s.append(String.format(
+                        Locale.ROOT,
+                        "%s: its changed model predicts the model's class on %s of the images%n",
+                        m.method(),
+                        withInterval(agreement, MetricsTable.AGREEMENT.ci95(m))));
+            }
+        }
         return s.toString();
     }
 

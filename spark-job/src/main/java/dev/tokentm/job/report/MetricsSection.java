@@ -24,7 +24,9 @@ final class MetricsSection {
                 + "from their neighbours (ROAD) or blurred; SRG = LeRF &minus; MoRF; deletion and insertion: the "
                 + "explained class's probability (RISE). Segmentation against object masks: pixel accuracy, mIoU, "
                 + "mAP (higher is better). Sanity: whether the maps change when the model's weights are "
-                + "randomized. s/image: the method's own time per image (heatmap and tests), what it costs.</p>");
+                + "randomized. agrees: for methods that run a changed model (EViT's pruned one), the share of images on "
+                + "which it predicts the model's class. s/image: the method's own time per image (heatmap and tests), "
+                + "what it costs.</p>");
         List<Integer> defined = measured(run);
         table(page, run, defined);
         charts(page, run, defined);
@@ -56,6 +58,10 @@ final class MetricsSection {
         if (!run.sanity().isEmpty()) {
             header.append("<th>sanity</th>");
         }
+        boolean changed = run.metrics().stream().anyMatch(m -> !Double.isNaN(m.agreement()));
+        if (changed) {
+            header.append("<th>agrees ^</th>");
+        }
         header.append("<th>s/image</th>");
         page.line(header.append("</tr>").toString());
         for (RunResults.MethodRow m : run.metrics()) {
@@ -69,6 +75,9 @@ final class MetricsSection {
             if (!run.sanity().isEmpty()) {
                 boolean failed = run.failedSanity(m.method());
                 row.append(failed ? "<td class=\"fail\">failed</td>" : "<td>passed</td>");
+            }
+            if (changed) {
+                row.append(Double.isNaN(m.agreement()) ? "<td></td>" : cell(m.agreement(), m.agreementInterval()));
             }
             row.append("<td>")
                     .append(String.format(Locale.ROOT, "%.3f", m.secondsPerImage()))

@@ -66,6 +66,8 @@ record RunResults(
             String target,
             long images,
             double secondsPerImage,
+            double agreement,
+            Interval agreementInterval,
             double[] shown,
             Interval[] intervals,
             double[] fractions,
@@ -129,6 +131,8 @@ record RunResults(
                     has(r, MetricsTable.SECONDS_PER_IMAGE.name())
                             ? r.<Double>getAs(MetricsTable.SECONDS_PER_IMAGE.name())
                             : Double.NaN,
+                    has(r, MetricsTable.AGREEMENT.name()) ? r.<Double>getAs(MetricsTable.AGREEMENT.name()) : Double.NaN,
+                    interval(r, MetricsTable.AGREEMENT.name() + MetricsTable.CI_SUFFIX),
                     shown,
                     intervals,
                     doubles(r, MetricsTable.FRACTIONS.name()),

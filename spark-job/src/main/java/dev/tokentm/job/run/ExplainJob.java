@@ -21,6 +21,7 @@ import dev.tokentm.job.output.RunLock;
 import dev.tokentm.job.output.RunOutput;
 import dev.tokentm.job.output.RunSummary;
 import dev.tokentm.udfs.checkpoint.ModelLoader;
+import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.runtime.DjlRuntime;
@@ -103,9 +104,7 @@ public final class ExplainJob {
 
     public Result run(Plan plan) {
         ExplainSettings settings = plan.explainer().settings();
-        DjlRuntime.configure();
-        // Load (and so check) the model on the driver before any task starts; local mode's tasks reuse it.
-        ModelLoader.LoadedModel model = ExecutorModels.get(settings, Device.cpu());
+        ModelLoader.LoadedModel model = checkedModel(settings);
         out.println("tokentm: model " + model.location() + ": " + model.architecture());
         RunOutput output = new RunOutput(spark, plan.output());
         try (RunLock lock = output.lock(message -> out.println("tokentm: " + message))) {
@@ -149,6 +148,18 @@ public final class ExplainJob {
             print(result, output);
             return result;
         }
+    }
+
+    /**
+     * The model, loaded (and so checked) on the driver, and every method checked against it, so that a
+     * method the model cannot run fails in one line before any task starts. Local mode's tasks reuse it.
+     */
+    public static ModelLoader.LoadedModel checkedModel(ExplainSettings settings) {
+        DjlRuntime.configure();
+        ModelLoader.LoadedModel model = ExecutorModels.get(settings, Device.cpu());
+        settings.methods()
+                .forEach(m -> ExplainerRegistry.get(m).checkModel(model.model().config()));
+        return model;
     }
 
     /** The corpus, one row per image id; image folders naming no class of the model are said in one line. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Dataset metrics of three hand-made images, computed by hand: accuracy curves, AUC, SRG, AOPC,
- * deletion, pixel accuracy, IoU and mAP; NaN where nothing was measured.
+ * deletion, pixel accuracy, IoU, mAP and a changed model's agreement; NaN where nothing was measured.
  */
 class DatasetMetricsTest {
 
@@ -39,7 +39,8 @@ class DatasetMetricsTest {
             int label,
             PerturbationCurve positive,
             PerturbationCurve negative,
-            SegmentationCounts seg) {
+            SegmentationCounts seg,
+            Integer changedModelPrediction) {
         ImageResult r = new ImageResult(
                 0,
                 "m",
@@ -49,6 +50,7 @@ class DatasetMetricsTest {
                 1,
                 1,
                 null,
+                changedModelPrediction,
                 Map.of(Curve.POSITIVE, positive, Curve.NEGATIVE, negative, Curve.DELETION, positive),
                 seg,
                 0,
@@ -66,21 +68,24 @@ class DatasetMetricsTest {
                 0,
                 curve(PixelOrder.POSITIVE, 0, new boolean[] {true, true, false}, 0.9, 0.5, 0.1),
                 curve(PixelOrder.NEGATIVE, 0, new boolean[] {true, true, true}, 0.9, 0.9, 0.8),
-                new SegmentationCounts(3, 4, 1, 2, 2, 3, 0.8, 1, 1, 0.1));
+                new SegmentationCounts(3, 4, 1, 2, 2, 3, 0.8, 1, 1, 0.1),
+                0);
         add(
                 sums,
                 "b",
                 2,
                 curve(PixelOrder.POSITIVE, 2, new boolean[] {true, false, false}, 0.6, 0.3, 0.3),
                 curve(PixelOrder.NEGATIVE, 2, new boolean[] {true, false, true}, 0.6, 0.5, 0.5),
-                null);
+                null,
+                1);
         add(
                 sums,
                 "c",
                 -1,
                 curve(PixelOrder.POSITIVE, -1, new boolean[] {false, false, false}, 0.5, 0.5, 0.5),
                 curve(PixelOrder.NEGATIVE, -1, new boolean[] {false, false, false}, 0.5, 0.5, 0.5),
-                new SegmentationCounts(1, 4, 1, 4, 0, 3, 0.5, 0.25, 0.75, 0.9));
+                new SegmentationCounts(1, 4, 1, 4, 0, 3, 0.5, 0.25, 0.75, 0.9),
+                null);
         DatasetMetrics m = sums.metrics(STEPS);
         assertEquals(3, m.images());
         assertArrayEquals(new double[] {1.0, 0.5, 0.0}, m.accuracy(Curve.POSITIVE), 1e-12, "2 labelled images");
@@ -100,6 +105,8 @@ class DatasetMetricsTest {
         assertEquals(2 / 6.0, m.iouForeground(), 1e-12);
         assertEquals(2 / 6.0, m.meanIou(), 1e-12);
         assertEquals((0.8 + 0.5) / 2, m.meanAveragePrecision(), 1e-12);
+        // The changed model predicts class 0 as the model does on a, class 1 against 0 on b; c has none.
+        assertEquals(0.5, m.agreement(), 1e-12);
         assertTrue(
                 Double.isNaN(m.score(Score.ROAD_MORF_AUC)) && Double.isNaN(m.score(Score.INSERTION_AUC)),
                 "protocols that did not run");
@@ -112,5 +119,6 @@ class DatasetMetricsTest {
         assertTrue(Double.isNaN(m.pixelAccuracy()));
         assertTrue(Double.isNaN(m.score(Score.POSITIVE_AUC)));
         assertTrue(Double.isNaN(m.meanAveragePrecision()));
+        assertTrue(Double.isNaN(m.agreement()));
     }
 }

@@ -103,6 +103,7 @@ class MetricsAggregatorTest {
                 1,
                 1,
                 null,
+                null,
                 curves(r, label, explained),
                 seg,
                 explained,

@@ -59,7 +59,12 @@ class TokenTmCommandTest {
                 "gae,integrated-gradients(stepz=4)",
                 "method 'integrated-gradients' has no parameter 'stepz'; its parameters: steps, resolution"
             },
-            {"--methods", "gae,rollout,gae", "method 'gae' is named twice"}
+            {"--methods", "gae,rollout,gae", "method 'gae' is named twice"},
+            {
+                "--methods",
+                "gae,evit(blocks=3+40)",
+                "method 'evit(blocks=3+40)': block 40 is beyond the model's 6 blocks (0 to 5)"
+            }
         };
         for (String[] c : cases) {
             StringWriter err = new StringWriter();

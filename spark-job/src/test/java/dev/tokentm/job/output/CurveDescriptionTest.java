@@ -138,7 +138,7 @@ class CurveDescriptionTest {
                         new PerturbationCurve(c.order(), fractions, 1, 1, correct, zeros, zeros, logP, zeros, zeros));
             }
             ImageResult result = new ImageResult(
-                    0, "m", TargetMode.LABEL, 1, new float[] {1f}, 1, 1, null, curves, null, 1, 0.9f, 0.01);
+                    0, "m", TargetMode.LABEL, 1, new float[] {1f}, 1, 1, null, null, curves, null, 1, 0.9f, 0.01);
             sums.add(ImageTable.result(new ImageTable.Source("a", null, 1), result, "cpu"));
             MethodMetrics m = MetricsAggregator.of(new MethodTarget("m", TargetMode.LABEL), sums, fractions);
             String text = MetricsText.format(List.of(m));

@@ -33,6 +33,7 @@ public final class ExplainContext implements AutoCloseable {
     private VitTrace valuesTrace;
     private VitTrace float64Trace;
     private final Map<String, double[]> standardErrors = new HashMap<>();
+    private final Map<String, int[]> predictions = new HashMap<>();
 
     /**
      * A context whose shared traces record everything, for any explainer.
@@ -196,6 +197,17 @@ public final class ExplainContext implements AutoCloseable {
     public double[] standardErrors(String method) {
         double[] e = standardErrors.get(method);
         return e == null ? null : e.clone();
+    }
+
+    /** Records the top class per image of the changed model a method ran (EViT's pruned model). */
+    public void putPredictions(String method, int[] perImage) {
+        predictions.put(method, perImage.clone());
+    }
+
+    /** What {@link #putPredictions} recorded for a method, or null for a method that ran the model unchanged. */
+    public int[] predictions(String method) {
+        int[] p = predictions.get(method);
+        return p == null ? null : p.clone();
     }
 
     @Override

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VisionTransformer;
+import dev.tokentm.udfs.model.VitConfig;
 
 /**
  * One explanation method: a heatmap over the patch grid per image, for each image's target
@@ -29,6 +30,12 @@ public interface Explainer {
     default boolean classIndependent() {
         return false;
     }
+
+    /**
+     * Refuses, in one line, a model this method cannot explain as configured (a block or head it
+     * does not have); the driver calls it before Spark starts, and a method may call it again itself.
+     */
+    default void checkModel(VitConfig config) {}
 
     /** What this method reads from the context's shared trace. */
     TraceRequest needs();

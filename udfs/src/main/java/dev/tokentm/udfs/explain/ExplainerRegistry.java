@@ -41,6 +41,7 @@ public final class ExplainerRegistry {
         register("vit-cx", VitCx::of);
         register(TokenTm.Preset.LIBRAGRAD.method(), a -> TokenTm.of(TokenTm.Preset.LIBRAGRAD, a));
         register("r-cut", RCut::of);
+        register("evit", Evit::of);
     }
 
     private ExplainerRegistry() {}

@@ -63,6 +63,26 @@ public final class MethodArguments {
         }
     }
 
+    /**
+     * A list of integers written with '+' between them ({@code blocks=3+6+9}); empty when absent.
+     */
+    public List<Integer> integers(String key) {
+        String v = value(key);
+        if (v == null) {
+            return List.of();
+        }
+        try {
+            return Arrays.stream(v.split("\\+", -1)).map(Integer::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw bad(key, "must be integers joined by '+' (3+6+9), got '" + v + "'");
+        }
+    }
+
+    /** How {@link #integers} reads a list back: '+' between the values, "" for none. */
+    public static String spell(List<Integer> values) {
+        return String.join("+", values.stream().map(String::valueOf).toList());
+    }
+
     /** A true/false parameter. */
     public boolean flag(String key, boolean defaultValue) {
         String v = value(key);

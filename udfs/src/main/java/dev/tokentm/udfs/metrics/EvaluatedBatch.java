@@ -82,6 +82,7 @@ record EvaluatedBatch(List<MethodRun> runs, int[] explained, int[] predicted, fl
                         height,
                         width,
                         context.standardErrors(explainer.name()),
+                        context.predictions(explainer.name()),
                         passes,
                         segmentation,
                         (System.nanoTime() - start) / 1e9 / batch));

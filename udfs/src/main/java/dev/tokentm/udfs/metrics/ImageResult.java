@@ -16,6 +16,8 @@ import java.util.Map;
  * @param width the heatmap's columns
  * @param heatmapError for sampled methods, the largest standard error of the heatmap's values; null
  *     where the heatmap is computed exactly
+ * @param methodPrediction for methods that run a changed model (EViT's pruned one), its top class;
+ *     null where the model runs unchanged
  * @param curves the perturbation curves drawn, by {@link Curve}; those of protocols that did not
  *     run are absent
  * @param segmentation segmentation counts, or null when the image has no mask
@@ -33,6 +35,7 @@ public record ImageResult(
         int height,
         int width,
         Double heatmapError,
+        Integer methodPrediction,
         Map<Curve, PerturbationCurve> curves,
         SegmentationCounts segmentation,
         int predicted,
@@ -66,6 +69,7 @@ public record ImageResult(
                 height,
                 width,
                 heatmapError,
+                methodPrediction,
                 curves,
                 segmentation,
                 predicted,

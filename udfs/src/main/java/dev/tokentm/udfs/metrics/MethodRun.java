@@ -17,6 +17,7 @@ record MethodRun(
         int height,
         int width,
         double[] errors,
+        int[] predictions,
         List<StepLogits> passes,
         SegmentationCounts[] segmentation,
         double seconds) {
@@ -44,6 +45,7 @@ record MethodRun(
                 height,
                 width,
                 errors == null ? null : errors[j],
+                predictions == null ? null : predictions[j],
                 curves(j, label, explained, plan),
                 segmentation[j],
                 first.predicted()[index],

@@ -81,6 +81,17 @@ public final class ImageTable {
             DataTypes.DoubleType,
             "sampled methods (sampled Shapley): the largest standard error of a heatmap value; null where exact",
             ImageResult::heatmapError);
+    public static final OutputColumn<Entry> METHOD_PREDICTION = result(
+            "method_prediction",
+            DataTypes.IntegerType,
+            "methods that run a changed model (EViT's pruned model): its top class, to compare with `predicted`;"
+                    + " null where the model runs unchanged",
+            ImageResult::methodPrediction);
+    public static final OutputColumn<Entry> METHOD_AGREEMENT = result(
+            "method_agreement",
+            DataTypes.DoubleType,
+            "1 when `method_prediction` is the model's top class, 0 when not; null where the model runs unchanged",
+            r -> r.methodPrediction() == null ? null : r.methodPrediction() == r.predicted() ? 1.0 : 0.0);
     public static final OutputColumn<Entry> FRACTIONS = result(
             "fractions",
             DataTypes.createArrayType(DataTypes.DoubleType, false),

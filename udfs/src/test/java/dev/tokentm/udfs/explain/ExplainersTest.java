@@ -171,7 +171,8 @@ class ExplainersTest {
                 independent.add(name);
             }
         }
-        assertEquals(List.of("raw-attention", "rollout", "attention-flow", "tokentm(gradient=none)"), independent);
+        assertEquals(
+                List.of("raw-attention", "rollout", "attention-flow", "evit", "tokentm(gradient=none)"), independent);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -221,7 +222,8 @@ class ExplainersTest {
                         "atman",
                         "vit-cx",
                         "tokentm-libragrad",
-                        "r-cut"),
+                        "r-cut",
+                        "evit"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));
