@@ -179,13 +179,20 @@ public abstract class JobCommand implements Callable<Integer> {
             explainer.setClassNames(ClassNames.fromLines(Files.readAllLines(classNames, StandardCharsets.UTF_8))
                     .toArray(String[]::new));
         }
-        ExplainJob.checkedModel(explainer.settings()); // bad options, and methods the model lacks, fail here
+        // Bad options, and what the model cannot run, fail here, before Spark starts.
+        boolean classifier =
+                ExplainJob.checkedModel(explainer.settings()).model().config().hasClassifier();
         Bootstrap intervals = new Bootstrap(bootstrap, explain.seed());
         if (sanityImages < 1) {
             throw new IllegalArgumentException("--sanity-images must be at least 1, got " + sanityImages);
         }
         explainer = choose(explainer);
         AuditSettings auditSettings = runAudit ? audit.settings(intervals) : null;
+        if (auditSettings != null && !classifier) {
+            throw new IllegalArgumentException(
+                    "the audit groups images by class and tests a class score; the model has "
+                            + "no classifier (a backbone such as DINO's): run it without --audit");
+        }
         if (auditSettings != null
                 && !explainer.settings().methods().contains(ExplainerRegistry.canonical(auditSettings.method()))) {
             throw new IllegalArgumentException("--audit-method " + auditSettings.method() + " is not among --methods "

@@ -40,8 +40,11 @@ final class ImageGrid {
             BufferedImage picture = picture(image.path());
             StringBuilder row = new StringBuilder("<div class=\"row\">");
             String caption = esc(shortName(image.path() != null ? image.path() : image.imageId())) + "<br>label "
-                    + esc(run.className(image.label())) + ", predicted " + esc(run.className(image.predicted()))
-                    + String.format(Locale.ROOT, " (%.2f)", image.probability())
+                    + esc(run.className(image.label()))
+                    + (image.predicted() == null
+                            ? "" // a backbone predicts no class
+                            : ", predicted " + esc(run.className(image.predicted()))
+                                    + String.format(Locale.ROOT, " (%.2f)", image.probability()))
                     + (withScore && image.relevanceOutside() != null
                             ? String.format(Locale.ROOT, "<br>%.0f%% outside", 100 * image.relevanceOutside())
                             : "");

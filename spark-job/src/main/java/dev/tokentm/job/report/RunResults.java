@@ -98,8 +98,8 @@ record RunResults(
             String imageId,
             String path,
             Integer label,
-            int predicted,
-            float probability,
+            Integer predicted,
+            Float probability,
             Double relevanceOutside,
             Map<String, Heatmap> heatmaps) {}
 
@@ -164,7 +164,9 @@ record RunResults(
                 .groupBy(LABEL.col(), METHOD.col())
                 .agg(
                         count(lit(1)).alias("n"),
-                        avg(when(PREDICTED.col().equalTo(LABEL.col()), 1.0).otherwise(0.0))
+                        avg(when(PREDICTED.col().isNull(), lit(null)) // a backbone predicts nothing
+                                        .when(PREDICTED.col().equalTo(LABEL.col()), 1.0)
+                                        .otherwise(0.0))
                                 .alias("accuracy"),
                         sum(element_at(SEG_INTERSECTION.col(), 1)).alias("i0"),
                         sum(element_at(SEG_UNION.col(), 1)).alias("u0"),
@@ -181,7 +183,7 @@ record RunResults(
                     r.<Integer>getAs(LABEL.name()),
                     r.getAs(METHOD.name()),
                     r.<Long>getAs("n"),
-                    r.<Double>getAs("accuracy"),
+                    r.isNullAt(r.fieldIndex("accuracy")) ? Double.NaN : r.<Double>getAs("accuracy"),
                     miou,
                     outside == null ? Double.NaN : outside));
         }

@@ -21,7 +21,6 @@ import dev.tokentm.job.output.RunLock;
 import dev.tokentm.job.output.RunOutput;
 import dev.tokentm.job.output.RunSummary;
 import dev.tokentm.udfs.checkpoint.ModelLoader;
-import dev.tokentm.udfs.explain.ExplainerRegistry;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
 import dev.tokentm.udfs.runtime.DjlRuntime;
@@ -157,8 +156,7 @@ public final class ExplainJob {
     public static ModelLoader.LoadedModel checkedModel(ExplainSettings settings) {
         DjlRuntime.configure();
         ModelLoader.LoadedModel model = ExecutorModels.get(settings, Device.cpu());
-        settings.methods()
-                .forEach(m -> ExplainerRegistry.get(m).checkModel(model.model().config()));
+        settings.checkModel(model.model().config());
         return model;
     }
 

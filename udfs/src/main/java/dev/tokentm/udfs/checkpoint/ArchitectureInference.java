@@ -11,7 +11,8 @@ import java.util.Map;
  * The architecture a checkpoint's tensors show (timm naming, after {@link TimmFolding}), in
  * {@link TimmMetadata}'s flat form: width, channels and patch size from {@code patch_embed.proj.weight},
  * the grid and so the resolution from {@code pos_embed}, depth from the blocks, classes from the
- * head, MLP ratio, qkv bias and the distillation token. Heads do not show in any shape; they follow
+ * head (none without one: a backbone such as DINO's), MLP ratio, qkv bias, the distillation token and
+ * the register tokens ({@code reg_token}). Heads do not show in any shape; they follow
  * timm's convention ({@link TimmModelName#conventionalHeads}). Preprocessing is the naming's
  * default: timm's (ImageNet statistics, bicubic, crop 0.875) or Hugging Face's (0.5, bilinear).
  */
@@ -32,12 +33,11 @@ final class ArchitectureInference {
             throw new CheckpointException(source + " has no architecture in a config or its metadata, and its tensors "
                     + "do not show one (patch_embed.proj.weight [D, C, P, P] and pos_embed [1, N, D] are needed)");
         }
-        if (head == null) {
-            throw new CheckpointException(source + " has no classifier (head.weight): explanations need class scores");
-        }
         int width = (int) patch.get(0);
         boolean distilled = timm.containsKey("dist_token");
-        long patches = pos.get(1) - 1 - (distilled ? 1 : 0);
+        Shape registers = shape(timm, "reg_token");
+        long registerTokens = registers == null || registers.dimension() != 3 ? 0 : registers.get(1);
+        long patches = pos.get(1) - 1 - (distilled ? 1 : 0) - registerTokens;
         long grid = Math.round(Math.sqrt(patches));
         if (grid * grid != patches) {
             throw new CheckpointException(
@@ -53,8 +53,9 @@ final class ArchitectureInference {
         flat.put("in_chans", Long.toString(patch.get(1)));
         flat.put("embed_dim", Integer.toString(width));
         flat.put("depth", Integer.toString(depth));
-        flat.put("num_classes", Long.toString(head.get(0)));
+        flat.put("num_classes", head == null ? "0" : Long.toString(head.get(0)));
         flat.put("distilled", Boolean.toString(distilled));
+        flat.put("reg_tokens", Long.toString(registerTokens));
         flat.put("qkv_bias", Boolean.toString(timm.containsKey("blocks.0.attn.qkv.bias")));
         Shape fc1 = shape(timm, "blocks.0.mlp.fc1.weight");
         if (fc1 != null && width > 0) {

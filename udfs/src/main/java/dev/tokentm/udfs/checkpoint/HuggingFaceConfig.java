@@ -71,6 +71,7 @@ final class HuggingFaceConfig {
                     numClasses,
                     true,
                     false,
+                    0,
                     new Preprocessing(imageSize, imageSize, Preprocessing.ResizeMode.EXACT, interpolation, mean, std));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("The Hugging Face config " + source + " is not valid: " + e.getMessage(), e);

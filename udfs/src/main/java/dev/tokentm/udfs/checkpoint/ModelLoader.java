@@ -182,6 +182,9 @@ public final class ModelLoader {
                     read.add(key + " " + merged.get(key));
                 }
             }
+            if (!flat.containsKey("reg_tokens") && !"0".equals(merged.getOrDefault("reg_tokens", "0"))) {
+                read.add("reg_tokens " + merged.get("reg_tokens"));
+            }
             List<String> parts = new ArrayList<>();
             if (source != null) {
                 parts.add(source);

@@ -18,8 +18,9 @@ import java.util.Map;
  *       {@code x + γ₂ ⊙ fc2(·)}. A per-channel scale after a linear layer is that layer with its
  *       rows scaled: {@code γ ⊙ (W a + b) = (diag(γ) W) a + γ ⊙ b}, so {@code ls1.gamma} folds into
  *       {@code attn.proj} and {@code ls2.gamma} into {@code mlp.fc2}.
- *   <li><b>Patch-only position embedding</b> ({@code no_embed_class}, DeiT III): timm adds
- *       {@code pos_embed} to the patch tokens before prepending [CLS] (and the distillation token),
+ *   <li><b>Patch-only position embedding</b> ({@code no_embed_class}, DeiT III, DINOv2 with
+ *       registers): timm adds {@code pos_embed} to the patch tokens before prepending [CLS] (and the
+ *       distillation or register tokens),
  *       which equals adding a {@code pos_embed} whose prefix rows are zero.
  * </ul>
  */
@@ -62,7 +63,12 @@ final class TimmFolding {
             folds.add("LayerScale folded into " + scaled + " projections");
         }
         NDArray pos = out.get("pos_embed");
-        int prefix = (out.containsKey("cls_token") ? 1 : 0) + (out.containsKey("dist_token") ? 1 : 0);
+        NDArray registers = out.get("reg_token");
+        long prefix = (out.containsKey("cls_token") ? 1 : 0)
+                + (out.containsKey("dist_token") ? 1 : 0)
+                + (registers != null && registers.getShape().dimension() == 3
+                        ? registers.getShape().get(1)
+                        : 0);
         if (pos != null
                 && pos.getShape().dimension() == 3
                 && prefix > 0

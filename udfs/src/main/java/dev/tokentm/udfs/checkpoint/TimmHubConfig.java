@@ -49,7 +49,8 @@ final class TimmHubConfig {
             "num_heads",
             "mlp_ratio",
             "qkv_bias",
-            "class_token");
+            "class_token",
+            "reg_tokens");
 
     private TimmHubConfig() {}
 
@@ -88,15 +89,10 @@ final class TimmHubConfig {
         }
         if (!refused.isEmpty()) {
             throw new CheckpointException("The timm model in " + source + " is built with " + String.join(", ", refused)
-                    + "; this tool's ViT computes timm's plain ViT/DeiT ([CLS] pooling, LayerNorm, GELU, no register "
-                    + "tokens)");
+                    + "; this tool's ViT computes timm's plain ViT/DeiT ([CLS] pooling, LayerNorm, GELU)");
         }
         if (json.has("num_classes")) {
             flat.put("num_classes", json.get("num_classes").getAsString());
-        }
-        if ("0".equals(flat.get("num_classes"))) {
-            throw new CheckpointException("The timm model in " + source + " has no classifier (num_classes 0): "
-                    + "explanations need class scores");
         }
         JsonObject pretrained =
                 json.has("pretrained_cfg") && json.get("pretrained_cfg").isJsonObject()

@@ -16,7 +16,8 @@ import java.util.Map;
  * The architecture as flat key/value strings named after timm's {@code VisionTransformer}
  * arguments and data config ({@code img_size}, {@code patch_size}, {@code embed_dim},
  * {@code depth}, {@code num_heads}, {@code mlp_ratio}, {@code qkv_bias}, {@code layer_norm_eps},
- * {@code num_classes}, {@code in_chans}, {@code class_token}, {@code distilled}, {@code mean},
+ * {@code num_classes} (0: no classifier), {@code in_chans}, {@code class_token}, {@code distilled},
+ * {@code reg_tokens}, {@code mean},
  * {@code std}, {@code crop_pct}, {@code interpolation}, {@code class_names}). This is the form of
  * a safetensors header's {@code __metadata__} and of the project's own sidecar JSON.
  */
@@ -69,6 +70,7 @@ public final class TimmMetadata {
                     integer(meta, "num_classes"),
                     !meta.containsKey("class_token") || bool(meta.get("class_token")),
                     meta.containsKey("distilled") && bool(meta.get("distilled")),
+                    meta.containsKey("reg_tokens") ? integer(meta, "reg_tokens") : 0,
                     new Preprocessing(resize, imageSize, mode, interpolation, mean, std));
         } catch (NumberFormatException | JsonParseException e) {
             throw new CheckpointException(
@@ -107,6 +109,7 @@ public final class TimmMetadata {
         m.put("num_classes", Integer.toString(c.numClasses()));
         m.put("class_token", c.classToken() ? "True" : "False");
         m.put("distilled", c.distillationToken() ? "True" : "False");
+        m.put("reg_tokens", Integer.toString(c.registerTokens()));
         Preprocessing p = c.preprocessing();
         m.put("mean", GSON.toJson(p.mean()));
         m.put("std", GSON.toJson(p.std()));

@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * The architecture a timm model name stands for, in the ViT and DeiT families timm registers in
  * {@code vision_transformer.py} and {@code deit.py}: {@code vit_<size>_patch<P>_<resolution>},
  * {@code deit_<size>[_distilled]_patch<P>_<resolution>} and {@code deit3_<size>_patch<P>_<resolution>},
- * with an optional pretrained tag after a dot ({@code vit_small_patch16_224.augreg_in21k_ft_in1k}).
+ * their register ({@code _reg4}) and DINOv2 ({@code vit_small_patch14_reg4_dinov2}, 518 px) forms, with
+ * an optional pretrained tag after a dot ({@code vit_small_patch16_224.augreg_in21k_ft_in1k},
+ * {@code vit_small_patch16_224.dino}).
  * The result is in {@link TimmMetadata}'s flat form, so {@code model_args} can override any key.
  * DeiT III's LayerScale and patch-only position embedding show in the tensors and are folded there
  * ({@link TimmFolding}).
@@ -37,8 +39,12 @@ final class TimmModelName {
         }
     }
 
-    private static final Pattern NAME = Pattern.compile(
-            "(vit|deit|deit3)_(tiny|small|medium|base|large|huge)(_distilled)?_patch(\\d+)_(\\d+)(_[a-z0-9_]+)?");
+    private static final Pattern NAME =
+            Pattern.compile("(vit|deit|deit3)_(tiny|small|medium|base|large|huge)(_distilled)?"
+                    + "_patch(\\d+)(?:_reg(\\d+))?(_gap)?_(?:(\\d+)|(dinov2))(_[a-z0-9_]+)?");
+
+    /** DINOv2's resolution, which its names do not state. */
+    private static final String DINOV2_SIZE = "518";
 
     private TimmModelName() {}
 
@@ -73,13 +79,20 @@ final class TimmModelName {
                     + " is not a timm model: only deit_ models are distilled");
         }
         Map<String, String> flat = new LinkedHashMap<>();
-        flat.put("img_size", m.group(5));
+        if (m.group(6) != null) {
+            throw new CheckpointException("The architecture '" + name + "' in " + source + " pools the patch tokens "
+                    + "(_gap); the explainers read the [CLS] token: 'token' pooling only");
+        }
+        flat.put("img_size", m.group(7) != null ? m.group(7) : DINOV2_SIZE);
         flat.put("patch_size", m.group(4));
+        if (m.group(5) != null) {
+            flat.put("reg_tokens", m.group(5));
+        }
         flat.put("embed_dim", Integer.toString(size.width));
         flat.put("depth", Integer.toString(size.depth));
         flat.put("num_heads", Integer.toString(size.heads));
         flat.put("distilled", Boolean.toString(distilled));
-        if ("_miil".equals(m.group(6))) {
+        if ("_miil".equals(m.group(9))) {
             flat.put("qkv_bias", "false"); // vit_base_patch16_224_miil: timm builds it with qkv_bias=False
         }
         return flat;

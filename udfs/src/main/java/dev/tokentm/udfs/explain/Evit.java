@@ -72,6 +72,7 @@ public record Evit(double keepRate, List<Integer> blocks, boolean fuse) implemen
 
     @Override
     public void checkModel(VitConfig config) {
+        Explainer.super.checkModel(config);
         if (!blocks.isEmpty() && blocks.get(blocks.size() - 1) >= config.depth()) {
             throw new IllegalArgumentException("method '" + name() + "': block " + blocks.get(blocks.size() - 1)
                     + " is beyond the model's " + config.depth() + " blocks (0 to " + (config.depth() - 1) + ")");
@@ -101,7 +102,9 @@ public record Evit(double keepRate, List<Integer> blocks, boolean fuse) implemen
         checkModel(context.config());
         try (NDManager scope = context.manager().newSubManager()) {
             Pruned pruned = prune(context.model(), context.images(), scope);
-            context.putPredictions(name(), TargetClasses.predicted().select(pruned.logits()));
+            if (context.config().hasClassifier()) {
+                context.putPredictions(name(), TargetClasses.predicted().select(pruned.logits()));
+            }
             pruned.survivals().attach(context.manager());
             return pruned.survivals();
         }

@@ -32,10 +32,17 @@ public interface Explainer {
     }
 
     /**
-     * Refuses, in one line, a model this method cannot explain as configured (a block or head it
-     * does not have); the driver calls it before Spark starts, and a method may call it again itself.
+     * Refuses, in one line, a model this method cannot explain as configured: one without a classifier
+     * when the method explains a class, or one without the block or head it names. The driver calls it
+     * before Spark starts; methods with checks of their own call this one too.
      */
-    default void checkModel(VitConfig config) {}
+    default void checkModel(VitConfig config) {
+        if (!config.hasClassifier() && !classIndependent()) {
+            throw new IllegalArgumentException("method '" + name() + "' explains a class and the model has no "
+                    + "classifier (a backbone such as DINO's); the methods that need none: "
+                    + String.join(", ", ExplainerRegistry.classIndependent()));
+        }
+    }
 
     /** What this method reads from the context's shared trace. */
     TraceRequest needs();

@@ -42,6 +42,7 @@ public final class ExplainerRegistry {
         register(TokenTm.Preset.LIBRAGRAD.method(), a -> TokenTm.of(TokenTm.Preset.LIBRAGRAD, a));
         register("r-cut", RCut::of);
         register("evit", Evit::of);
+        register("head-attention", HeadAttention::of);
     }
 
     private ExplainerRegistry() {}
@@ -58,6 +59,17 @@ public final class ExplainerRegistry {
     /** Every registered name, TokenTM first. */
     public static List<String> names() {
         return List.copyOf(METHODS.keySet());
+    }
+
+    /**
+     * The methods whose maps need no class, at their defaults, and TokenTM without gradients: what
+     * runs on a model without a classifier.
+     */
+    public static List<String> classIndependent() {
+        List<String> names = new java.util.ArrayList<>(
+                METHODS.keySet().stream().filter(n -> get(n).classIndependent()).toList());
+        names.add(TokenTm.Preset.PAPER.method() + "(gradient=none)");
+        return names;
     }
 
     /**

@@ -15,9 +15,9 @@ import java.util.List;
  * passes and the segmentation test.
  *
  * @param runs one per method, in the given order
- * @param explained the class each image's heatmaps explain
- * @param predicted each image's top class
- * @param probabilities its softmax probability
+ * @param explained the class each image's heatmaps explain; -1 for a model without a classifier
+ * @param predicted each image's top class; -1 without a classifier
+ * @param probabilities its softmax probability; NaN without a classifier
  */
 record EvaluatedBatch(List<MethodRun> runs, int[] explained, int[] predicted, float[] probabilities) {
 
@@ -86,6 +86,14 @@ record EvaluatedBatch(List<MethodRun> runs, int[] explained, int[] predicted, fl
                         passes,
                         segmentation,
                         (System.nanoTime() - start) / 1e9 / batch));
+            }
+            if (!model.config().hasClassifier()) {
+                // A backbone's output is features: no class is explained, predicted or scored.
+                int[] none = new int[batch];
+                Arrays.fill(none, -1);
+                float[] unscored = new float[batch];
+                Arrays.fill(unscored, Float.NaN);
+                return new EvaluatedBatch(runs, none, none, unscored);
             }
             return new EvaluatedBatch(
                     runs,

@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param mlpRatio MLP hidden width as a multiple of D
  * @param qkvBias whether the query/key/value projection has a bias
  * @param layerNormEps epsilon of every LayerNorm
- * @param numClasses classifier outputs
+ * @param numClasses classifier outputs; 0 for a backbone without a classifier (DINO's), whose output
+ *     is the final-normed [CLS] token, as timm's with {@code num_classes=0}
  * @param classToken whether a [CLS] token is prepended (required: explainers read its row)
  * @param distillationToken whether a DeiT distillation token follows the [CLS] token
+ * @param registerTokens learned register tokens after the [CLS] token (timm's {@code reg_tokens},
+ *     Darcet et al. ICLR 2024); prefix tokens like [CLS], never patches of the grid
  * @param preprocessing how images become inputs
  */
 public record VitConfig(
@@ -35,6 +38,7 @@ public record VitConfig(
         int numClasses,
         boolean classToken,
         boolean distillationToken,
+        int registerTokens,
         Preprocessing preprocessing) {
 
     public VitConfig {
@@ -46,7 +50,12 @@ public record VitConfig(
         positive(problems, "embed dim", embedDim);
         positive(problems, "depth", depth);
         positive(problems, "heads", numHeads);
-        positive(problems, "classes", numClasses);
+        if (numClasses < 0) {
+            problems.add("classes must be 0 (no classifier) or more, got " + numClasses);
+        }
+        if (registerTokens < 0) {
+            problems.add("register tokens must be 0 or more, got " + registerTokens);
+        }
         if (imageSize > 0 && patchSize > 0 && imageSize % patchSize != 0) {
             problems.add("patch size " + patchSize + " does not divide image size " + imageSize);
         }
@@ -104,6 +113,7 @@ public record VitConfig(
                 .numClasses(numClasses)
                 .classToken(classToken)
                 .distillationToken(distillationToken)
+                .registerTokens(registerTokens)
                 .preprocessing(preprocessing);
     }
 
@@ -121,6 +131,7 @@ public record VitConfig(
         private int numClasses;
         private boolean classToken = true;
         private boolean distillationToken;
+        private int registerTokens;
         private Preprocessing preprocessing;
 
         private Builder() {}
@@ -185,6 +196,11 @@ public record VitConfig(
             return this;
         }
 
+        public Builder registerTokens(int v) {
+            registerTokens = v;
+            return this;
+        }
+
         /** How images become inputs; timm's default at the image size when not set. */
         public Builder preprocessing(Preprocessing v) {
             preprocessing = v;
@@ -206,6 +222,7 @@ public record VitConfig(
                     numClasses,
                     classToken,
                     distillationToken,
+                    registerTokens,
                     preprocessing != null ? preprocessing : Preprocessing.timmDefault(imageSize));
         }
     }
@@ -220,9 +237,14 @@ public record VitConfig(
         return gridSize() * gridSize();
     }
 
-    /** Tokens before the patch tokens: [CLS] and, for DeiT, the distillation token. */
+    /** Tokens before the patch tokens: [CLS], DeiT's distillation token, the register tokens. */
     public int numPrefixTokens() {
-        return (classToken ? 1 : 0) + (distillationToken ? 1 : 0);
+        return (classToken ? 1 : 0) + (distillationToken ? 1 : 0) + registerTokens;
+    }
+
+    /** Whether the model has a classifier; without one its output is the [CLS] token's features. */
+    public boolean hasClassifier() {
+        return numClasses > 0;
     }
 
     /** All tokens in the sequence. */

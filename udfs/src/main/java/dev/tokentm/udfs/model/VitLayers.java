@@ -41,6 +41,9 @@ final class VitLayers {
         if (config.distillationToken()) {
             tokens.add(prefixToken("dist_token", batch, patches.getManager()));
         }
+        if (config.registerTokens() > 0) {
+            tokens.add(prefixToken("reg_token", batch, patches.getManager()));
+        }
         tokens.add(patches);
         return NDArrays.concat(tokens, 1).add(parameters.get("pos_embed"));
     }
@@ -50,7 +53,8 @@ final class VitLayers {
      * its first operand's manager, which here would be the weights', growing it on every call.
      */
     private NDArray prefixToken(String name, long batch, NDManager scope) {
-        NDArray token = parameters.get(name).broadcast(batch, 1, config.embedDim());
+        NDArray learned = parameters.get(name);
+        NDArray token = learned.broadcast(batch, learned.getShape().get(1), config.embedDim());
         token.attach(scope);
         return token;
     }
@@ -98,9 +102,15 @@ final class VitLayers {
                 x, norm1, q, k, v, attention, mixed, attentionOutput, afterAttention, norm2, hidden, mlp, output);
     }
 
-    /** Final norm and classifier on [CLS]; DeiT averages in the distillation head. */
+    /**
+     * Final norm and classifier on [CLS]; DeiT averages in the distillation head. Without a classifier,
+     * the final-normed [CLS] features.
+     */
     NDArray head(NDArray x) {
         NDArray normed = layerNorm(x, "norm");
+        if (!config.hasClassifier()) {
+            return normed.get(":, 0, :");
+        }
         NDArray logits = linear(normed.get(":, 0, :"), "head");
         if (config.distillationToken()) {
             NDArray distilled = linear(normed.get(":, 1, :"), "head_dist");

@@ -56,6 +56,9 @@ public final class VitParameters {
         if (c.distillationToken()) {
             s.put("dist_token", new Shape(1, 1, d));
         }
+        if (c.registerTokens() > 0) {
+            s.put("reg_token", new Shape(1, c.registerTokens(), d));
+        }
         s.put("pos_embed", new Shape(1, c.numTokens(), d));
         for (int i = 0; i < c.depth(); i++) {
             String p = "blocks." + i + ".";
@@ -76,6 +79,9 @@ public final class VitParameters {
         }
         s.put("norm.weight", new Shape(d));
         s.put("norm.bias", new Shape(d));
+        if (!c.hasClassifier()) {
+            return s;
+        }
         s.put("head.weight", new Shape(c.numClasses(), d));
         s.put("head.bias", new Shape(c.numClasses()));
         if (c.distillationToken()) {
@@ -117,7 +123,8 @@ public final class VitParameters {
     static String describe(VitConfig c) {
         return "(image " + c.imageSize() + ", patch " + c.patchSize() + ", dim " + c.embedDim() + ", depth "
                 + c.depth() + ", heads " + c.numHeads() + ", mlp " + c.mlpHiddenDim() + ", classes "
-                + c.numClasses() + (c.distillationToken() ? ", distilled" : "") + ")";
+                + c.numClasses() + (c.distillationToken() ? ", distilled" : "")
+                + (c.registerTokens() > 0 ? ", " + c.registerTokens() + " registers" : "") + ")";
     }
 
     /**

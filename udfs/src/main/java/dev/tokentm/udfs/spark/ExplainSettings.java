@@ -6,7 +6,9 @@ import dev.tokentm.udfs.image.ImageLimits;
 import dev.tokentm.udfs.metrics.PerturbationProtocol;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.metrics.TargetMode;
+import dev.tokentm.udfs.model.VitConfig;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -61,6 +63,37 @@ public record ExplainSettings(
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }
+    }
+
+    /**
+     * Refuses, in one line, settings the model cannot run: on a model without a classifier (a backbone
+     * such as DINO's) nothing can be explained or perturbed for a class, so it takes the methods that
+     * need none, no perturbation protocol and one target; then each method's own check ({@link
+     * dev.tokentm.udfs.explain.Explainer#checkModel}).
+     */
+    public void checkModel(VitConfig config) {
+        if (!config.hasClassifier()) {
+            List<String> fixes = new ArrayList<>();
+            List<String> needClass = methods.stream()
+                    .filter(m -> !ExplainerRegistry.get(m).classIndependent())
+                    .toList();
+            if (!needClass.isEmpty()) {
+                fixes.add("--methods among " + String.join(",", ExplainerRegistry.classIndependent()) + " (not "
+                        + String.join(",", needClass) + ")");
+            }
+            if (!protocols.isEmpty()) {
+                fixes.add("--protocols '' (not " + String.join(",", Protocol.labels(protocols))
+                        + "; the segmentation test against masks still runs)");
+            }
+            if (!targets.equals(List.of(TargetMode.PREDICTED))) {
+                fixes.add("--targets predicted");
+            }
+            if (!fixes.isEmpty()) {
+                throw new IllegalArgumentException("the model has no classifier (a backbone such as DINO's), so "
+                        + "nothing can be explained or perturbed for a class: run it with " + String.join(" ", fixes));
+            }
+        }
+        methods.forEach(m -> ExplainerRegistry.get(m).checkModel(config));
     }
 
     /**

@@ -51,7 +51,7 @@ record InputImage(ImageTable.Source source, float[] pixels, int label, ObjectMas
             throw new BadImageException("row has neither an image id nor a path");
         }
         int label = source.label() == null ? -1 : source.label();
-        if (label < -1 || label >= classes) {
+        if (label < -1 || (classes > 0 && label >= classes)) { // a backbone (0 classes) keeps any label
             throw new BadImageException("label " + label + " is outside the model's " + classes + " classes");
         }
         byte[] bytes;

@@ -58,12 +58,21 @@ public final class ImageTable {
     public static final OutputColumn<Entry> TARGET =
             result("target", DataTypes.StringType, "which class is explained: `predicted` or `label`", r -> r.target()
                     .label());
-    public static final OutputColumn<Entry> PREDICTED =
-            result("predicted", DataTypes.IntegerType, "the model's top class", ImageResult::predicted);
-    public static final OutputColumn<Entry> PROBABILITY =
-            result("probability", DataTypes.FloatType, "its softmax probability", ImageResult::probability);
+    public static final OutputColumn<Entry> PREDICTED = result(
+            "predicted",
+            DataTypes.IntegerType,
+            "the model's top class; null for a model without a classifier",
+            r -> r.predicted() < 0 ? null : r.predicted());
+    public static final OutputColumn<Entry> PROBABILITY = result(
+            "probability",
+            DataTypes.FloatType,
+            "its softmax probability",
+            r -> Float.isNaN(r.probability()) ? null : r.probability());
     public static final OutputColumn<Entry> EXPLAINED_CLASS = result(
-            "explained_class", DataTypes.IntegerType, "the class the heatmap explains", ImageResult::explainedClass);
+            "explained_class",
+            DataTypes.IntegerType,
+            "the class the heatmap explains; null for a model without a classifier",
+            r -> r.explainedClass() < 0 ? null : r.explainedClass());
     public static final OutputColumn<Entry> HEATMAP = result(
             "heatmap",
             DataTypes.createArrayType(DataTypes.FloatType, false),

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (LayerScale and patch-only positions, equal to timm's forward written out, 8e-7), {@code
  * crop_mode} squash, and a bare {@code model.safetensors}, each with logits bit for bit those of
  * the same weights under an explicit config; heads for a width without convention from a one-key
- * config; CLIP names, register tokens, average pooling, border crops and headless models refused
+ * config; a DINOv2-style backbone with register tokens, LayerScale, patch-only positions and no
+ * classifier equal to timm's forward written out; CLIP names, average pooling and border crops refused
  * in one line.
  */
 class HubCheckpointTest {
@@ -191,7 +192,58 @@ class HubCheckpointTest {
         }
     }
 
-    /** timm's {@code VisionTransformer.forward} with {@code no_embed_class=True} and LayerScale, by its terms. */
+    /**
+     * DINOv2 with registers as timm builds {@code vit_small_patch14_reg4_dinov2} (here at patch 16): four
+     * register tokens after [CLS], LayerScale, positions for the patches only, and no classifier, so the
+     * output is the final-normed [CLS] token. Loaded from the hub layout and from the bare tensors.
+     */
+    @Test
+    void dinoV2BackboneWithRegistersEqualsTimmsForward() throws Exception {
+        VitConfig backbone = explicit(384, 6, false, HUB_PREPROCESSING).toBuilder()
+                .numClasses(0)
+                .registerTokens(4)
+                .build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> tensors =
+                    new LinkedHashMap<>(VitParameters.random(backbone, m, 9).tensors());
+            assertTrue(!tensors.containsKey("head.weight") && tensors.containsKey("reg_token"));
+            tensors.put("pos_embed", tensors.get("pos_embed").get(":, 5:, :").duplicate());
+            Random r = new Random(10);
+            for (int i = 0; i < backbone.depth(); i++) {
+                for (String ls : List.of("ls1", "ls2")) {
+                    float[] gamma = new float[384];
+                    for (int c = 0; c < gamma.length; c++) {
+                        gamma[c] = 0.1f + r.nextFloat();
+                    }
+                    tensors.put("blocks." + i + "." + ls + ".gamma", m.create(gamma));
+                }
+            }
+            Path folder = folder(
+                    "dinov2",
+                    tensors,
+                    hubConfig("vit_small_patch16_reg4_dinov2.lvd142m", "{\"depth\": 2, \"img_size\": 64}", "")
+                            .replace("\"num_classes\": 5", "\"num_classes\": 0"));
+            NDArray expected = timmDeit3Logits(tensors, images, 6);
+            assertEquals(new Shape(2, 384), expected.getShape(), "timm's output: [CLS] features");
+            try (ModelLoader.LoadedModel loaded = ModelLoader.load(folder.toString())) {
+                assertEquals(backbone, loaded.model().config());
+                assertClose(loaded.model().logits(images), expected, 1e-5, "DINOv2 features");
+            }
+            Path alone = folder("dinov2-bare", tensors, null);
+            try (ModelLoader.LoadedModel bare =
+                    ModelLoader.load(alone.resolve("model.safetensors").toString())) {
+                String line = bare.architecture();
+                assertTrue(line.contains("num_classes 0") && line.contains("reg_tokens 4"), line);
+                assertEquals(4, bare.model().config().numPrefixTokens() - 1);
+                assertEquals(16, bare.model().config().numPatches());
+            }
+        }
+    }
+
+    /**
+     * timm's {@code VisionTransformer.forward} with {@code no_embed_class=True} and LayerScale, by its
+     * terms; with register tokens after [CLS] when there are, and the [CLS] features without a head.
+     */
     private static NDArray timmDeit3Logits(Map<String, NDArray> t, NDArray x, int heads) {
         NDManager m = x.getManager();
         long b = x.getShape().get(0);
@@ -201,7 +253,11 @@ class HubCheckpointTest {
         long d = patches.getShape().get(1);
         NDArray tokens = patches.reshape(b, d, -1).transpose(0, 2, 1).add(t.get("pos_embed"));
         NDArray cls = t.get("cls_token").broadcast(b, 1, d);
-        tokens = NDArrays.concat(new NDList(cls, tokens), 1);
+        NDArray reg = t.get("reg_token");
+        tokens = reg == null
+                ? NDArrays.concat(new NDList(cls, tokens), 1)
+                : NDArrays.concat(
+                        new NDList(cls, reg.broadcast(b, reg.getShape().get(1), d), tokens), 1);
         long n = tokens.getShape().get(1);
         long hd = d / heads;
         for (int i = 0; t.containsKey("blocks." + i + ".norm1.weight"); i++) {
@@ -217,7 +273,8 @@ class HubCheckpointTest {
                     linear(Activation.gelu(linear(norm(tokens, t, p + "norm2"), t, p + "mlp.fc1")), t, p + "mlp.fc2");
             tokens = tokens.add(mlp.mul(t.get(p + "ls2.gamma")));
         }
-        NDArray logits = linear(norm(tokens, t, "norm").get(":, 0, :"), t, "head");
+        NDArray features = norm(tokens, t, "norm").get(":, 0, :");
+        NDArray logits = t.containsKey("head.weight") ? linear(features, t, "head") : features;
         logits.attach(m);
         return logits;
     }
@@ -294,15 +351,11 @@ class HubCheckpointTest {
             Map<String, NDArray> tensors = VitParameters.random(config, m, 8).tensors();
             Map<String, String> cases = Map.of(
                     hubConfig("vit_base_patch16_clip_224.openai", "{}", ""), "is not a ViT or DeiT this tool reads",
-                    hubConfig("vit_tiny_patch16_224", "{\"reg_tokens\": 4, \"depth\": 2}", ""),
-                            "model_args 'reg_tokens' = 4",
+                    hubConfig("vit_tiny_patch16_reg4_gap_224", "{\"depth\": 2}", ""), "pools the patch tokens (_gap)",
                     hubConfig("vit_tiny_patch16_224", "{\"depth\": 2}", "").replace("\"token\"", "\"avg\""),
                             "global_pool 'avg'",
                     hubConfig("vit_tiny_patch16_224", "{\"depth\": 2}", "").replace("\"center\"", "\"border\""),
-                            "crop_mode 'border'",
-                    hubConfig("vit_tiny_patch16_224", "{\"depth\": 2}", "")
-                                    .replace("\"num_classes\": 5, \"num_f", "\"num_classes\": 0, \"num_f"),
-                            "no classifier");
+                            "crop_mode 'border'");
             int i = 0;
             for (Map.Entry<String, String> c : cases.entrySet()) {
                 Path folder = folder("refused" + i++, tensors, c.getKey());

@@ -172,7 +172,14 @@ class ExplainersTest {
             }
         }
         assertEquals(
-                List.of("raw-attention", "rollout", "attention-flow", "evit", "tokentm(gradient=none)"), independent);
+                List.of(
+                        "raw-attention",
+                        "rollout",
+                        "attention-flow",
+                        "evit",
+                        "head-attention",
+                        "tokentm(gradient=none)"),
+                independent);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -223,7 +230,8 @@ class ExplainersTest {
                         "vit-cx",
                         "tokentm-libragrad",
                         "r-cut",
-                        "evit"),
+                        "evit",
+                        "head-attention"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));
