@@ -28,6 +28,7 @@ class LayeringTest {
                         "model",
                         "image",
                         "checkpoint",
+                        "amortized",
                         "explain",
                         "metrics",
                         "audit",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ColumnsCommand.class,
             MakeDataCommand.class,
             TrainCommand.class,
+            TrainExplainerCommand.class,
             BenchModelCommand.class,
             BenchJobCommand.class,
             BenchSoakCommand.class,

@@ -61,6 +61,34 @@ final class AdamW {
         }
     }
 
+    /** The moment estimates, first then second, in parameter order (for a resumable checkpoint). */
+    List<NDArray> moments() {
+        List<NDArray> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    /** Updates taken so far. */
+    int steps() {
+        return t;
+    }
+
+    /** Continues from saved moments ({@link #moments} order) after {@code steps} updates. */
+    void restore(List<NDArray> moments, int steps) {
+        int n = parameters.size();
+        for (int i = 0; i < n; i++) {
+            first.get(i)
+                    .set(moments.get(i)
+                            .toType(first.get(i).getDataType(), false)
+                            .toFloatArray());
+            second.get(i)
+                    .set(moments.get(n + i)
+                            .toType(second.get(i).getDataType(), false)
+                            .toFloatArray());
+        }
+        t = steps;
+    }
+
     private static NDArray scratch(NDArray a, NDManager scratch) {
         a.attach(scratch);
         return a;

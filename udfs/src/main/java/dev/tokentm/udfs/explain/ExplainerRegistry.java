@@ -43,6 +43,7 @@ public final class ExplainerRegistry {
         register("r-cut", RCut::of);
         register("evit", Evit::of);
         register("head-attention", HeadAttention::of);
+        register("vit-shapley", VitShapley::of);
     }
 
     private ExplainerRegistry() {}

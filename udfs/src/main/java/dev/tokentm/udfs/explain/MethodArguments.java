@@ -83,6 +83,12 @@ public final class MethodArguments {
         return String.join("+", values.stream().map(String::valueOf).toList());
     }
 
+    /** A parameter taken as written (a file location). */
+    public String text(String key, String defaultValue) {
+        String v = value(key);
+        return v == null ? defaultValue : v;
+    }
+
     /** A true/false parameter. */
     public boolean flag(String key, boolean defaultValue) {
         String v = value(key);

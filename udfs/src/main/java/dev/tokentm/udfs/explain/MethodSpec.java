@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 public record MethodSpec(String name, Map<String, String> arguments) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
-    private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9.+-]+");
+    /** Numbers, words, '+'-joined lists and file locations ({@code s3a://bucket/explainer.safetensors}). */
+    private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9.+_~%/:-]+");
 
     /** Commas between specs, not those inside a spec's parentheses. */
     public static final String LIST_SEPARATOR = ",(?![^()]*\\))";

@@ -126,9 +126,28 @@ public record Shapley(Boolean exact, int samples, double tolerance, long seed, i
                 context.images().getDataType());
     }
 
+    /**
+     * A coalitional game over an image's patches: {@code v(S)} for each of {@code count} coalitions, the
+     * rows of {@code keep} (P entries each, 1 = in S).
+     */
+    @FunctionalInterface
+    public interface Game {
+        double[] values(NDArray image, int cls, float[] keep, int count, NDManager scope);
+    }
+
     /** The estimates for a batch of normalized images {@code [B, C, H, W]} and their classes. */
     public Estimate[] estimate(VisionTransformer model, NDArray images, int[] classes, NDManager manager) {
-        int patches = model.config().numPatches();
+        return estimate(
+                model.config().numPatches(),
+                images,
+                classes,
+                manager,
+                (image, cls, keep, count, scope) ->
+                        PatchMasking.logits(model, image, cls, keep, count, maxBatch, scope));
+    }
+
+    /** The estimates of another game (ViT Shapley's surrogate game) over {@code patches} players. */
+    public Estimate[] estimate(int patches, NDArray images, int[] classes, NDManager manager, Game game) {
         boolean enumerate = exact == null ? patches <= EXACT_UP_TO : exact;
         if (enumerate && patches > EXACT_AT_MOST) {
             throw new IllegalArgumentException("method 'shapley': exact=true enumerates 2^" + patches
@@ -139,15 +158,16 @@ public record Shapley(Boolean exact, int samples, double tolerance, long seed, i
             for (int b = 0; b < classes.length; b++) {
                 NDArray image = images.get(b);
                 image.attach(scope);
-                out[b] = enumerate ? exact(model, image, classes[b], scope) : sampled(model, image, classes[b], scope);
+                out[b] = enumerate
+                        ? exact(patches, game, image, classes[b], scope)
+                        : sampled(patches, game, image, classes[b], scope);
             }
         }
         return out;
     }
 
     /** Every coalition's value, index bit j set = patch j kept. */
-    double[] coalitionValues(VisionTransformer model, NDArray image, int cls, NDManager scope) {
-        int patches = model.config().numPatches();
+    static double[] coalitionValues(int patches, Game game, NDArray image, int cls, NDManager scope) {
         int count = 1 << patches;
         float[] keep = new float[count * patches];
         for (int s = 0; s < count; s++) {
@@ -155,12 +175,11 @@ public record Shapley(Boolean exact, int samples, double tolerance, long seed, i
                 keep[s * patches + j] = (s >>> j) & 1;
             }
         }
-        return PatchMasking.logits(model, image, cls, keep, count, maxBatch, scope);
+        return game.values(image, cls, keep, count, scope);
     }
 
-    private Estimate exact(VisionTransformer model, NDArray image, int cls, NDManager scope) {
-        int patches = model.config().numPatches();
-        double[] v = coalitionValues(model, image, cls, scope);
+    private static Estimate exact(int patches, Game game, NDArray image, int cls, NDManager scope) {
+        double[] v = coalitionValues(patches, game, image, cls, scope);
         // weight(s) = s!(P-s-1)!/P! = 1 / (P · C(P-1, s))
         double[] weight = new double[patches];
         double binomial = 1;
@@ -182,13 +201,12 @@ public record Shapley(Boolean exact, int samples, double tolerance, long seed, i
         return new Estimate(phi, new double[patches], 0, v[v.length - 1], v[0]);
     }
 
-    private Estimate sampled(VisionTransformer model, NDArray image, int cls, NDManager scope) {
-        int patches = model.config().numPatches();
+    private Estimate sampled(int patches, Game game, NDArray image, int cls, NDManager scope) {
         SplittableRandom random = new SplittableRandom(
                 Seeds.mix(seed, Seeds.of(image.toType(DataType.FLOAT32, false).toFloatArray())));
         float[] ends = new float[2 * patches];
         Arrays.fill(ends, patches, 2 * patches, 1f);
-        double[] allAndEmpty = PatchMasking.logits(model, image, cls, ends, 2, maxBatch, scope);
+        double[] allAndEmpty = game.values(image, cls, ends, 2, scope);
         double empty = allAndEmpty[0];
         double all = allAndEmpty[1];
         double[] sum = new double[patches];
@@ -220,7 +238,7 @@ public record Shapley(Boolean exact, int samples, double tolerance, long seed, i
                     }
                 }
             }
-            double[] v = PatchMasking.logits(model, image, cls, keep, orders.length * (patches - 1), maxBatch, scope);
+            double[] v = game.values(image, cls, keep, orders.length * (patches - 1), scope);
             for (int i = 0; i < n; i++) {
                 double[] pair = new double[patches];
                 for (int side = 0; side < 2; side++) {

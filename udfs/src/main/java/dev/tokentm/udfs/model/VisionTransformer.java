@@ -135,7 +135,32 @@ public final class VisionTransformer implements AutoCloseable {
      * lives there (see {@link #trace} for why they must outlive the backward pass).
      */
     public NDArray trainingLogits(NDArray images) {
-        return run(images, ForwardHook.NONE, images.getManager(), false, false);
+        return trainingLogits(images, ForwardHook.NONE);
+    }
+
+    /** {@link #trainingLogits(NDArray)} under a hook (a surrogate's coalition of patches). */
+    public NDArray trainingLogits(NDArray images, ForwardHook hook) {
+        return layers.head(tokens(images, hook, images.getManager(), false, false));
+    }
+
+    /**
+     * The final-normed tokens {@code [B, N, D]}, what the head reads, with autograd recording when it is
+     * on (as {@link #trainingLogits}): for heads trained on this model's features (ViT Shapley's explainer).
+     */
+    public NDArray trainingTokens(NDArray images) {
+        return finalNorm(tokens(images, ForwardHook.NONE, images.getManager(), false, false));
+    }
+
+    /** The final-normed tokens {@code [B, N, D]}, without gradients; owned by the images' manager. */
+    public NDArray finalTokens(NDArray images) {
+        return meter.time(() -> {
+            try (NDManager scope = images.getManager().newSubManager(device());
+                    GradientScope noGrad = GradientScope.disabled()) {
+                NDArray tokens = finalNorm(tokens(images, ForwardHook.NONE, scope, true, false));
+                tokens.attach(images.getManager());
+                return tokens;
+            }
+        });
     }
 
     /**
@@ -207,6 +232,12 @@ public final class VisionTransformer implements AutoCloseable {
      */
     private NDArray run(
             NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, boolean conservative) {
+        return layers.head(tokens(images, hook, scope, freeEachBlock, conservative));
+    }
+
+    /** The last block's output tokens {@code [B, N, D]}, before the final norm; see {@link #run}. */
+    private NDArray tokens(
+            NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, boolean conservative) {
         checkInput(images);
         meter.forward(images.getShape().get(0));
         NDArray x = images.toDevice(device(), true);
@@ -226,7 +257,7 @@ public final class VisionTransformer implements AutoCloseable {
                 x.attach(scope);
             }
         }
-        return layers.head(x);
+        return x;
     }
 
     private void checkInput(NDArray images) {

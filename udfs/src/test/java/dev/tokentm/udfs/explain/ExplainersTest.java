@@ -60,7 +60,20 @@ class ExplainersTest {
     static List<String> methods() {
         return ExplainerRegistry.names().stream()
                 .map(n -> n.equals("shapley") ? "shapley(exact=false,samples=16)" : n)
+                .map(n -> n.equals("vit-shapley") ? vitShapley() : n)
                 .toList();
+    }
+
+    private static String vitShapley;
+
+    /** ViT Shapley with an explainer file for this class's model (its weights, a random head). */
+    private static synchronized String vitShapley() {
+        if (vitShapley == null) {
+            try (VisionTransformer same = TestVits.random(TestVits.smallGrid(3), 31, 0.3, DataType.FLOAT64)) {
+                vitShapley = "vit-shapley(explainer=" + TestVits.vitShapleyFile(same, 5) + ")";
+            }
+        }
+        return vitShapley;
     }
 
     @ParameterizedTest
@@ -125,6 +138,8 @@ class ExplainersTest {
     @ParameterizedTest
     @MethodSource("methods")
     void deitModelsWithADistillationTokenGetPatchOnlyHeatmaps(String name) {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                name.startsWith("vit-shapley"), "a ViT Shapley explainer is trained for one model, not this DeiT");
         VitConfig deit =
                 TestVits.smallGrid(2).toBuilder().distillationToken(true).build();
         try (VisionTransformer distilled = TestVits.random(deit, 5, 0.3, DataType.FLOAT64)) {
@@ -231,7 +246,8 @@ class ExplainersTest {
                         "tokentm-libragrad",
                         "r-cut",
                         "evit",
-                        "head-attention"),
+                        "head-attention",
+                        "vit-shapley"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));

@@ -41,8 +41,7 @@ class PrefixTokensTest {
     @BeforeAll
     static void setUp() {
         manager = NDManager.newBaseManager();
-        VitConfig withRegisters =
-                TestVits.smallGrid(3).toBuilder().registerTokens(REGISTERS).build();
+        VitConfig withRegisters = registerConfig();
         registers = TestVits.random(withRegisters, 41, 0.3, DataType.FLOAT64);
         backbone = TestVits.random(withRegisters.toBuilder().numClasses(0).build(), 42, 0.3, DataType.FLOAT64);
         images = TestVits.images(manager, withRegisters, TARGETS.length, 5, DataType.FLOAT64);
@@ -55,8 +54,22 @@ class PrefixTokensTest {
         manager.close();
     }
 
+    /** Every method, ViT Shapley with an explainer for the register model. */
+    static List<String> methods() {
+        try (VisionTransformer same = TestVits.random(registerConfig(), 41, 0.3, DataType.FLOAT64)) {
+            String vitShapley = "vit-shapley(explainer=" + TestVits.vitShapleyFile(same, 6) + ")";
+            return ExplainersTest.methods().stream()
+                    .map(n -> n.startsWith("vit-shapley") ? vitShapley : n)
+                    .toList();
+        }
+    }
+
+    private static VitConfig registerConfig() {
+        return TestVits.smallGrid(3).toBuilder().registerTokens(REGISTERS).build();
+    }
+
     @ParameterizedTest
-    @MethodSource("dev.tokentm.udfs.explain.ExplainersTest#methods")
+    @MethodSource("methods")
     void registerTokensKeepThePatchGrid(String name) {
         Explainer explainer = ExplainerRegistry.get(name);
         explainer.checkModel(registers.config());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.tokentm.udfs.model.TargetClasses;
+import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.testing.ReferenceData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,7 +76,13 @@ class ShapleyTest {
     @Test
     void coalitionValuesAreTheMaskedLogits() {
         NDArray images = reference.expected("images");
-        double[] v = new Shapley().coalitionValues(reference.model(), images.get(2), predicted[2], reference.manager());
+        VisionTransformer model = reference.model();
+        double[] v = Shapley.coalitionValues(
+                model.config().numPatches(),
+                (image, cls, keep, count, scope) -> PatchMasking.logits(model, image, cls, keep, count, 256, scope),
+                images.get(2),
+                predicted[2],
+                reference.manager());
         assertClose(
                 reference.manager().create(v),
                 reference.survey("shapley_coalition_values").get(2),

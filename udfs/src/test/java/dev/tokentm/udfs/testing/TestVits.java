@@ -71,4 +71,31 @@ public final class TestVits {
         }
         return manager.create(v, shape).toType(type, false);
     }
+
+    /**
+     * A ViT Shapley file for {@code model}: surrogate and explainer backbone its weights, a head drawn from
+     * {@code seed}; written once to a temporary file, deleted when the JVM ends.
+     */
+    public static String vitShapleyFile(VisionTransformer model, long seed) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            dev.tokentm.udfs.model.VitConfig c = model.config();
+            Map<String, NDArray> head = dev.tokentm.udfs.amortized.ShapleyHead.random(c, manager, seed);
+            Map<String, NDArray> scaled = new LinkedHashMap<>();
+            head.forEach((k, v) -> scaled.put(k, k.endsWith(".weight") && !k.contains("norm") ? v.mul(25) : v));
+            VitParameters surrogate = VitParameters.of(c, model.parameters().tensors());
+            try (dev.tokentm.udfs.amortized.VitShapleyModel vs = new dev.tokentm.udfs.amortized.VitShapleyModel(
+                    surrogate,
+                    surrogate,
+                    new dev.tokentm.udfs.amortized.ShapleyHead(c, scaled),
+                    manager.newSubManager(),
+                    Map.of())) {
+                java.nio.file.Path file = java.nio.file.Files.createTempFile("tokentm-vit-shapley", ".safetensors");
+                file.toFile().deleteOnExit();
+                java.nio.file.Files.write(file, vs.toBytes(Map.of()));
+                return file.toString();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
