@@ -66,6 +66,20 @@ public final class BenchModelCommand implements Callable<Integer> {
         }
     }
 
+    /** Every registered method the model can run (ViT Shapley only with an explainer trained for it). */
+    private static java.util.List<String> applicable(dev.tokentm.udfs.model.VitConfig config) {
+        return ExplainerRegistry.names().stream()
+                .filter(name -> {
+                    try {
+                        ExplainerRegistry.get(name).checkModel(config);
+                        return true;
+                    } catch (RuntimeException e) {
+                        return false;
+                    }
+                })
+                .toList();
+    }
+
     @Override
     public Integer call() {
         if (threads != null) {
@@ -76,7 +90,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             new ModelBenchmark(
                             batchSizes,
                             seconds,
-                            methods != null ? methods : ExplainerRegistry.names(),
+                            methods != null ? methods : applicable(vit.config()),
                             methodBatch,
                             matmulSize)
                     .run(vit, model, System.out);

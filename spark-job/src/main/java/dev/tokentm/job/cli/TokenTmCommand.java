@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
             BenchProtocolsCommand.class,
             BenchRoadCommand.class,
             BenchGpuCommand.class,
-            BenchAuditCommand.class
+            BenchAuditCommand.class,
+            BenchVitShapleyCommand.class
         })
 public final class TokenTmCommand implements Runnable {
 

@@ -73,9 +73,8 @@ public record Evit(double keepRate, List<Integer> blocks, boolean fuse) implemen
     @Override
     public void checkModel(VitConfig config) {
         Explainer.super.checkModel(config);
-        if (!blocks.isEmpty() && blocks.get(blocks.size() - 1) >= config.depth()) {
-            throw new IllegalArgumentException("method '" + name() + "': block " + blocks.get(blocks.size() - 1)
-                    + " is beyond the model's " + config.depth() + " blocks (0 to " + (config.depth() - 1) + ")");
+        if (!blocks.isEmpty()) {
+            Layers.checkBlock(name(), blocks.get(blocks.size() - 1), config.depth());
         }
     }
 

@@ -56,11 +56,9 @@ public record HeadAttention(int head, int block) implements Explainer {
             throw new IllegalArgumentException("method '" + name() + "': head " + head + " is beyond the model's "
                     + config.numHeads() + " heads (0 to " + (config.numHeads() - 1) + ")");
         }
-        if (block >= config.depth() || block < -config.depth()) {
-            throw new IllegalArgumentException("method '" + name() + "': block " + block + " is beyond the model's "
-                    + config.depth() + " blocks (0 to " + (config.depth() - 1) + ", or -1 to -" + config.depth()
-                    + " from the end)");
-        }
+        int depth = config.depth();
+        // Negative blocks count from the end; one before the first stays negative and is refused as written.
+        Layers.checkBlock(name(), block < 0 && block >= -depth ? depth + block : block, depth);
     }
 
     @Override

@@ -30,6 +30,14 @@ final class Layers {
         return a.div(b.add(zero)).mul(zero.neg().add(1));
     }
 
+    /** Refuses a block the model does not have, in one line naming the method. */
+    static void checkBlock(String method, int block, int depth) {
+        if (block >= depth || block < 0) {
+            throw new IllegalArgumentException("method '" + method + "': block " + block + " is beyond the model's "
+                    + depth + " blocks (0 to " + (depth - 1) + ")");
+        }
+    }
+
     static void checkStart(int startLayer, int depth, String method) {
         if (startLayer >= depth) {
             throw new IllegalArgumentException(

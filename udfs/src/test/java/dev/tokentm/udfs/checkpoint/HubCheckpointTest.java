@@ -167,16 +167,7 @@ class HubCheckpointTest {
             Map<String, NDArray> tensors =
                     new LinkedHashMap<>(VitParameters.random(plain, m, 3).tensors());
             tensors.put("pos_embed", tensors.get("pos_embed").get(":, 1:, :").duplicate());
-            Random r = new Random(4);
-            for (int i = 0; i < plain.depth(); i++) {
-                for (String ls : List.of("ls1", "ls2")) {
-                    float[] gamma = new float[384];
-                    for (int c = 0; c < gamma.length; c++) {
-                        gamma[c] = 0.1f + r.nextFloat();
-                    }
-                    tensors.put("blocks." + i + "." + ls + ".gamma", m.create(gamma));
-                }
-            }
+            addLayerScale(tensors, plain, m, 4);
             Path folder = folder(
                     "deit3",
                     tensors,
@@ -188,6 +179,20 @@ class HubCheckpointTest {
                 assertTrue(loaded.architecture().contains("patch-only position embedding"), loaded.architecture());
                 assertClose(
                         loaded.model().logits(images), timmDeit3Logits(tensors, images, 6), 1e-5, "DeiT III logits");
+            }
+        }
+    }
+
+    /** LayerScale's per-channel gammas after every block's attention and MLP, drawn in [0.1, 1.1). */
+    private static void addLayerScale(Map<String, NDArray> tensors, VitConfig c, NDManager m, long seed) {
+        Random r = new Random(seed);
+        for (int i = 0; i < c.depth(); i++) {
+            for (String ls : List.of("ls1", "ls2")) {
+                float[] gamma = new float[c.embedDim()];
+                for (int k = 0; k < gamma.length; k++) {
+                    gamma[k] = 0.1f + r.nextFloat();
+                }
+                tensors.put("blocks." + i + "." + ls + ".gamma", m.create(gamma));
             }
         }
     }
@@ -208,16 +213,7 @@ class HubCheckpointTest {
                     new LinkedHashMap<>(VitParameters.random(backbone, m, 9).tensors());
             assertTrue(!tensors.containsKey("head.weight") && tensors.containsKey("reg_token"));
             tensors.put("pos_embed", tensors.get("pos_embed").get(":, 5:, :").duplicate());
-            Random r = new Random(10);
-            for (int i = 0; i < backbone.depth(); i++) {
-                for (String ls : List.of("ls1", "ls2")) {
-                    float[] gamma = new float[384];
-                    for (int c = 0; c < gamma.length; c++) {
-                        gamma[c] = 0.1f + r.nextFloat();
-                    }
-                    tensors.put("blocks." + i + "." + ls + ".gamma", m.create(gamma));
-                }
-            }
+            addLayerScale(tensors, backbone, m, 10);
             Path folder = folder(
                     "dinov2",
                     tensors,
