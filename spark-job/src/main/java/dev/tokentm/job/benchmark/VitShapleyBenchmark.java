@@ -71,10 +71,13 @@ public record VitShapleyBenchmark(String explainer, String model, int images, in
                     "relative L2",
                     "sampling's L2");
             List<Row> rows = new java.util.ArrayList<>();
+            double[] flat =
+                    values.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+            int k = c.numClasses();
             for (int b = 0; b < images; b++) {
                 double[] phi = new double[c.numPatches()];
                 for (int p = 0; p < c.numPatches(); p++) {
-                    phi[p] = values.getDouble(b, p, classes[b]);
+                    phi[p] = flat[(b * c.numPatches() + p) * k + classes[b]];
                 }
                 double[] reference = estimates[b].values();
                 double norm = Math.sqrt(Arrays.stream(reference).map(v -> v * v).sum());

@@ -107,6 +107,7 @@ public final class VitShapleyTrainer {
             facts.put("surrogate_epochs", Integer.toString(config.surrogateEpochs()));
             facts.put("explainer_epochs", Integer.toString(config.explainerEpochs()));
             facts.put("mask_pairs", Integer.toString(config.maskPairs()));
+            facts.put("learning_rate", Double.toString(config.learningRate()));
             facts.put("seed", Long.toString(config.seed()));
             atomicWrite(output, model.toBytes(facts));
             Files.deleteIfExists(statePath);

@@ -146,4 +146,35 @@ class VitShapleyModelTest {
             }
         }
     }
+
+    /** The shipped explainer fits the embedded model, and its maps hold the class's v(all) − v(∅). */
+    @Test
+    void theShippedExplainerFitsTheEmbeddedModel() {
+        try (dev.tokentm.udfs.checkpoint.ModelLoader.LoadedModel embedded =
+                        dev.tokentm.udfs.checkpoint.EmbeddedModel.load(Device.cpu());
+                NDManager manager = NDManager.newBaseManager()) {
+            VisionTransformer model = embedded.model();
+            dev.tokentm.udfs.explain.Explainer vitShapley =
+                    dev.tokentm.udfs.explain.ExplainerRegistry.get("vit-shapley");
+            vitShapley.checkModel(model.config());
+            NDArray images = TestVits.images(manager, model.config(), 2, 3, DataType.FLOAT32);
+            int[] classes = {4, 7};
+            float[] maps = vitShapley
+                    .explain(model, images, dev.tokentm.udfs.model.TargetClasses.of(classes))
+                    .toFloatArray();
+            VitShapleyModel shipped = VitShapleyModels.get(
+                    dev.tokentm.udfs.explain.VitShapley.EMBEDDED_LOCATION, Device.cpu(), DataType.FLOAT32);
+            float[] all = shipped.surrogate().logits(images).softmax(-1).toFloatArray();
+            float[] empty = shipped.empty(images).toFloatArray();
+            int patches = model.config().numPatches();
+            for (int b = 0; b < 2; b++) {
+                double sum = 0;
+                for (int p = 0; p < patches; p++) {
+                    sum += maps[b * patches + p];
+                }
+                int c = classes[b];
+                assertEquals(all[b * 10 + c] - empty[c], sum, 1e-5, "image " + b);
+            }
+        }
+    }
 }
