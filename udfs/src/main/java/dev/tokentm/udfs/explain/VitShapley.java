@@ -54,8 +54,13 @@ public record VitShapley(String explainer) implements Explainer {
     @Override
     public void checkModel(VitConfig config) {
         Explainer.super.checkModel(config);
-        VitConfig trained = VitShapleyModels.get(location(), ai.djl.Device.cpu(), DataType.FLOAT32)
-                .config();
+        VitConfig trained;
+        try {
+            trained = VitShapleyModels.get(location(), ai.djl.Device.cpu(), DataType.FLOAT32)
+                    .config();
+        } catch (RuntimeException e) { // a missing or foreign file: one line naming the method
+            throw new IllegalArgumentException("method '" + name() + "': " + e.getMessage(), e);
+        }
         if (!sameArchitecture(trained, config)) {
             throw new IllegalArgumentException("method '" + name() + "': the explainer was trained for a model of "
                     + trained.imageSize() + " px, patch " + trained.patchSize() + ", width " + trained.embedDim()
