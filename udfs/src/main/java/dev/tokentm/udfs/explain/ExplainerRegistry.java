@@ -44,6 +44,7 @@ public final class ExplainerRegistry {
         register("evit", Evit::of);
         register("head-attention", HeadAttention::of);
         register("vit-shapley", VitShapley::of);
+        register("vit-reciprocam", a -> new VitReciproCam());
     }
 
     private ExplainerRegistry() {}

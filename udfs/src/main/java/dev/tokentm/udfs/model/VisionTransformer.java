@@ -274,6 +274,33 @@ public final class VisionTransformer implements AutoCloseable {
     }
 
     /**
+     * Logits from block {@code first} on: that block's input tokens {@code [B, N, D]} through it, the
+     * blocks after it and the head, under a hook, without gradients; owned by the tokens' manager. For
+     * methods that vary only the last blocks (ViT-ReciproCAM); counted as {@code (depth − first)/depth}
+     * of a forward pass per image, rounded.
+     */
+    public NDArray logitsFrom(int first, NDArray tokens, ForwardHook hook) {
+        if (first < 0 || first >= config.depth()) {
+            throw new IllegalArgumentException("block " + first + " is outside 0.." + (config.depth() - 1));
+        }
+        return meter.time(() -> {
+            long images = tokens.getShape().get(0);
+            meter.forward(Math.round((double) images * (config.depth() - first) / config.depth()));
+            try (NDManager scope = tokens.getManager().newSubManager(device());
+                    GradientScope noGrad = GradientScope.disabled()) {
+                NDArray x = tokens.duplicate();
+                x.attach(scope);
+                for (int i = first; i < config.depth(); i++) {
+                    x = layers.block(i, x, hook, false).output();
+                }
+                NDArray logits = layers.head(x);
+                logits.attach(tokens.getManager());
+                return logits;
+            }
+        });
+    }
+
+    /**
      * Recomputes every intermediate of block {@code index} from its input (no hook, no gradient);
      * the arrays belong to the input's manager.
      */

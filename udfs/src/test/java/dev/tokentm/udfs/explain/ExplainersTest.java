@@ -247,7 +247,8 @@ class ExplainersTest {
                         "r-cut",
                         "evit",
                         "head-attention",
-                        "vit-shapley"),
+                        "vit-shapley",
+                        "vit-reciprocam"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));

@@ -63,6 +63,13 @@ class ReferenceExplainersTest {
     }
 
     @Test
+    void vitReciproCam() {
+        NDArray cam = new VitReciproCam(7)
+                .explain(reference.model(), reference.expected("images"), TargetClasses.predicted());
+        assertClose(cam.reshape(4, 16), reference.beyond("vit_reciprocam"), 5e-4, "vit-reciprocam, 7 copies a pass");
+    }
+
+    @Test
     void gradSam() {
         checkSurvey(new GradSam(), "grad_sam", 1e-4);
     }
