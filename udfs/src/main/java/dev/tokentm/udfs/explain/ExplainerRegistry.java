@@ -45,6 +45,7 @@ public final class ExplainerRegistry {
         register("head-attention", HeadAttention::of);
         register("vit-shapley", VitShapley::of);
         register("vit-reciprocam", a -> new VitReciproCam());
+        register("legrad", LeGrad::of);
     }
 
     private ExplainerRegistry() {}

@@ -15,6 +15,15 @@ public final class BilinearUpsampler {
      * @return row-major {@code outHeight × outWidth}
      */
     public static double[] resize(float[] map, int inHeight, int inWidth, int outHeight, int outWidth) {
+        double[] wide = new double[map.length];
+        for (int i = 0; i < map.length; i++) {
+            wide[i] = map[i];
+        }
+        return resize(wide, inHeight, inWidth, outHeight, outWidth);
+    }
+
+    /** {@link #resize(float[], int, int, int, int)} of a map in double precision. */
+    public static double[] resize(double[] map, int inHeight, int inWidth, int outHeight, int outWidth) {
         if (map.length != inHeight * inWidth) {
             throw new IllegalArgumentException("map has " + map.length + " values, not " + inHeight + "x" + inWidth);
         }

@@ -274,6 +274,75 @@ public final class VisionTransformer implements AutoCloseable {
     }
 
     /**
+     * LeGrad's per-block read-outs (Bousselham et al. 2024): for every block l from {@code first} on, the
+     * gradient of {@code s_l = W_head[c] · finalNorm([CLS] after block l)} (the head's row of the image's
+     * class, no bias) with respect to block l's attention probabilities. Block outputs are detached between
+     * blocks, so that one backward pass of {@code Σ_l s_l} gives each block the gradient of its own score.
+     *
+     * @param out the manager the gradients are given to
+     * @return per block from {@code first}, {@code [B, H, N, N]}
+     */
+    public java.util.List<NDArray> readoutAttentionGradients(NDArray images, int[] classes, int first, NDManager out) {
+        if (!config.hasClassifier()) {
+            throw new IllegalArgumentException("read-outs need the model's classifier");
+        }
+        return meter.time(() -> {
+            java.util.List<NDArray> probes = new java.util.ArrayList<>();
+            try (NDManager graph = out.newSubManager(device());
+                    GradientScope autograd = GradientScope.open()) {
+                java.util.List<NDArray> outputs = new java.util.ArrayList<>();
+                ForwardHook readouts = new ForwardHook() {
+                    @Override
+                    public NDArray onTensor(int block, TracePoint point, NDArray value) {
+                        if (block < first) {
+                            return value;
+                        }
+                        if (point == TracePoint.ATTENTION) {
+                            NDArray probe = graph.zeros(value.getShape(), value.getDataType(), value.getDevice());
+                            probe.setRequiresGradient(true);
+                            probes.add(probe);
+                            return value.add(probe);
+                        }
+                        if (point != TracePoint.BLOCK_OUTPUT) {
+                            return value;
+                        }
+                        outputs.add(value); // its score reads it; the next block a detached copy
+                        return value.stopGradient();
+                    }
+
+                    @Override
+                    public boolean wants(TracePoint point) {
+                        return point == TracePoint.ATTENTION || point == TracePoint.BLOCK_OUTPUT;
+                    }
+                };
+                NDArray input = images.duplicate();
+                input.attach(graph);
+                tokens(input, readouts, graph, false, false);
+                NDArray head = parameters.get("head.weight"); // [C, D]
+                // The classes' rows [B, D], computed in the graph's scope (an operation led by a weight
+                // would leave its result in the weights' manager).
+                NDArray rows = TargetClasses.oneHot(graph, classes, config.numClasses(), head)
+                        .matMul(head);
+                NDArray total = null;
+                for (NDArray output : outputs) {
+                    NDArray cls = finalNorm(output.get(":, 0, :")); // [B, D]
+                    NDArray score = cls.mul(rows).sum();
+                    total = total == null ? score : total.add(score);
+                }
+                autograd.backward(total);
+                meter.backward(images.getShape().get(0));
+                java.util.List<NDArray> gradients = new java.util.ArrayList<>();
+                for (NDArray probe : probes) {
+                    NDArray g = probe.getGradient();
+                    g.attach(out);
+                    gradients.add(g);
+                }
+                return gradients;
+            }
+        });
+    }
+
+    /**
      * Logits from block {@code first} on: that block's input tokens {@code [B, N, D]} through it, the
      * blocks after it and the head, under a hook, without gradients; owned by the tokens' manager. For
      * methods that vary only the last blocks (ViT-ReciproCAM); counted as {@code (depth − first)/depth}

@@ -248,7 +248,8 @@ class ExplainersTest {
                         "evit",
                         "head-attention",
                         "vit-shapley",
-                        "vit-reciprocam"),
+                        "vit-reciprocam",
+                        "legrad"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));

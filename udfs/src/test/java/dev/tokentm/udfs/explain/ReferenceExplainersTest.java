@@ -69,6 +69,23 @@ class ReferenceExplainersTest {
         assertClose(cam.reshape(4, 16), reference.beyond("vit_reciprocam"), 5e-4, "vit-reciprocam, 7 copies a pass");
     }
 
+    /** LeGrad at both resolutions, from the last two blocks and from every block. */
+    @Test
+    void leGrad() {
+        NDArray images = reference.expected("images");
+        String[][] cases = {
+            {"legrad", "legrad"},
+            {"legrad(resolution=patch)", "legrad_patch"},
+            {"legrad(first-block=0)", "legrad_all"},
+            {"legrad(first-block=0,resolution=patch)", "legrad_all_patch"}
+        };
+        for (String[] c : cases) {
+            NDArray map = ExplainerRegistry.get(c[0]).explain(reference.model(), images, TargetClasses.predicted());
+            NDArray expected = reference.beyond(c[1]);
+            assertClose(map.reshape(expected.getShape()), expected, 1e-4, c[0]);
+        }
+    }
+
     @Test
     void gradSam() {
         checkSurvey(new GradSam(), "grad_sam", 1e-4);
