@@ -6,7 +6,6 @@ import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VisionTransformer;
 import dev.tokentm.udfs.model.VitConfig;
-import java.util.List;
 
 /**
  * Integrated Gradients (Sundararajan, Taly, Yan, ICML 2017) with a zero baseline in normalized space
@@ -28,8 +27,6 @@ public record IntegratedGradients(int steps, int maxBatch, boolean pixels) imple
     /** Images per pass: the scaled copies of a batch go through together up to this many. */
     public static final int DEFAULT_MAX_BATCH = 64;
 
-    private static final List<String> RESOLUTIONS = List.of("pixel", "patch");
-
     /** 32 steps (as the reference), up to 64 images per pass, a map per pixel. */
     public IntegratedGradients() {
         this(DEFAULT_STEPS, DEFAULT_MAX_BATCH, true);
@@ -47,16 +44,14 @@ public record IntegratedGradients(int steps, int maxBatch, boolean pixels) imple
     /** From a spec: {@code integrated-gradients(steps=n, resolution=pixel|patch)}. */
     static IntegratedGradients of(MethodArguments arguments) {
         return new IntegratedGradients(
-                arguments.integer("steps", DEFAULT_STEPS),
-                DEFAULT_MAX_BATCH,
-                arguments.choice("resolution", RESOLUTIONS.get(0), RESOLUTIONS).equals("pixel"));
+                arguments.integer("steps", DEFAULT_STEPS), DEFAULT_MAX_BATCH, MapResolution.pixels(arguments));
     }
 
     @Override
     public String name() {
         return MethodSpec.named("integrated-gradients")
                 .with("steps", steps, DEFAULT_STEPS)
-                .with("resolution", RESOLUTIONS.get(pixels ? 0 : 1), RESOLUTIONS.get(0))
+                .with("resolution", MapResolution.of(pixels), MapResolution.PIXEL)
                 .toString();
     }
 

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.tokentm.udfs.image.BilinearUpsampler;
 import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VitConfig;
-import java.util.List;
 
 /**
  * LeGrad (Bousselham, Boggust, Chaybouti, Strobelt, Kuehne 2024; WalBouss/LeGrad, {@code legrad/wrapper.py})
@@ -25,24 +24,20 @@ public record LeGrad(int firstBlock, boolean pixels) implements Explainer {
 
     public static final int DEFAULT_FIRST_BLOCK = -2;
 
-    private static final List<String> RESOLUTIONS = List.of("pixel", "patch");
-
     public LeGrad() {
         this(DEFAULT_FIRST_BLOCK, true);
     }
 
     /** From a spec: {@code legrad(first-block=b, resolution=pixel|patch)}. */
     static LeGrad of(MethodArguments a) {
-        return new LeGrad(
-                a.integer("first-block", DEFAULT_FIRST_BLOCK),
-                a.choice("resolution", RESOLUTIONS.get(0), RESOLUTIONS).equals("pixel"));
+        return new LeGrad(a.integer("first-block", DEFAULT_FIRST_BLOCK), MapResolution.pixels(a));
     }
 
     @Override
     public String name() {
         return MethodSpec.named("legrad")
                 .with("first-block", firstBlock, DEFAULT_FIRST_BLOCK)
-                .with("resolution", RESOLUTIONS.get(pixels ? 0 : 1), RESOLUTIONS.get(0))
+                .with("resolution", MapResolution.of(pixels), MapResolution.PIXEL)
                 .toString();
     }
 
