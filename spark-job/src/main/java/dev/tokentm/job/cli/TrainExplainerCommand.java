@@ -100,36 +100,37 @@ public final class TrainExplainerCommand implements Callable<Integer> {
                 learningRate,
                 VitShapleyTraining.DEFAULT_WEIGHT_DECAY,
                 seed);
-        InputTransform transform;
-        List<String> classNames;
-        try (ModelLoader.LoadedModel loaded = ModelLoader.load(location)) {
-            transform = new InputTransform(loaded.model().config().preprocessing());
-            classNames = loaded.classNames();
-        }
-        List<byte[]> corpus = read(transform, classNames);
-        if (corpus.size() < batchSize) {
-            throw new IllegalArgumentException(
-                    input + " holds " + corpus.size() + " readable images, fewer than one batch of " + batchSize);
-        }
-        ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
-        new VitShapleyTrainer(config, System.out)
-                .run(
-                        new VitShapleyTrainer.Images() {
-                            @Override
-                            public int size() {
-                                return corpus.size();
-                            }
-
-                            @Override
-                            public float[] pixels(int index) {
-                                try {
-                                    return transform.image(decoder.decode(corpus.get(index)));
-                                } catch (BadImageException e) {
-                                    throw new IllegalStateException(e); // decoded once already in read()
+        // Loaded once, on the device training runs on: the trainer reads it, the corpus its preprocessing.
+        try (ModelLoader.LoadedModel classifier =
+                ModelLoader.load(location, new ModelLoader.Options(null, null, null, VitShapleyTrainer.device()))) {
+            InputTransform transform =
+                    new InputTransform(classifier.model().config().preprocessing());
+            List<byte[]> corpus = read(transform, classifier.classNames());
+            if (corpus.size() < batchSize) {
+                throw new IllegalArgumentException(
+                        input + " holds " + corpus.size() + " readable images, fewer than one batch of " + batchSize);
+            }
+            ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
+            new VitShapleyTrainer(config, System.out)
+                    .run(
+                            classifier,
+                            new VitShapleyTrainer.Images() {
+                                @Override
+                                public int size() {
+                                    return corpus.size();
                                 }
-                            }
-                        },
-                        out);
+
+                                @Override
+                                public float[] pixels(int index) {
+                                    try {
+                                        return transform.image(decoder.decode(corpus.get(index)));
+                                    } catch (BadImageException e) {
+                                        throw new IllegalStateException(e); // decoded once already in read()
+                                    }
+                                }
+                            },
+                            out);
+        }
         return 0;
     }
 

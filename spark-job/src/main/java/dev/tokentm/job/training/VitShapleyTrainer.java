@@ -66,21 +66,22 @@ public final class VitShapleyTrainer {
         return Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
     }
 
-    /** Trains on {@code images} and writes the explainer to {@code output}. */
-    public void run(Images images, Path output) throws IOException {
-        Device device = device();
+    /**
+     * Trains on {@code images} and writes the explainer to {@code output}.
+     *
+     * @param classifier the model {@code config.model()} names, loaded on {@link #device()}; not closed
+     */
+    public void run(ModelLoader.LoadedModel classifier, Images images, Path output) throws IOException {
+        Device device = classifier.model().device();
         Path statePath = output.resolveSibling(output.getFileName() + ".training");
-        try (ModelLoader.LoadedModel classifier =
-                        ModelLoader.load(config.model(), new ModelLoader.Options(null, null, null, device));
-                NDManager weights = NDManager.newBaseManager(device)) {
+        try (NDManager weights = NDManager.newBaseManager(device)) {
             VitConfig c = classifier.model().config();
             if (!c.hasClassifier()) {
                 throw new IllegalArgumentException(
                         "ViT Shapley explains a class: " + config.model() + " has no classifier");
             }
-            State state = Files.exists(statePath)
-                    ? State.read(statePath, c, weights, log)
-                    : State.start(classifier, weights, config.seed());
+            State state =
+                    Files.exists(statePath) ? State.read(statePath, c, weights, log) : State.start(classifier, weights);
             log.printf(
                     Locale.ROOT,
                     "train-explainer: %d images of %s on %s; surrogate %d epochs, explainer %d epochs, %d coalitions"
@@ -99,8 +100,7 @@ public final class VitShapleyTrainer {
             if (state.stage == Stage.SURROGATE) {
                 state.beginExplainer(c, weights, config.seed());
             }
-            trainExplainer(state, c, images, stepsPerEpoch, statePath);
-            VitShapleyModel model = state.model(c, weights);
+            VitShapleyModel model = trainExplainer(state, c, images, stepsPerEpoch, statePath);
             Map<String, String> facts = new LinkedHashMap<>();
             facts.put("trained_for", config.model());
             facts.put("training_images", Integer.toString(images.size()));
@@ -160,7 +160,8 @@ public final class VitShapleyTrainer {
         }
     }
 
-    private void trainExplainer(State state, VitConfig c, Images images, int stepsPerEpoch, Path statePath)
+    /** Trains the explainer to its last epoch; returns the surrogate and explainer as one model. */
+    private VitShapleyModel trainExplainer(State state, VitConfig c, Images images, int stepsPerEpoch, Path statePath)
             throws IOException {
         VitShapleyModel model = state.model(c, state.manager);
         List<NDArray> trainable = new ArrayList<>(state.explainer.tensors().values());
@@ -217,6 +218,7 @@ public final class VitShapleyTrainer {
                     stepsPerEpoch * config.batchSize() / ((System.nanoTime() - start) / 1e9));
             state.write(statePath, optimizer);
         }
+        return model;
     }
 
     /** The classifier's softmax on every whole image, once: the surrogate's targets. */
@@ -303,7 +305,7 @@ public final class VitShapleyTrainer {
         }
 
         /** The classifier's weights, copied, as the surrogate to fine-tune. */
-        static State start(ModelLoader.LoadedModel classifier, NDManager manager, long seed) {
+        static State start(ModelLoader.LoadedModel classifier, NDManager manager) {
             State s = new State(manager);
             s.surrogate = trainableCopy(classifier.model().parameters(), manager);
             return s;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.tokentm.udfs.checkpoint.ModelLoader;
 import dev.tokentm.udfs.checkpoint.Safetensors;
 import dev.tokentm.udfs.checkpoint.TimmMetadata;
 import dev.tokentm.udfs.model.VitConfig;
@@ -81,11 +82,18 @@ class VitShapleyTrainerTest {
 
     @Test
     void aStoppedRunResumesToTheSameExplainer() throws Exception {
-        VitShapleyTraining config = new VitShapleyTraining(classifier().toString(), 1, 3, 16, 2, 1e-3, 1e-5, 4);
+        Path file = classifier();
+        VitShapleyTraining config = new VitShapleyTraining(file.toString(), 1, 3, 16, 2, 1e-3, 1e-5, 4);
+        try (ModelLoader.LoadedModel model = ModelLoader.load(file.toString())) {
+            stopAndResume(config, model);
+        }
+    }
+
+    private void stopAndResume(VitShapleyTraining config, ModelLoader.LoadedModel model) throws Exception {
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
         Path once = tmp.resolve("once.safetensors");
         new VitShapleyTrainer(config, new PrintStream(whole, true, StandardCharsets.UTF_8))
-                .run(images(Integer.MAX_VALUE), once);
+                .run(model, images(Integer.MAX_VALUE), once);
         String log = whole.toString(StandardCharsets.UTF_8);
         double first = loss(log, "explainer epoch 1/3");
         double last = loss(log, "explainer epoch 3/3");
@@ -95,11 +103,11 @@ class VitShapleyTrainerTest {
         int beforeLastEpoch = IMAGES /* targets */ + IMAGES /* surrogate */ + 2 * IMAGES /* explainer 1, 2 */;
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         assertThrows(IllegalStateException.class, () -> new VitShapleyTrainer(config, quiet)
-                .run(images(beforeLastEpoch + 20), resumed));
+                .run(model, images(beforeLastEpoch + 20), resumed));
         assertTrue(Files.exists(tmp.resolve("resumed.safetensors.training")), "the state of two epochs is kept");
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         new VitShapleyTrainer(config, new PrintStream(again, true, StandardCharsets.UTF_8))
-                .run(images(Integer.MAX_VALUE), resumed);
+                .run(model, images(Integer.MAX_VALUE), resumed);
         assertTrue(
                 again.toString(StandardCharsets.UTF_8).contains("resuming from")
                         && again.toString(StandardCharsets.UTF_8).contains("(EXPLAINER, 2 epochs done)"),

@@ -50,17 +50,23 @@ public record VitShapley(String explainer) implements Explainer {
         return TraceRequest.none();
     }
 
-    /** Refuses an explainer trained for another architecture than the model's. */
+    /** Refuses an explainer trained for another architecture than the model's (read on the CPU, as the driver does). */
     @Override
     public void checkModel(VitConfig config) {
         Explainer.super.checkModel(config);
-        VitConfig trained;
+        check(load(ai.djl.Device.cpu(), DataType.FLOAT32).config(), config);
+    }
+
+    /** The explainer on a device in a type, a missing or foreign file refused in one line naming the method. */
+    private VitShapleyModel load(ai.djl.Device device, DataType type) {
         try {
-            trained = VitShapleyModels.get(location(), ai.djl.Device.cpu(), DataType.FLOAT32)
-                    .config();
-        } catch (RuntimeException e) { // a missing or foreign file: one line naming the method
+            return VitShapleyModels.get(location(), device, type);
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException("method '" + name() + "': " + e.getMessage(), e);
         }
+    }
+
+    private void check(VitConfig trained, VitConfig config) {
         if (!sameArchitecture(trained, config)) {
             throw new IllegalArgumentException("method '" + name() + "': the explainer was trained for a model of "
                     + trained.imageSize() + " px, patch " + trained.patchSize() + ", width " + trained.embedDim()
@@ -82,25 +88,18 @@ public record VitShapley(String explainer) implements Explainer {
 
     @Override
     public NDArray explain(ExplainContext context) {
-        checkModel(context.config());
-        VitShapleyModel model = VitShapleyModels.get(
-                location(), context.model().device(), context.model().dataType());
+        VitConfig c = context.config();
+        Explainer.super.checkModel(c);
+        // Checked against the copy it runs, on the model's device: no second copy for the check.
+        VitShapleyModel model = load(context.model().device(), context.model().dataType());
+        check(model.config(), c);
         NDArray images = context.images().duplicate(); // the values' intermediates land in the context's scope
         images.attach(context.manager());
         NDArray values = model.values(images); // [B, P, C]
         int[] targets = context.targets();
-        NDArray picked = values.mul(TargetClasses.oneHot(
-                                context.manager(), targets, context.config().numClasses(), values)
+        NDArray picked = values.mul(TargetClasses.oneHot(context.manager(), targets, c.numClasses(), values)
                         .expandDims(1))
-                .sum(new int[] {2});
-        return ClsRow.toGrid(padded(picked, context.config()), context.config());
-    }
-
-    /** Per-patch values {@code [B, P]} with zero columns for the prefix tokens, as {@link ClsRow#toGrid} reads. */
-    private static NDArray padded(NDArray patches, VitConfig c) {
-        long batch = patches.getShape().get(0);
-        NDArray prefix = patches.getManager()
-                .zeros(new ai.djl.ndarray.types.Shape(batch, c.numPrefixTokens()), patches.getDataType());
-        return prefix.concat(patches, 1);
+                .sum(new int[] {2}); // [B, P]
+        return picked.reshape(targets.length, c.gridSize(), c.gridSize());
     }
 }

@@ -72,6 +72,15 @@ public record ExplainSettings(
      * dev.tokentm.udfs.explain.Explainer#checkModel}).
      */
     public void checkModel(VitConfig config) {
+        checkClassifier(config);
+        methods.forEach(m -> ExplainerRegistry.get(m).checkModel(config));
+    }
+
+    /**
+     * The first half of {@link #checkModel}: what a model without a classifier cannot run. Executors
+     * check only this (each method checks its own needs when it runs, against the copy it runs).
+     */
+    public void checkClassifier(VitConfig config) {
         if (!config.hasClassifier()) {
             List<String> fixes = new ArrayList<>();
             List<String> needClass = methods.stream()
@@ -93,7 +102,6 @@ public record ExplainSettings(
                         + "nothing can be explained or perturbed for a class: run it with " + String.join(" ", fixes));
             }
         }
-        methods.forEach(m -> ExplainerRegistry.get(m).checkModel(config));
     }
 
     /**

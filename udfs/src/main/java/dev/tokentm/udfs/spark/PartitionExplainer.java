@@ -41,7 +41,7 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
         TaskContext task = TaskContext.get();
         Device device = TaskDevices.forTask(task);
         ModelLoader.LoadedModel model = ExecutorModels.get(settings, device);
-        settings.checkModel(model.model().config());
+        settings.checkClassifier(model.model().config());
         int threads = settings.threads() > 0 ? settings.threads() : task != null ? task.cpus() : 0;
         if (threads > 0) {
             // Applies to this task's thread: concurrent tasks each get their own threads.
