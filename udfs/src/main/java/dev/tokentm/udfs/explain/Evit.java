@@ -240,11 +240,6 @@ public record Evit(double keepRate, List<Integer> blocks, boolean fuse) implemen
         }
     }
 
-    /** The survival counts' largest value for a model of this depth: the number of stages. */
-    public int stages(int depth) {
-        return blocksFor(depth).size();
-    }
-
     /** The tokens a stage keeps of {@code m} non-prefix tokens, EViT's {@code ceil(keep_rate * (N - 1))}. */
     private int kept(int m) {
         return (int) Math.ceil(keepRate * m);

@@ -56,9 +56,7 @@ public record HeadAttention(int head, int block) implements Explainer {
             throw new IllegalArgumentException("method '" + name() + "': head " + head + " is beyond the model's "
                     + config.numHeads() + " heads (0 to " + (config.numHeads() - 1) + ")");
         }
-        int depth = config.depth();
-        // Negative blocks count from the end; one before the first stays negative and is refused as written.
-        Layers.checkBlock(name(), block < 0 && block >= -depth ? depth + block : block, depth);
+        Layers.checkBlock(name(), Layers.fromEnd(block, config.depth()), config.depth());
     }
 
     @Override
@@ -71,7 +69,7 @@ public record HeadAttention(int head, int block) implements Explainer {
         checkModel(context.config());
         VitTrace trace = context.valuesTrace();
         int depth = trace.blocks().size();
-        NDArray attention = trace.block(block < 0 ? depth + block : block).attention(); // [B, H, N, N]
+        NDArray attention = trace.block(Layers.fromEnd(block, depth)).attention(); // [B, H, N, N]
         return ClsRow.clsRowGrid(attention.get(":, " + head + ", :, :"), context.config());
     }
 }

@@ -30,6 +30,14 @@ final class Layers {
         return a.div(b.add(zero)).mul(zero.neg().add(1));
     }
 
+    /**
+     * A block index as specs write it: from 0, or negative from the end (-1: the last). One before the
+     * first stays negative, for {@link #checkBlock} to refuse as written.
+     */
+    static int fromEnd(int block, int depth) {
+        return block < 0 && block >= -depth ? depth + block : block;
+    }
+
     /** Refuses a block the model does not have, in one line naming the method. */
     static void checkBlock(String method, int block, int depth) {
         if (block >= depth || block < 0) {

@@ -49,8 +49,7 @@ public record LeGrad(int firstBlock, boolean pixels) implements Explainer {
     @Override
     public void checkModel(VitConfig config) {
         Explainer.super.checkModel(config);
-        int depth = config.depth();
-        Layers.checkBlock(name(), firstBlock < 0 && firstBlock >= -depth ? depth + firstBlock : firstBlock, depth);
+        Layers.checkBlock(name(), Layers.fromEnd(firstBlock, config.depth()), config.depth());
     }
 
     /** The explained classes; its forward and backward pass are its own. */
@@ -63,7 +62,7 @@ public record LeGrad(int firstBlock, boolean pixels) implements Explainer {
     public NDArray explain(ExplainContext context) {
         checkModel(context.config());
         VitConfig c = context.config();
-        int first = firstBlock < 0 ? c.depth() + firstBlock : firstBlock;
+        int first = Layers.fromEnd(firstBlock, c.depth());
         int[] targets = context.targets();
         double[] patches;
         try (NDManager scope = context.manager().newSubManager()) {
