@@ -1,6 +1,7 @@
 package dev.tokentm.udfs.explain;
 
 import ai.djl.ndarray.NDArray;
+import dev.tokentm.udfs.model.GradientRules;
 import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.TraceRequest;
 import dev.tokentm.udfs.model.VitTrace;
@@ -29,7 +30,8 @@ public record ConservativeLrp() implements Explainer {
 
     @Override
     public NDArray explain(ExplainContext context) {
-        TraceRequest request = TraceRequest.conservative(EnumSet.of(TracePoint.BLOCK_INPUT), context.targetClasses());
+        TraceRequest request = TraceRequest.under(
+                GradientRules.CONSERVATIVE, EnumSet.of(TracePoint.BLOCK_INPUT), context.targetClasses());
         try (VitTrace trace = context.model().trace(context.images(), request)) {
             NDArray tokens = trace.block(0).input();
             NDArray relevance =

@@ -46,6 +46,7 @@ public final class ExplainerRegistry {
         register("vit-shapley", VitShapley::of);
         register("vit-reciprocam", a -> new VitReciproCam());
         register("legrad", LeGrad::of);
+        register("attnlrp", AttnLrp::of);
     }
 
     private ExplainerRegistry() {}

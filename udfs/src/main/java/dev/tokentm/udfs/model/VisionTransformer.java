@@ -140,7 +140,8 @@ public final class VisionTransformer implements AutoCloseable {
 
     /** {@link #trainingLogits(NDArray)} under a hook (a surrogate's coalition of patches). */
     public NDArray trainingLogits(NDArray images, ForwardHook hook) {
-        return layers.head(tokens(images, hook, images.getManager(), false, false));
+        return layers.head(
+                tokens(images, hook, images.getManager(), false, GradientRules.GRADIENT), GradientRules.GRADIENT);
     }
 
     /**
@@ -148,7 +149,7 @@ public final class VisionTransformer implements AutoCloseable {
      * on (as {@link #trainingLogits}): for heads trained on this model's features (ViT Shapley's explainer).
      */
     public NDArray trainingTokens(NDArray images) {
-        return finalNorm(tokens(images, ForwardHook.NONE, images.getManager(), false, false));
+        return finalNorm(tokens(images, ForwardHook.NONE, images.getManager(), false, GradientRules.GRADIENT));
     }
 
     /** The final-normed tokens {@code [B, N, D]}, without gradients; owned by the images' manager. */
@@ -156,7 +157,7 @@ public final class VisionTransformer implements AutoCloseable {
         return meter.time(() -> {
             try (NDManager scope = images.getManager().newSubManager(device());
                     GradientScope noGrad = GradientScope.disabled()) {
-                NDArray tokens = finalNorm(tokens(images, ForwardHook.NONE, scope, true, false));
+                NDArray tokens = finalNorm(tokens(images, ForwardHook.NONE, scope, true, GradientRules.GRADIENT));
                 tokens.attach(images.getManager());
                 return tokens;
             }
@@ -197,7 +198,7 @@ public final class VisionTransformer implements AutoCloseable {
             // so closing them earlier lets the backward pass read freed memory.
             try (NDManager graph = traceManager.newSubManager();
                     GradientScope autograd = GradientScope.open()) {
-                NDArray liveLogits = run(images, recorder, graph, false, request.conservative());
+                NDArray liveLogits = run(images, recorder, graph, false, request.rules());
                 targets = request.targets().select(liveLogits);
                 NDArray scores = request.score() == ClassScore.PROBABILITY ? liveLogits.softmax(-1) : liveLogits;
                 NDArray score = scores.mul(TargetClasses.oneHot(
@@ -219,7 +220,7 @@ public final class VisionTransformer implements AutoCloseable {
     private NDArray forward(NDArray images, ForwardHook hook, NDManager resultManager) {
         try (NDManager scope = resultManager.newSubManager(device());
                 GradientScope noGrad = GradientScope.disabled()) {
-            NDArray logits = run(images, hook, scope, true, false);
+            NDArray logits = run(images, hook, scope, true, GradientRules.GRADIENT);
             logits.attach(resultManager);
             return logits;
         }
@@ -230,14 +231,13 @@ public final class VisionTransformer implements AutoCloseable {
      * intermediates are freed as soon as the block is done (only safe when no backward pass
      * follows); otherwise they live until {@code scope} closes.
      */
-    private NDArray run(
-            NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, boolean conservative) {
-        return layers.head(tokens(images, hook, scope, freeEachBlock, conservative));
+    private NDArray run(NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, GradientRules rules) {
+        return layers.head(tokens(images, hook, scope, freeEachBlock, rules), rules);
     }
 
     /** The last block's output tokens {@code [B, N, D]}, before the final norm; see {@link #run}. */
     private NDArray tokens(
-            NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, boolean conservative) {
+            NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, GradientRules rules) {
         checkInput(images);
         meter.forward(images.getShape().get(0));
         NDArray x = images.toDevice(device(), true);
@@ -248,12 +248,12 @@ public final class VisionTransformer implements AutoCloseable {
         x = layers.embed(x);
         for (int i = 0; i < config.depth(); i++) {
             if (!freeEachBlock) {
-                x = layers.block(i, x, hook, conservative).output();
+                x = layers.block(i, x, hook, rules).output();
                 continue;
             }
             try (NDManager blockScope = scope.newSubManager()) {
                 x.attach(blockScope);
-                x = layers.block(i, x, hook, conservative).output();
+                x = layers.block(i, x, hook, rules).output();
                 x.attach(scope);
             }
         }
@@ -317,7 +317,7 @@ public final class VisionTransformer implements AutoCloseable {
                 };
                 NDArray input = images.duplicate();
                 input.attach(graph);
-                tokens(input, readouts, graph, false, false);
+                tokens(input, readouts, graph, false, GradientRules.GRADIENT);
                 NDArray head = parameters.get("head.weight"); // [C, D]
                 // The classes' rows [B, D], computed in the graph's scope (an operation led by a weight
                 // would leave its result in the weights' manager).
@@ -360,9 +360,9 @@ public final class VisionTransformer implements AutoCloseable {
                 NDArray x = tokens.duplicate();
                 x.attach(scope);
                 for (int i = first; i < config.depth(); i++) {
-                    x = layers.block(i, x, hook, false).output();
+                    x = layers.block(i, x, hook, GradientRules.GRADIENT).output();
                 }
-                NDArray logits = layers.head(x);
+                NDArray logits = layers.head(x, GradientRules.GRADIENT);
                 logits.attach(tokens.getManager());
                 return logits;
             }
@@ -374,17 +374,17 @@ public final class VisionTransformer implements AutoCloseable {
      * the arrays belong to the input's manager.
      */
     public BlockActivations activations(int index, NDArray blockInput) {
-        return layers.block(index, blockInput, ForwardHook.NONE, false);
+        return layers.block(index, blockInput, ForwardHook.NONE, GradientRules.GRADIENT);
     }
 
     /** Block {@code index}'s first LayerNorm (before attention) applied to {@code x}. */
     public NDArray attentionNorm(int index, NDArray x) {
-        return layers.layerNorm(x, "blocks." + index + ".norm1", false);
+        return layers.layerNorm(x, "blocks." + index + ".norm1", GradientRules.GRADIENT);
     }
 
     /** The final LayerNorm applied to the last block's output, {@code [B,N,D]}. */
     public NDArray finalNorm(NDArray lastBlockOutput) {
-        return layers.layerNorm(lastBlockOutput, "norm", false);
+        return layers.layerNorm(lastBlockOutput, "norm", GradientRules.GRADIENT);
     }
 
     /** Releases the weights. */

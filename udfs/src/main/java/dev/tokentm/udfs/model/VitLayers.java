@@ -61,11 +61,10 @@ final class VitLayers {
 
     /**
      * One pre-norm transformer block, {@code x + attn(norm1(x))} then {@code + mlp(norm2(.))}, with
-     * the hook applied at every {@link TracePoint}. With {@code conservative}, gradients treat the
-     * attention probabilities and the LayerNorm scale as constants (Ali et al. 2022); values are
-     * unchanged.
+     * the hook applied at every {@link TracePoint}; its backward pass follows {@code rules}, its
+     * values do not depend on them.
      */
-    BlockActivations block(int i, NDArray x, ForwardHook hook, boolean conservative) {
+    BlockActivations block(int i, NDArray x, ForwardHook hook, GradientRules rules) {
         String p = "blocks." + i + ".";
         x = hook.onTensor(i, TracePoint.BLOCK_INPUT, x);
         Shape shape = x.getShape();
@@ -75,11 +74,12 @@ final class VitLayers {
         long heads = config.numHeads();
         long hd = config.headDim();
 
-        NDArray norm1 = hook.onTensor(i, TracePoint.ATTENTION_NORM, layerNorm(x, p + "norm1", conservative));
+        NDArray norm1 = hook.onTensor(i, TracePoint.ATTENTION_NORM, layerNorm(x, p + "norm1", rules));
         NDArray qkv = linear(norm1, p + "attn.qkv").reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-        NDArray q = qkv.get(0);
-        NDArray k = qkv.get(1);
-        NDArray v = qkv.get(2);
+        boolean uniform = rules.attention() == GradientRules.AttentionRule.UNIFORM;
+        NDArray q = uniform ? scaleGradient(qkv.get(0), 0.25) : qkv.get(0);
+        NDArray k = uniform ? scaleGradient(qkv.get(1), 0.25) : qkv.get(1);
+        NDArray v = uniform ? scaleGradient(qkv.get(2), 0.5) : qkv.get(2);
         NDArray scores = hook.onTensor(
                 i,
                 TracePoint.ATTENTION_SCORES,
@@ -89,13 +89,14 @@ final class VitLayers {
             NDArray values = v.transpose(0, 2, 1, 3).reshape(b, n, d);
             hook.onTensor(i, TracePoint.VALUE_PROJECTION, linear(values, p + "attn.proj"));
         }
-        NDArray mixing = conservative ? attention.stopGradient() : attention;
+        NDArray mixing =
+                rules.attention() == GradientRules.AttentionRule.CONSTANT ? attention.stopGradient() : attention;
         NDArray mixed = mixing.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);
         NDArray attentionOutput = linear(mixed, p + "attn.proj");
         NDArray afterAttention = hook.onTensor(i, TracePoint.ATTENTION_RESIDUAL, x.add(attentionOutput));
 
-        NDArray norm2 = layerNorm(afterAttention, p + "norm2", conservative);
-        NDArray hidden = Activation.gelu(linear(norm2, p + "mlp.fc1"));
+        NDArray norm2 = layerNorm(afterAttention, p + "norm2", rules);
+        NDArray hidden = gelu(linear(norm2, p + "mlp.fc1"), rules);
         NDArray mlp = hook.onTensor(i, TracePoint.MLP_OUTPUT, linear(hidden, p + "mlp.fc2"));
         NDArray output = hook.onTensor(i, TracePoint.BLOCK_OUTPUT, afterAttention.add(mlp));
         return new BlockActivations(
@@ -104,10 +105,10 @@ final class VitLayers {
 
     /**
      * Final norm and classifier on [CLS]; DeiT averages in the distillation head. Without a classifier,
-     * the final-normed [CLS] features.
+     * the final-normed [CLS] features. The final norm's gradient follows {@code rules}.
      */
-    NDArray head(NDArray x) {
-        NDArray normed = layerNorm(x, "norm");
+    NDArray head(NDArray x, GradientRules rules) {
+        NDArray normed = layerNorm(x, "norm", rules);
         if (!config.hasClassifier()) {
             return normed.get(":, 0, :");
         }
@@ -128,16 +129,12 @@ final class VitLayers {
         return x.getManager().create(value).toType(x.getDataType(), false).toDevice(x.getDevice(), false);
     }
 
-    private NDArray layerNorm(NDArray x, String name) {
-        return layerNorm(x, name, false);
-    }
-
     /**
-     * LayerNorm; with {@code detachScale} the standard deviation is a constant for gradients, the
-     * LN-rule of Ali et al. (ICML 2022): y = (x - mean(x)) / [std(x)].detach() * w + b.
+     * LayerNorm; when {@code rules} hold its scale constant, the standard deviation is a constant for
+     * gradients (the LN-rule of Ali et al., ICML 2022): y = (x - mean(x)) / [std(x)].detach() * w + b.
      */
-    NDArray layerNorm(NDArray x, String name, boolean detachScale) {
-        if (detachScale) {
+    NDArray layerNorm(NDArray x, String name, GradientRules rules) {
+        if (rules.normScaleConstant()) {
             NDArray centered = x.sub(x.mean(new int[] {-1}, true));
             NDArray std = centered.square()
                     .mean(new int[] {-1}, true)
@@ -154,6 +151,26 @@ final class VitLayers {
                         parameters.get(name + ".bias"),
                         (float) config.layerNormEps())
                 .singletonOrThrow();
+    }
+
+    /** Exact GELU; under the identity rule its gradient is {@code GELU(x) / (x + 1e-10)} (lxt's epsilon). */
+    private static NDArray gelu(NDArray x, GradientRules rules) {
+        NDArray y = Activation.gelu(x);
+        if (!rules.activationIdentity()) {
+            return y;
+        }
+        NDArray ratio = y.div(x.add(scalarLike(x, 1e-10))).stopGradient();
+        return y.stopGradient().add(withGradient(x.mul(ratio)));
+    }
+
+    /** {@code x} with its gradient multiplied by {@code factor}: x + (c·x − [c·x]), exactly x in value. */
+    private static NDArray scaleGradient(NDArray x, double factor) {
+        return x.stopGradient().add(withGradient(x.mul(scalarLike(x, factor))));
+    }
+
+    /** Zero in value (a difference of equal numbers) with {@code y}'s gradient. */
+    private static NDArray withGradient(NDArray y) {
+        return y.sub(y.stopGradient());
     }
 
     private NDArray linear(NDArray x, String name) {

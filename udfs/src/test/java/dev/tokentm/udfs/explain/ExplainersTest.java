@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tokentm.udfs.model.ClassScore;
+import dev.tokentm.udfs.model.GradientRules;
 import dev.tokentm.udfs.model.TargetClasses;
 import dev.tokentm.udfs.model.TracePoint;
 import dev.tokentm.udfs.model.TraceRequest;
@@ -58,11 +59,14 @@ class ExplainersTest {
      * image; ShapleyTest covers it on the reference model).
      */
     static List<String> methods() {
-        return ExplainerRegistry.names().stream()
+        return java.util.stream.Stream.concat(ExplainerRegistry.names().stream(), VARIANTS.stream())
                 .map(n -> n.equals("shapley") ? "shapley(exact=false,samples=16)" : n)
                 .map(n -> n.equals("vit-shapley") ? vitShapley() : n)
                 .toList();
     }
+
+    /** Variants whose rules differ from their method's default in more than a parameter's value. */
+    private static final List<String> VARIANTS = List.of("attnlrp(variant=cp,resolution=patch)");
 
     private static String vitShapley;
 
@@ -211,12 +215,17 @@ class ExplainersTest {
             double diff = Compare.relativeL2(conservative, gradientTimesInput);
             assertTrue(diff > 1e-3, "detaching attention and LayerNorm scale changed nothing: " + diff);
         }
-        try (VitTrace plain = model.trace(images, TraceRequest.values());
-                VitTrace rules = model.trace(
+        GradientRules[] sets = {GradientRules.CONSERVATIVE, GradientRules.CP_LRP, GradientRules.ATTN_LRP};
+        try (VitTrace plain = model.trace(images, TraceRequest.values())) {
+            for (GradientRules set : sets) {
+                try (VitTrace rules = model.trace(
                         images,
-                        TraceRequest.conservative(
-                                java.util.EnumSet.allOf(TracePoint.class), TargetClasses.of(TARGETS)))) {
-            assertClose(rules.logits(), plain.logits(), 1e-12, "conservative rules leave the forward values alone");
+                        TraceRequest.under(
+                                set, java.util.EnumSet.allOf(TracePoint.class), TargetClasses.of(TARGETS)))) {
+                    // The rules' LayerNorm is written out, so it rounds differently from the fused one.
+                    assertClose(rules.logits(), plain.logits(), 1e-12, set + " changed the forward values");
+                }
+            }
         }
     }
 
@@ -249,7 +258,8 @@ class ExplainersTest {
                         "head-attention",
                         "vit-shapley",
                         "vit-reciprocam",
-                        "legrad"),
+                        "legrad",
+                        "attnlrp"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));

@@ -86,6 +86,23 @@ class ReferenceExplainersTest {
         }
     }
 
+    /** AttnLRP and CP-LRP as lxt computes them, per pixel and per patch. */
+    @Test
+    void attnLrp() {
+        NDArray images = reference.expected("images");
+        String[][] cases = {
+            {"attnlrp", "attnlrp"},
+            {"attnlrp(resolution=patch)", "attnlrp_patch"},
+            {"attnlrp(variant=cp)", "attnlrp_cp"},
+            {"attnlrp(variant=cp,resolution=patch)", "attnlrp_cp_patch"}
+        };
+        for (String[] c : cases) {
+            NDArray map = ExplainerRegistry.get(c[0]).explain(reference.model(), images, TargetClasses.predicted());
+            NDArray expected = reference.beyond(c[1]);
+            assertClose(map.reshape(expected.getShape()), expected, 1e-4, c[0]);
+        }
+    }
+
     @Test
     void gradSam() {
         checkSurvey(new GradSam(), "grad_sam", 1e-4);
