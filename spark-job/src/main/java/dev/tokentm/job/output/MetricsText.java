@@ -23,6 +23,8 @@ public final class MetricsText {
      */
     public static String format(List<MethodMetrics> metrics) {
         StringBuilder s = new StringBuilder();
+        String method =
+                "%-" + methodWidth(metrics.stream().map(MetricsText::rowName).toList(), 32) + "s";
         for (MetricsTable.Section section : MetricsTable.Section.all()) {
             List<MetricColumn> columns = MetricsTable.shown().stream()
                     .filter(c -> c.section().equals(section))
@@ -34,7 +36,7 @@ public final class MetricsText {
             s.append(section.title()).append(System.lineSeparator());
             s.append(String.format(
                     Locale.ROOT,
-                    "%-32s %-9s %7s",
+                    method + " %-9s %7s",
                     MetricsTable.METHOD.name(),
                     MetricsTable.TARGET.name(),
                     MetricsTable.IMAGES.name()));
@@ -44,11 +46,10 @@ public final class MetricsText {
             }
             s.append(System.lineSeparator());
             for (MethodMetrics m : metrics) {
-                boolean failed = Boolean.FALSE.equals(m.sanityPassed());
                 s.append(String.format(
                         Locale.ROOT,
-                        "%-32s %-9s %7d",
-                        failed ? m.method() + " (sanity: failed)" : m.method(),
+                        method + " %-9s %7d",
+                        rowName(m),
                         m.target().label(),
                         Math.round(m.metrics().images())));
                 for (MetricColumn c : columns) {
@@ -92,7 +93,9 @@ public final class MetricsText {
                 .map(Comparisons.Comparison::metric)
                 .distinct()
                 .toList();
-        s.append(String.format(Locale.ROOT, "%-24s %-9s", MetricsTable.METHOD.name(), MetricsTable.TARGET.name()));
+        String method = "%-"
+                + methodWidth(comparisons.stream().map(c -> c.key().method()).toList(), 24) + "s";
+        s.append(String.format(Locale.ROOT, method + " %-9s", MetricsTable.METHOD.name(), MetricsTable.TARGET.name()));
         for (String m : metrics) {
             s.append(String.format(Locale.ROOT, " %13s", MetricsTable.label(m)));
         }
@@ -101,7 +104,7 @@ public final class MetricsText {
                 byRow(comparisons).entrySet()) {
             s.append(String.format(
                     Locale.ROOT,
-                    "%-24s %-9s",
+                    method + " %-9s",
                     row.getKey().method(),
                     row.getKey().target().label()));
             for (String m : metrics) {
@@ -115,6 +118,16 @@ public final class MetricsText {
             s.append(System.lineSeparator());
         }
         return s.append(System.lineSeparator()).toString();
+    }
+
+    /** A metrics row's method, marked when its sanity check failed. */
+    private static String rowName(MethodMetrics m) {
+        return Boolean.FALSE.equals(m.sanityPassed()) ? m.method() + " (sanity: failed)" : m.method();
+    }
+
+    /** The method column's width: the longest name (a spec with parameters can be long), at least {@code minimum}. */
+    private static int methodWidth(List<String> names, int minimum) {
+        return Math.max(minimum, names.stream().mapToInt(String::length).max().orElse(0));
     }
 
     /** Comparisons by row (method and target, in their order), then by metric name. */

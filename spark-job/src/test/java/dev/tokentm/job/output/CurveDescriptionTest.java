@@ -156,6 +156,35 @@ class CurveDescriptionTest {
         }
     }
 
+    /** A method spec longer than the column (parameters spelled out) widens it instead of shifting its row. */
+    @Test
+    void longMethodSpecsKeepThePrintedColumnsAligned() {
+        double[] fractions = {0, 0.5, 1};
+        List<MethodMetrics> rows = new java.util.ArrayList<>();
+        for (String method : List.of("tokentm", "attnlrp(variant=cp,resolution=patch)")) {
+            Bootstrap.Sums sums = new Bootstrap(0, 0).sums(fractions.length);
+            Map<Curve, PerturbationCurve> curves = new EnumMap<>(Curve.class);
+            for (Curve c : Curve.of(EnumSet.of(Protocol.ZERO))) {
+                float[] zeros = new float[3];
+                float[] logP = {-0.1f, -0.7f, -2f};
+                boolean[] correct = {true, true, false};
+                curves.put(
+                        c,
+                        new PerturbationCurve(c.order(), fractions, 1, 1, correct, zeros, zeros, logP, zeros, zeros));
+            }
+            ImageResult result = new ImageResult(
+                    0, method, TargetMode.LABEL, 1, new float[] {1f}, 1, 1, null, null, curves, null, 1, 0.9f, 0.01);
+            sums.add(ImageTable.result(new ImageTable.Source("a", null, 1), result, "cpu"));
+            rows.add(MetricsAggregator.of(new MethodTarget(method, TargetMode.LABEL), sums, fractions));
+        }
+        List<String> lines = MetricsText.format(rows).lines().skip(1).limit(3).toList();
+        int target = lines.get(0).indexOf("target");
+        assertTrue(target > "attnlrp(variant=cp,resolution=patch)".length(), lines.get(0));
+        for (String line : lines.subList(1, 3)) {
+            assertEquals(target, line.indexOf(" label ") + 1, "the target column of\n" + String.join("\n", lines));
+        }
+    }
+
     @Test
     void theEvaluatorsPassesAreTheCurvesOfTheProtocols() {
         PerturbationProtocol published = PerturbationProtocol.published();

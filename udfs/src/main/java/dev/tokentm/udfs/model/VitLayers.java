@@ -76,10 +76,12 @@ final class VitLayers {
 
         NDArray norm1 = hook.onTensor(i, TracePoint.ATTENTION_NORM, layerNorm(x, p + "norm1", rules));
         NDArray qkv = linear(norm1, p + "attn.qkv").reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-        boolean uniform = rules.attention() == GradientRules.AttentionRule.UNIFORM;
-        NDArray q = uniform ? scaleGradient(qkv.get(0), 0.25) : qkv.get(0);
-        NDArray k = uniform ? scaleGradient(qkv.get(1), 0.25) : qkv.get(1);
-        NDArray v = uniform ? scaleGradient(qkv.get(2), 0.5) : qkv.get(2);
+        if (rules.attention() == GradientRules.AttentionRule.UNIFORM) {
+            qkv = uniformRule(qkv);
+        }
+        NDArray q = qkv.get(0);
+        NDArray k = qkv.get(1);
+        NDArray v = qkv.get(2);
         NDArray scores = hook.onTensor(
                 i,
                 TracePoint.ATTENTION_SCORES,
@@ -163,9 +165,16 @@ final class VitLayers {
         return y.stopGradient().add(withGradient(x.mul(ratio)));
     }
 
-    /** {@code x} with its gradient multiplied by {@code factor}: x + (c·x − [c·x]), exactly x in value. */
-    private static NDArray scaleGradient(NDArray x, double factor) {
-        return x.stopGradient().add(withGradient(x.mul(scalarLike(x, factor))));
+    /**
+     * The uniform rule's gradients for {@code [q; k; v]} stacked on the first axis: q's and k's divided by 4,
+     * v's by 2, as x + (c·x − [c·x]), exactly x in value.
+     */
+    private static NDArray uniformRule(NDArray qkv) {
+        NDArray factors = qkv.getManager()
+                .create(new double[] {0.25, 0.25, 0.5}, new Shape(3, 1, 1, 1, 1))
+                .toType(qkv.getDataType(), false)
+                .toDevice(qkv.getDevice(), false);
+        return qkv.stopGradient().add(withGradient(qkv.mul(factors)));
     }
 
     /** Zero in value (a difference of equal numbers) with {@code y}'s gradient. */
