@@ -47,6 +47,7 @@ public final class ExplainerRegistry {
         register("vit-reciprocam", a -> new VitReciproCam());
         register("legrad", LeGrad::of);
         register("attnlrp", AttnLrp::of);
+        register("tis", Tis::of);
     }
 
     private ExplainerRegistry() {}

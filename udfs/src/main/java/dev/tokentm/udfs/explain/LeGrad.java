@@ -80,11 +80,7 @@ public record LeGrad(int firstBlock, boolean pixels) implements Explainer {
         for (int b = 0; b < batch; b++) {
             double[] one = java.util.Arrays.copyOfRange(patches, b * grid * grid, (b + 1) * grid * grid);
             double[] map = pixels ? BilinearUpsampler.resize(one, grid, grid, side, side) : one;
-            double min = java.util.Arrays.stream(map).min().orElse(0);
-            double max = java.util.Arrays.stream(map).max().orElse(0);
-            for (int i = 0; i < map.length; i++) { // their min_max, no epsilon; a flat map stays 0
-                out[b * side * side + i] = max > min ? (map[i] - min) / (max - min) : 0;
-            }
+            System.arraycopy(MinMax.scaled(map), 0, out, b * side * side, map.length); // their min_max
         }
         return HostArrays.of(
                 context.manager(),

@@ -143,16 +143,9 @@ public record VitReciproCam(int maxBatch) implements Explainer {
                 }
             }
         }
-        for (int b = 0; b < batch; b++) { // min-max per image, as their _get_token_weight (no epsilon)
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int p = 0; p < patches; p++) {
-                min = Math.min(min, scores[b * patches + p]);
-                max = Math.max(max, scores[b * patches + p]);
-            }
-            for (int p = 0; p < patches; p++) { // equal scores everywhere: no patch stands out, all 0
-                scores[b * patches + p] = max > min ? (scores[b * patches + p] - min) / (max - min) : 0;
-            }
+        for (int b = 0; b < batch; b++) { // min-max per image, as their _get_token_weight
+            double[] one = MinMax.scaled(java.util.Arrays.copyOfRange(scores, b * patches, (b + 1) * patches));
+            System.arraycopy(one, 0, scores, b * patches, patches);
         }
         return HostArrays.of(
                 context.manager(), scores, new Shape(batch, c.gridSize(), c.gridSize()), input.getDataType());

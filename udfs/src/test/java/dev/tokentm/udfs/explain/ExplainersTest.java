@@ -61,6 +61,7 @@ class ExplainersTest {
     static List<String> methods() {
         return java.util.stream.Stream.concat(ExplainerRegistry.names().stream(), VARIANTS.stream())
                 .map(n -> n.equals("shapley") ? "shapley(exact=false,samples=16)" : n)
+                .map(n -> n.equals("tis") ? "tis(masks=8)" : n)
                 .map(n -> n.equals("vit-shapley") ? vitShapley() : n)
                 .toList();
     }
@@ -229,6 +230,25 @@ class ExplainersTest {
         }
     }
 
+    /** TIS clusters the activation channels: more masks than channels, or a share that keeps no patch, is one line. */
+    @Test
+    void tisRefusesWhatItCannotCluster() {
+        String many = assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("tis")
+                        .explain(model, images, TargetClasses.of(TARGETS)))
+                .getMessage();
+        assertEquals(
+                "method 'tis': 1024 masks need as many activation channels to cluster, and this model has 36 (depth 3"
+                        + " × width 12): set masks to at most 36",
+                many);
+        String none = assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("tis(masks=4,keep=0.05)")
+                        .checkModel(model.config()))
+                .getMessage();
+        assertTrue(none.contains("keeps none") && !none.contains("\n"), none);
+        String bad = assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("tis(keep=2)"))
+                .getMessage();
+        assertTrue(bad.contains("'keep'"), bad);
+    }
+
     @Test
     void registryNamesEveryMethodAndRejectsUnknownOnes() {
         assertEquals(
@@ -259,7 +279,8 @@ class ExplainersTest {
                         "vit-shapley",
                         "vit-reciprocam",
                         "legrad",
-                        "attnlrp"),
+                        "attnlrp",
+                        "tis"),
                 ExplainerRegistry.names());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ExplainerRegistry.get("gradcam-plus"));

@@ -1,10 +1,14 @@
 package dev.tokentm.udfs.explain;
 
 import static dev.tokentm.udfs.testing.Compare.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import dev.tokentm.udfs.model.TargetClasses;
+import dev.tokentm.udfs.model.TracePoint;
+import dev.tokentm.udfs.model.TraceRequest;
+import dev.tokentm.udfs.model.VitTrace;
 import dev.tokentm.udfs.testing.Compare;
 import dev.tokentm.udfs.testing.ReferenceData;
 import org.junit.jupiter.api.AfterAll;
@@ -100,6 +104,54 @@ class ReferenceExplainersTest {
             NDArray map = ExplainerRegistry.get(c[0]).explain(reference.model(), images, TargetClasses.predicted());
             NDArray expected = reference.beyond(c[1]);
             assertClose(map.reshape(expected.getShape()), expected, 1e-4, c[0]);
+        }
+    }
+
+    /**
+     * TIS's scoring and saliency from the reference's own 64 masks (their k-means start cannot be reproduced):
+     * each mask's class probability, then the coverage-corrected, min-max scaled map.
+     */
+    @Test
+    void tisFromTheReferenceMasks() {
+        NDArray images = reference.expected("images");
+        var model = reference.model();
+        float[] binary = reference.beyond("tis_masks").toFloatArray(); // [4, 64, 16]
+        int batch = 4;
+        int masks = 64;
+        int patches = 16;
+        int perMask = 8;
+        long[][] kept = new long[batch][masks * perMask];
+        for (int b = 0; b < batch; b++) {
+            int t = 0;
+            for (int m = 0; m < masks; m++) {
+                for (int p = 0; p < patches; p++) {
+                    if (binary[(b * masks + m) * patches + p] == 1f) {
+                        kept[b][t++] = p;
+                    }
+                }
+                assertEquals((m + 1) * perMask, t, "mask " + m + " of image " + b + " keeps half the patches");
+            }
+        }
+        try (VitTrace trace = model.trace(images, TraceRequest.reading(TracePoint.BLOCK_INPUT))) {
+            int[] predicted = TargetClasses.predicted().select(trace.logits());
+            double[] scores = Tis.scores(model, trace.block(0).input(), predicted, kept, perMask, 24);
+            NDArray expectedScores = reference.beyond("tis_scores");
+            assertClose(
+                    images.getManager().create(scores, new ai.djl.ndarray.types.Shape(batch, masks)),
+                    expectedScores,
+                    1e-4,
+                    "tis mask scores");
+            double[] maps = new double[batch * patches];
+            for (int b = 0; b < batch; b++) {
+                double[] one = MinMax.scaled(Tis.saliency(
+                        java.util.Arrays.copyOfRange(scores, b * masks, (b + 1) * masks), kept[b], perMask, patches));
+                System.arraycopy(one, 0, maps, b * patches, patches);
+            }
+            assertClose(
+                    images.getManager().create(maps, new ai.djl.ndarray.types.Shape(batch, patches)),
+                    reference.beyond("tis"),
+                    1e-4,
+                    "tis from the reference masks");
         }
     }
 
