@@ -20,7 +20,7 @@ import dev.tokentm.udfs.model.VitTrace;
  * scored by running the model on [CLS] and its patches alone, taken after the position embedding (the others
  * are dropped from the sequence, not replaced), as the target class's softmax probability; a patch's value is
  * the mean score of the masks that keep it, min-max normalized per image. The masked sequences of all images
- * go through the model together, {@code maxBatch} per pass. Prefix tokens beyond [CLS] (distillation,
+ * go through the model together, up to {@code maxBatch} per pass ({@link PassSize}). Prefix tokens beyond [CLS] (distillation,
  * registers) are kept in every sequence; a patch that no mask keeps gets 0 before the scaling.
  *
  * @param masks the number of k-means clusters, hence masks (at most depth × width activation channels)
@@ -160,12 +160,13 @@ public record Tis(int masks, double keep, long seed, int maxBatch) implements Ex
         int total = first[batch];
         double[] scores = new double[total];
         int length = prefix + perMask;
+        int pass = PassSize.sequences(model, length, maxBatch);
         try (NDManager scope = embedded.getManager().newSubManager()) {
             NDArray rows = embedded.reshape(batch * n, d);
             rows.attach(scope);
             int image = 0;
-            for (int start = 0; start < total; start += maxBatch) {
-                int count = Math.min(maxBatch, total - start);
+            for (int start = 0; start < total; start += pass) {
+                int count = Math.min(pass, total - start);
                 long[] index = new long[count * length];
                 int[] owner = new int[count];
                 for (int s = 0; s < count; s++) {
@@ -182,9 +183,9 @@ public record Tis(int masks, double keep, long seed, int maxBatch) implements Ex
                         index[s * length + prefix + t] = image * n + prefix + kept[image][mask * perMask + t];
                     }
                 }
-                try (NDManager pass = scope.newSubManager()) {
-                    NDArray tokens = rows.get(pass.create(index)).reshape(count, length, d);
-                    tokens.attach(pass);
+                try (NDManager step = scope.newSubManager()) {
+                    NDArray tokens = rows.get(step.create(index)).reshape(count, length, d);
+                    tokens.attach(step);
                     double[] p = model.logitsFrom(0, tokens, ForwardHook.NONE)
                             .softmax(-1)
                             .toType(DataType.FLOAT64, false)

@@ -16,10 +16,10 @@ import dev.tokentm.udfs.model.VitTrace;
  * keeps only [CLS] and the patch's 3×3 neighbourhood, weighted by the Gaussian {@code [[1/16, 1/8, 1/16],
  * [1/8, 1/4, 1/8], [1/16, 1/8, 1/16]]} centred on it (clipped at the border), all else zero; the block's
  * residual input is not masked. The explained class's softmax probability of each copy is the patch's
- * score, min-max normalized per image. Only the last two blocks run for the copies, {@code maxBatch} copies
- * at a time across the batch's images.
+ * score, min-max normalized per image. Only the last two blocks run for the copies, up to {@code maxBatch}
+ * copies at a time across the batch's images ({@link PassSize}).
  *
- * @param maxBatch copies per pass through the last blocks
+ * @param maxBatch the most copies per pass through the last blocks
  */
 public record VitReciproCam(int maxBatch) implements Explainer {
 
@@ -103,9 +103,10 @@ public record VitReciproCam(int maxBatch) implements Explainer {
         double[] weights = tokenWeights(c);
         double[] scores = new double[batch * patches];
         int copies = batch * patches;
+        int perPass = PassSize.sequences(context.model(), n, maxBatch);
         try (NDManager scope = context.manager().newSubManager()) {
-            for (int start = 0; start < copies; start += maxBatch) {
-                int count = Math.min(maxBatch, copies - start);
+            for (int start = 0; start < copies; start += perPass) {
+                int count = Math.min(perPass, copies - start);
                 try (NDManager pass = scope.newSubManager()) {
                     long[] images = new long[count];
                     double[] w = new double[count * n];

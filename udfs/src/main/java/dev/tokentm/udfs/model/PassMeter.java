@@ -14,7 +14,9 @@ final class PassMeter {
     /** Reads each call's CPU time on its own thread (Linux: a clock_gettime, about a microsecond). */
     private static final ThreadMXBean CALLER_CPU = ManagementFactory.getThreadMXBean();
 
-    private final LongAdder forwardImages = new LongAdder();
+    /** Images through a block, over the model's depth: a forward pass of one image is {@code depth} of them. */
+    private final LongAdder forwardBlocks = new LongAdder();
+
     private final LongAdder backwardImages = new LongAdder();
     private final LongAdder nanos = new LongAdder();
     private final LongAdder cpuNanos = new LongAdder();
@@ -31,16 +33,23 @@ final class PassMeter {
         }
     }
 
-    void forward(long images) {
-        forwardImages.add(images);
+    /** Images through a whole forward pass of a {@code depth}-block model. */
+    void forward(long images, int depth) {
+        forwardBlocks.add(images * depth);
+    }
+
+    /** Images through {@code blocks} of the model's blocks: {@code blocks / depth} of a forward pass each. */
+    void forwardBlocks(long images, int blocks) {
+        forwardBlocks.add(images * blocks);
     }
 
     void backward(long images) {
         backwardImages.add(images);
     }
 
-    /** Everything counted so far. */
-    PassCount count() {
-        return new PassCount(forwardImages.sum(), backwardImages.sum(), nanos.sum(), cpuNanos.sum());
+    /** Everything counted so far, forward passes of a {@code depth}-block model rounded to whole images. */
+    PassCount count(int depth) {
+        return new PassCount(
+                Math.round((double) forwardBlocks.sum() / depth), backwardImages.sum(), nanos.sum(), cpuNanos.sum());
     }
 }

@@ -72,7 +72,7 @@ public final class VisionTransformer implements AutoCloseable {
 
     /** The images this model has passed forward and backward so far (for cost measurements). */
     public PassCount passes() {
-        return meter.count();
+        return meter.count(config.depth());
     }
 
     /** An independent copy of this model in another data type (float64 for gradient checks). */
@@ -239,7 +239,7 @@ public final class VisionTransformer implements AutoCloseable {
     private NDArray tokens(
             NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, GradientRules rules) {
         checkInput(images);
-        meter.forward(images.getShape().get(0));
+        meter.forward(images.getShape().get(0), config.depth());
         NDArray x = images.toDevice(device(), true);
         x.attach(scope);
         if (x.getDataType() != dataType()) {
@@ -346,7 +346,7 @@ public final class VisionTransformer implements AutoCloseable {
      * Logits from block {@code first} on: that block's input tokens {@code [B, N, D]} through it, the
      * blocks after it and the head, under a hook, without gradients; owned by the tokens' manager. For
      * methods that vary only the last blocks (ViT-ReciproCAM); counted as {@code (depth − first)/depth}
-     * of a forward pass per image, rounded.
+     * of a forward pass per image (the parts add up; only {@link #passes}'s total is rounded).
      */
     public NDArray logitsFrom(int first, NDArray tokens, ForwardHook hook) {
         if (first < 0 || first >= config.depth()) {
@@ -354,7 +354,7 @@ public final class VisionTransformer implements AutoCloseable {
         }
         return meter.time(() -> {
             long images = tokens.getShape().get(0);
-            meter.forward(Math.round((double) images * (config.depth() - first) / config.depth()));
+            meter.forwardBlocks(images, config.depth() - first);
             try (NDManager scope = tokens.getManager().newSubManager(device());
                     GradientScope noGrad = GradientScope.disabled()) {
                 NDArray x = tokens.duplicate();

@@ -37,4 +37,22 @@ class PassCountTest {
                     "CPU " + both.cpuNanos() + " ns in calls of " + both.nanos() + " ns");
         }
     }
+
+    /** Passes through the last blocks add up as parts of a forward pass; only the total is rounded. */
+    @Test
+    void partialPassesAddUp() {
+        try (VisionTransformer model = TestVits.random(TestVits.tiny(), 3, 0.3, DataType.FLOAT32);
+                NDManager manager = NDManager.newBaseManager()) {
+            int depth = model.config().depth();
+            NDArray images = TestVits.images(manager, model.config(), 1, 9, DataType.FLOAT32);
+            try (VitTrace t = model.trace(images, TraceRequest.reading(TracePoint.BLOCK_INPUT))) {
+                PassCount start = model.passes();
+                NDArray last = t.block(depth - 1).input();
+                for (int i = 0; i < 2 * depth; i++) { // each 1/depth of a pass: 2 passes in all
+                    model.logitsFrom(depth - 1, last, ForwardHook.NONE).close();
+                }
+                assertEquals(2, model.passes().since(start).forward());
+            }
+        }
+    }
 }
