@@ -86,9 +86,7 @@ public record AttnLrp(Variant variant, boolean pixels) implements Explainer {
             NDArray tokenGradient =
                     trace.block(0).gradient(TracePoint.BLOCK_INPUT).get(":, " + c.numPrefixTokens() + ":, :");
             scope.tempAttachAll(x);
-            NDArray relevance = x.mul(PatchEmbedding.pixelGradient(context.model(), tokenGradient))
-                    .sum(new int[] {1});
-            NDArray map = pixels ? relevance : PatchEmbedding.patchSums(relevance, c);
+            NDArray map = PatchEmbedding.gradientTimesInput(context.model(), x, tokenGradient, pixels);
             map.attach(context.manager());
             return map;
         }

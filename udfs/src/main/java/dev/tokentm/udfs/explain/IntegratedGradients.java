@@ -77,9 +77,7 @@ public record IntegratedGradients(int steps, int maxBatch, boolean pixels) imple
             NDArray tokens = ScaledPasses.gradientSum(
                     model, x, classes, ScaledPasses.rightRiemann(steps), maxBatch, TracePoint.BLOCK_INPUT, 0, scope);
             NDArray gradientSum = tokens.get(":, " + config.numPrefixTokens() + ":, :");
-            NDArray attribution = x.mul(PatchEmbedding.pixelGradient(model, gradientSum.div(steps)))
-                    .sum(new int[] {1});
-            NDArray map = pixels ? attribution : PatchEmbedding.patchSums(attribution, config);
+            NDArray map = PatchEmbedding.gradientTimesInput(model, x, gradientSum.div(steps), pixels);
             map.attach(context.manager());
             return map;
         }

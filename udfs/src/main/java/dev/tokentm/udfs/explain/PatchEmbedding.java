@@ -24,6 +24,18 @@ final class PatchEmbedding {
     }
 
     /**
+     * Gradient × input at the pixels, summed over the channels, {@code Σ_c x ⊙ Wᵀ ∂y/∂e_p}: per pixel {@code [B,
+     * H, W]}, or each patch's sum {@code [B, grid, grid]}.
+     *
+     * @param patchGradient {@code [B, P, D]}, the gradient at the patch tokens only
+     * @return in the images' manager
+     */
+    static NDArray gradientTimesInput(VisionTransformer model, NDArray images, NDArray patchGradient, boolean pixels) {
+        NDArray relevance = images.mul(pixelGradient(model, patchGradient)).sum(new int[] {1});
+        return pixels ? relevance : patchSums(relevance, model.config());
+    }
+
+    /**
      * The transposed patch convolution: each patch's {@code [D]} vector times the kernel {@code [D,
      * C, p, p]}, laid out as pixels. Patches do not overlap (stride = kernel), so this is one matrix
      * product.
