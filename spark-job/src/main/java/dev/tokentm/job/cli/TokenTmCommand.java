@@ -38,6 +38,11 @@ public final class TokenTmCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        java.util.Optional<String> unsupported = JavaVersionCheck.current();
+        if (unsupported.isPresent()) {
+            System.err.println(NAME + ": " + unsupported.get());
+            System.exit(1);
+        }
         System.exit(commandLine().execute(args));
     }
 
