@@ -51,6 +51,7 @@ class LayeringTest {
                         "study",
                         "report",
                         "benchmark",
+                        "sql",
                         "cli"));
     }
 

@@ -62,12 +62,14 @@ class BenchModelCommandTest {
 
     /**
      * Every registered method but ViT Shapley (its explainer is trained for one model, not this one);
-     * Shapley sampled (enumerating 16 patches is 65,536 passes per image).
+     * Shapley sampled (enumerating 16 patches is 65,536 passes per image); TIS with no more masks than this
+     * model's activation channels.
      */
     private static java.util.List<String> methods() {
         return dev.tokentm.udfs.explain.ExplainerRegistry.names().stream()
                 .filter(n -> !n.equals("vit-shapley"))
                 .map(n -> n.equals("shapley") ? "shapley(exact=false,samples=16)" : n)
+                .map(n -> n.equals("tis") ? "tis(masks=16)" : n)
                 .toList();
     }
 }

@@ -1,0 +1,84 @@
+package dev.tokentm.job.sql;
+
+import dev.tokentm.job.run.ExplainJob;
+import dev.tokentm.udfs.spark.VitExplainer;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+
+/**
+ * {@code tokentm_explain(table, methods => ..., targets => ..., ...)}: the table's images explained as the job
+ * explains them, {@link VitExplainer} in {@code mapPartitions} (the model loaded once per executor, images in
+ * batches), one row per image, method and class as in a run's {@code images/}. The arguments, the table's
+ * columns and the model are checked when the query is analysed; the images are explained when it runs.
+ */
+final class ExplainFunction {
+
+    static final String NAME = "tokentm_explain";
+
+    /** In positional order; each but {@code table} is optional, with the job's default. */
+    static final List<String> PARAMETERS = List.of(
+            "table",
+            "methods",
+            "targets",
+            "protocols",
+            "model",
+            "model_config",
+            "batch_size",
+            "seed",
+            "content_col",
+            "path_col",
+            "id_col",
+            "label_col",
+            "mask_col");
+
+    private ExplainFunction() {}
+
+    static LogicalPlan build(scala.collection.immutable.Seq<Expression> arguments) {
+        SqlArguments a = new SqlArguments(NAME, PARAMETERS, arguments);
+        SparkSession spark = SparkSession.active();
+        Dataset<Row> images = Tables.named(spark, a, a.required("table"));
+        VitExplainer explainer = explainer(a);
+        try {
+            explainer.transformSchema(images.schema());
+            ExplainJob.checkedModel(explainer.settings());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw a.bad(e.getMessage());
+        }
+        return Tables.plan(explainer.transform(images));
+    }
+
+    /** The transformer these arguments describe: the job's defaults where an argument is not given. */
+    static VitExplainer explainer(SqlArguments a) {
+        VitExplainer e = new VitExplainer();
+        List<String> none = List.of();
+        List<String> methods = a.list("methods", none);
+        if (!methods.isEmpty()) {
+            e.setMethods(methods.toArray(String[]::new));
+        }
+        List<String> targets = a.list("targets", none);
+        if (!targets.isEmpty()) {
+            e.setTargets(targets.toArray(String[]::new));
+        }
+        String protocols = a.text("protocols", null);
+        if (protocols != null) {
+            e.setProtocols(
+                    protocols.isBlank()
+                            ? new String[0]
+                            : a.list("protocols", none).toArray(String[]::new));
+        }
+        e.setModelUrl(a.text("model", ""));
+        e.setModelConfigUrl(a.text("model_config", ""));
+        e.setBatchSize(Math.toIntExact(a.number("batch_size", e.getBatchSize())));
+        e.setSeed(a.number("seed", e.getSeed()));
+        e.setInputCol(a.text("content_col", e.getInputCol()));
+        e.setPathCol(a.text("path_col", e.getPathCol()));
+        e.setIdCol(a.text("id_col", e.getIdCol()));
+        e.setLabelCol(a.text("label_col", e.getLabelCol()));
+        e.setMaskPathCol(a.text("mask_col", e.getMaskPathCol()));
+        return e;
+    }
+}
