@@ -14,7 +14,8 @@ import scala.runtime.BoxedUnit;
 /**
  * The job's SQL functions in every session that names this class in {@code spark.sql.extensions} (with the job
  * jar on the classpath, {@code --jars}): from SQL, PySpark, R or Scala alike, {@code SELECT * FROM
- * tokentm_explain('images', methods => 'tokentm,gae')} and {@code SELECT * FROM tokentm_metrics('s3a://bucket/run')}.
+ * tokentm_explain('images', methods => 'tokentm,gae')}, {@code SELECT * FROM tokentm_metrics('s3a://bucket/run')}
+ * and {@code tokentm_class_name(predicted)}.
  */
 public final class TokenTmExtensions extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
 
@@ -33,6 +34,16 @@ public final class TokenTmExtensions extends AbstractFunction1<SparkSessionExten
                 "_FUNC_(source, seed, bootstrap) - the dataset metrics with 95% intervals of a table of explained"
                         + " rows, or of a run's output location (a run's metrics/)",
                 MetricsFunction::build);
+        extensions.injectFunction(new Tuple3<>(
+                FunctionIdentifier.apply(ClassNameFunction.NAME),
+                new ExpressionInfo(
+                        TokenTmExtensions.class.getName(),
+                        null,
+                        ClassNameFunction.NAME,
+                        "_FUNC_(class, model) - a class index's name in the model's classes (the embedded model's"
+                                + " by default); null outside them",
+                        ""),
+                new ScalarBuilder()));
         return BoxedUnit.UNIT;
     }
 
@@ -45,6 +56,15 @@ public final class TokenTmExtensions extends AbstractFunction1<SparkSessionExten
                 FunctionIdentifier.apply(name),
                 new ExpressionInfo(TokenTmExtensions.class.getName(), null, name, usage, ""),
                 new Builder(build)));
+    }
+
+    /** {@code tokentm_class_name}'s builder as the Scala function Spark calls. */
+    private static final class ScalarBuilder extends AbstractFunction1<Seq<Expression>, Expression>
+            implements java.io.Serializable {
+        @Override
+        public Expression apply(Seq<Expression> arguments) {
+            return ClassNameFunction.build(arguments);
+        }
     }
 
     /** A table function's builder as the Scala function Spark calls. */

@@ -188,6 +188,68 @@ class StandaloneClusterIT {
     }
 
     /**
+     * The SQL functions on the cluster, as a notebook uses them: a session (the driver, in this JVM) with the job
+     * jar and {@code spark.sql.extensions}, a view made in SQL from the sample's manifest, {@code tokentm_explain}
+     * cached on the two executors, then {@code tokentm_metrics} over it.
+     */
+    @Test
+    void sqlFunctionsRunOnTheCluster() throws Exception {
+        Cluster cluster = startCluster();
+        SparkSession.getDefaultSession().foreach(s -> {
+            s.stop();
+            return null;
+        });
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
+        SparkSession spark = SparkSession.builder()
+                .master(cluster.url())
+                .appName("tokentm sql on a cluster")
+                .config("spark.jars", Processes.JOB_JAR.toAbsolutePath().toString())
+                .config("spark.sql.extensions", "dev.tokentm.job.sql.TokenTmExtensions")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.executor.memory", "1500m")
+                .config("spark.executor.cores", "1")
+                .config("spark.cores.max", "2")
+                .config("spark.ui.enabled", "false")
+                .config(
+                        "spark.executor.extraJavaOptions",
+                        String.join(" ", Processes.opens()) + " -Dai.djl.offline=true")
+                .getOrCreate();
+        try {
+            Path sample = Processes.REPO.resolve("data/sample").toAbsolutePath();
+            spark.sql("CREATE TEMPORARY VIEW manifest USING csv OPTIONS (path '" + sample.resolve("manifest.csv")
+                    + "', header 'true')");
+            spark.sql("CREATE TEMPORARY VIEW images AS SELECT concat('" + sample + "/', path) AS path,"
+                    + " CAST(label AS INT) AS label FROM manifest ORDER BY path LIMIT 12");
+            spark.sql("CACHE TABLE explained AS SELECT * FROM tokentm_explain('images', methods => 'tokentm,gae',"
+                    + " targets => 'predicted', protocols => 'zero', batch_size => 4)");
+            var counts = spark.sql("SELECT count(*) AS rows, count(error) AS errors, count(DISTINCT device) AS devices"
+                            + " FROM explained")
+                    .first();
+            assertEquals(24L, counts.<Long>getAs("rows"));
+            assertEquals(0L, counts.<Long>getAs("errors"));
+            var metrics = spark.sql("SELECT method, images, srg, srg_ci95 FROM tokentm_metrics('explained')"
+                            + " ORDER BY method")
+                    .collectAsList();
+            assertEquals(2, metrics.size());
+            assertEquals("gae", metrics.get(0).getString(0));
+            assertEquals(12L, metrics.get(0).<Long>getAs("images"));
+            assertTrue(metrics.get(1).getList(3).size() == 2, "an interval per metric: " + metrics.get(1));
+        } finally {
+            spark.stop();
+        }
+        int executors = 0;
+        for (Path dir : cluster.workDirs()) {
+            try (Stream<Path> apps = Files.list(dir)) {
+                executors += (int) apps.filter(p -> p.getFileName().toString().startsWith("app-"))
+                        .count();
+            }
+        }
+        assertEquals(2, executors, "both workers ran an executor for the session");
+    }
+
+    /**
      * An executor JVM killed with SIGKILL while tasks run, and speculative execution on: Spark
      * retries the lost tasks on a new executor, and every image is counted exactly once.
      */

@@ -122,6 +122,28 @@ class SqlFunctionsTest {
         assertEquals(cliMetrics, metrics);
     }
 
+    /** Class names from the embedded model's labels, null outside them, in any expression. */
+    @Test
+    void classNamesOfTheModel() {
+        List<String> names = EmbeddedModel.load(ai.djl.Device.cpu()).classNames();
+        Row r = spark.sql("SELECT tokentm_class_name(0) AS first, tokentm_class_name(9) AS last,"
+                        + " tokentm_class_name(10) AS beyond, tokentm_class_name(CAST(NULL AS INT)) AS none,"
+                        + " upper(tokentm_class_name(label)) AS upper FROM images ORDER BY path LIMIT 1")
+                .first();
+        assertEquals(names.get(0), r.getString(0));
+        assertEquals(names.get(9), r.getString(1));
+        assertEquals(null, r.get(2));
+        assertEquals(null, r.get(3));
+        assertTrue(names.stream()
+                .map(n -> n.toUpperCase(java.util.Locale.ROOT))
+                .toList()
+                .contains(r.getString(4)));
+        assertRefused(
+                "SELECT tokentm_class_name(1, '" + dir.resolve("none.safetensors") + "')",
+                "tokentm_class_name: ",
+                "none.safetensors");
+    }
+
     @Test
     void wrongCallsFailInOneLineBeforeAnythingRuns() {
         assertRefused(
