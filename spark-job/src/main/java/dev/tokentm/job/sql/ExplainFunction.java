@@ -1,6 +1,8 @@
 package dev.tokentm.job.sql;
 
 import dev.tokentm.job.run.ExplainJob;
+import dev.tokentm.udfs.metrics.Protocol;
+import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -63,13 +65,18 @@ final class ExplainFunction {
         if (!targets.isEmpty()) {
             e.setTargets(targets.toArray(String[]::new));
         }
-        String protocols = a.text("protocols", null);
-        if (protocols != null) {
-            e.setProtocols(
-                    protocols.isBlank()
-                            ? new String[0]
-                            : a.list("protocols", none).toArray(String[]::new));
+        // The sanity checks are a stage of the job of their own (on a sample, with randomized models), not
+        // columns of these rows: left out of the defaults, refused when asked for.
+        String given = a.text("protocols", null);
+        String sanity = Protocol.labels(java.util.Set.of(Protocol.SANITY)).get(0);
+        List<String> protocols = given == null
+                ? Protocol.labels(ExplainSettings.defaults().protocols())
+                : given.isBlank() ? none : a.list("protocols", none);
+        if (given != null && protocols.contains(sanity)) {
+            throw a.bad("protocol '" + sanity + "' is a stage of its own, not columns of these rows: run the sanity"
+                    + " checks with bin/tokentm explain, or VitExplainer.sanityCheck() from Java");
         }
+        e.setProtocols(protocols.stream().filter(p -> !p.equals(sanity)).toArray(String[]::new));
         e.setModelUrl(a.text("model", ""));
         e.setModelConfigUrl(a.text("model_config", ""));
         e.setBatchSize(Math.toIntExact(a.number("batch_size", e.getBatchSize())));

@@ -163,6 +163,9 @@ class SqlFunctionsTest {
                 "tokentm_explain: ",
                 "none.safetensors");
         assertRefused(
+                "SELECT * FROM tokentm_explain('images', protocols => 'zero,sanity')",
+                "tokentm_explain: protocol 'sanity' is a stage of its own");
+        assertRefused(
                 "SELECT * FROM tokentm_explain('images', batch_size => 'many')",
                 "tokentm_explain: parameter 'batch_size' must be a whole number, got 'many'");
         assertRefused(
