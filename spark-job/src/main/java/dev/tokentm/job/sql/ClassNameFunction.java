@@ -1,6 +1,8 @@
 package dev.tokentm.job.sql;
 
-import dev.tokentm.job.run.ExplainJob;
+import ai.djl.Device;
+import dev.tokentm.udfs.runtime.DjlRuntime;
+import dev.tokentm.udfs.spark.ExecutorModels;
 import dev.tokentm.udfs.spark.VitExplainer;
 import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.Add;
@@ -42,8 +44,9 @@ final class ClassNameFunction {
         }
         List<String> names;
         try {
-            names = ExplainJob.checkedModel(
-                            new VitExplainer().setModelUrl(model).settings())
+            // The model alone (cached per location), not the explain settings' checks of methods it will not run.
+            DjlRuntime.configure();
+            names = ExecutorModels.get(new VitExplainer().setModelUrl(model).settings(), Device.cpu())
                     .classNames();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException(NAME + ": " + e.getMessage());

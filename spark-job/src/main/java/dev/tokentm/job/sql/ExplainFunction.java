@@ -4,7 +4,9 @@ import dev.tokentm.job.run.ExplainJob;
 import dev.tokentm.udfs.metrics.Protocol;
 import dev.tokentm.udfs.spark.ExplainSettings;
 import dev.tokentm.udfs.spark.VitExplainer;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -44,13 +46,12 @@ final class ExplainFunction {
         SparkSession spark = SparkSession.active();
         Dataset<Row> images = Tables.named(spark, a, a.required("table"));
         VitExplainer explainer = explainer(a);
-        try {
-            explainer.transformSchema(images.schema());
+        try { // transform checks the columns and settings first (transformSchema)
             ExplainJob.checkedModel(explainer.settings());
+            return Tables.plan(explainer.transform(images));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw a.bad(e.getMessage());
         }
-        return Tables.plan(explainer.transform(images));
     }
 
     /** The transformer these arguments describe: the job's defaults where an argument is not given. */
@@ -67,16 +68,23 @@ final class ExplainFunction {
         }
         // The sanity checks are a stage of the job of their own (on a sample, with randomized models), not
         // columns of these rows: left out of the defaults, refused when asked for.
-        String given = a.text("protocols", null);
-        String sanity = Protocol.labels(java.util.Set.of(Protocol.SANITY)).get(0);
-        List<String> protocols = given == null
-                ? Protocol.labels(ExplainSettings.defaults().protocols())
-                : given.isBlank() ? none : a.list("protocols", none);
-        if (given != null && protocols.contains(sanity)) {
-            throw a.bad("protocol '" + sanity + "' is a stage of its own, not columns of these rows: run the sanity"
-                    + " checks with bin/tokentm explain, or VitExplainer.sanityCheck() from Java");
+        Set<Protocol> protocols = EnumSet.noneOf(Protocol.class);
+        if (a.text("protocols", null) == null) {
+            protocols.addAll(ExplainSettings.defaults().protocols());
+            protocols.remove(Protocol.SANITY);
         }
-        e.setProtocols(protocols.stream().filter(p -> !p.equals(sanity)).toArray(String[]::new));
+        for (String p : a.list("protocols", none)) {
+            try {
+                protocols.add(Protocol.parse(p));
+            } catch (IllegalArgumentException unknown) {
+                throw a.bad(unknown.getMessage());
+            }
+        }
+        if (protocols.contains(Protocol.SANITY)) {
+            throw a.bad("protocol '" + Protocol.SANITY.label() + "' is a stage of its own, not columns of these rows:"
+                    + " run the sanity checks with bin/tokentm explain, or VitExplainer.sanityCheck() from Java");
+        }
+        e.setProtocols(Protocol.labels(protocols).toArray(String[]::new));
         e.setModelUrl(a.text("model", ""));
         e.setModelConfigUrl(a.text("model_config", ""));
         e.setBatchSize(Math.toIntExact(a.number("batch_size", e.getBatchSize())));

@@ -25,17 +25,19 @@ final class SqlArguments {
         this.function = function;
         this.parameters = List.copyOf(parameters);
         int position = 0;
+        boolean named = false;
         for (Expression e : CollectionConverters.asJava(arguments)) {
             String name;
             Expression value = e;
-            if (e instanceof NamedArgumentExpression named) {
-                name = named.key().toLowerCase(java.util.Locale.ROOT);
-                value = named.value();
+            if (e instanceof NamedArgumentExpression byName) {
+                named = true;
+                name = byName.key().toLowerCase(java.util.Locale.ROOT);
+                value = byName.value();
                 if (!parameters.contains(name)) {
                     throw bad("has no parameter '" + name + "'; its parameters: " + String.join(", ", parameters));
                 }
             } else {
-                if (!values.isEmpty() && position < values.size()) {
+                if (named) {
                     throw bad("takes positional arguments before named ones");
                 }
                 if (position >= parameters.size()) {

@@ -166,6 +166,12 @@ class SqlFunctionsTest {
                 "SELECT * FROM tokentm_explain('images', protocols => 'zero,sanity')",
                 "tokentm_explain: protocol 'sanity' is a stage of its own");
         assertRefused(
+                "SELECT * FROM tokentm_explain('images', protocols => 'zero,SANITY')",
+                "tokentm_explain: protocol 'sanity' is a stage of its own");
+        assertRefused(
+                "SELECT * FROM tokentm_explain('images', protocols => 'zero,flood')",
+                "tokentm_explain: unknown protocol 'flood'");
+        assertRefused(
                 "SELECT * FROM tokentm_explain('images', batch_size => 'many')",
                 "tokentm_explain: parameter 'batch_size' must be a whole number, got 'many'");
         assertRefused(

@@ -102,6 +102,7 @@ public record Tis(int masks, double keep, long seed, int maxBatch) implements Ex
         int batch = context.targets().length;
         int patches = c.numPatches();
         int prefix = c.numPrefixTokens();
+        int perMask = kept(c);
         long[][] kept = new long[batch][];
         try (NDManager scope = context.manager().newSubManager()) {
             NDList outputs = new NDList();
@@ -116,14 +117,13 @@ public record Tis(int masks, double keep, long seed, int maxBatch) implements Ex
                     points.attach(image);
                     NDArray centroids = KMeans.centroids(points, masks, seed, KMeans.MAX_ITERATIONS, KMeans.TOLERANCE);
                     kept[b] = centroids
-                            .topK(kept(c), 1)
+                            .topK(perMask, 1)
                             .get(1)
                             .toType(DataType.INT64, false)
                             .toLongArray();
                 }
             }
         }
-        int perMask = kept(c);
         double[] scores = scores(context.model(), trace.block(0).input(), context.targets(), kept, perMask, maxBatch);
         double[] map = new double[batch * patches];
         for (int b = 0; b < batch; b++) {

@@ -44,9 +44,4 @@ public record GradientRules(boolean normScaleConstant, AttentionRule attention, 
     public GradientRules {
         Objects.requireNonNull(attention, "attention");
     }
-
-    /** Whether these are the ordinary gradients. */
-    public boolean ordinary() {
-        return equals(GRADIENT);
-    }
 }

@@ -14,7 +14,10 @@ final class PassMeter {
     /** Reads each call's CPU time on its own thread (Linux: a clock_gettime, about a microsecond). */
     private static final ThreadMXBean CALLER_CPU = ManagementFactory.getThreadMXBean();
 
-    /** Images through a block, over the model's depth: a forward pass of one image is {@code depth} of them. */
+    /** The model's blocks: a forward pass of one image is this many block passes. */
+    private final int depth;
+
+    /** Images through a block: a forward pass of one image is {@code depth} of them. */
     private final LongAdder forwardBlocks = new LongAdder();
 
     private final LongAdder backwardImages = new LongAdder();
@@ -33,8 +36,12 @@ final class PassMeter {
         }
     }
 
-    /** Images through a whole forward pass of a {@code depth}-block model. */
-    void forward(long images, int depth) {
+    PassMeter(int depth) {
+        this.depth = depth;
+    }
+
+    /** Images through a whole forward pass. */
+    void forward(long images) {
         forwardBlocks.add(images * depth);
     }
 
@@ -47,8 +54,8 @@ final class PassMeter {
         backwardImages.add(images);
     }
 
-    /** Everything counted so far, forward passes of a {@code depth}-block model rounded to whole images. */
-    PassCount count(int depth) {
+    /** Everything counted so far, forward passes rounded to whole images. */
+    PassCount count() {
         return new PassCount(
                 Math.round((double) forwardBlocks.sum() / depth), backwardImages.sum(), nanos.sum(), cpuNanos.sum());
     }

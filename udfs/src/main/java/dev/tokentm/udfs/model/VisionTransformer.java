@@ -35,7 +35,7 @@ public final class VisionTransformer implements AutoCloseable {
      * @param manager the manager holding the weights
      */
     public VisionTransformer(VitParameters parameters, NDManager manager) {
-        this(parameters, manager, new PassMeter());
+        this(parameters, manager, new PassMeter(parameters.config().depth()));
     }
 
     private VisionTransformer(VitParameters parameters, NDManager manager, PassMeter meter) {
@@ -72,7 +72,7 @@ public final class VisionTransformer implements AutoCloseable {
 
     /** The images this model has passed forward and backward so far (for cost measurements). */
     public PassCount passes() {
-        return meter.count(config.depth());
+        return meter.count();
     }
 
     /** An independent copy of this model in another data type (float64 for gradient checks). */
@@ -239,7 +239,7 @@ public final class VisionTransformer implements AutoCloseable {
     private NDArray tokens(
             NDArray images, ForwardHook hook, NDManager scope, boolean freeEachBlock, GradientRules rules) {
         checkInput(images);
-        meter.forward(images.getShape().get(0), config.depth());
+        meter.forward(images.getShape().get(0));
         NDArray x = images.toDevice(device(), true);
         x.attach(scope);
         if (x.getDataType() != dataType()) {
